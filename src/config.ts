@@ -1,0 +1,61 @@
+// Every setting Renmai reads, in one place. No other file reads process.env.
+// The README's settings table is generated from `settings` (npm run renmai -- config-table).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+export const settings = {
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), describe: 'HTTP port for the API, console and webhooks.' },
+  HOST: { schema: z.string().default('0.0.0.0'), describe: 'Interface to listen on.' },
+  PUBLIC_URL: { schema: z.url().optional(), describe: 'Public base URL used in invitation links and printed at start. Defaults to http://localhost:PORT.' },
+  DATABASE_URL: { schema: z.string().optional(), describe: 'PostgreSQL connection string. When unset, the embedded PGlite database under DATA_DIR is used.' },
+  DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), describe: 'Connections per process when DATABASE_URL is set.' },
+  DATA_DIR: { schema: z.string().default('./data'), describe: 'Where the embedded database (and later uploads) are kept.' },
+  SECRET_KEY: { schema: z.string().min(32).optional(), describe: 'Key (≥32 chars) that encrypts secrets at rest. When unset, one is generated once and kept in DATA_DIR/secret.key.' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), describe: 'pino log level.' },
+  WORKER: { schema: bool.default(true), describe: 'Run the outbox dispatcher and job worker inside `renmai serve`. Set false when separate `renmai worker` processes run.' },
+  WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(4), describe: 'Jobs a worker process runs at once.' },
+  WORKER_POLL_MS: { schema: z.coerce.number().int().min(50).default(1000), describe: 'How often an idle worker looks for due jobs and events.' },
+  SESSION_TTL_HOURS: { schema: z.coerce.number().int().min(1).default(24 * 14), describe: 'Console session lifetime.' },
+  COOKIE_SECURE: { schema: bool.optional(), describe: 'Mark cookies Secure. Defaults to true when PUBLIC_URL is https.' },
+  LOGIN_MAX_FAILURES: { schema: z.coerce.number().int().min(1).default(5), describe: 'Failed logins in a row before an account is locked.' },
+  LOGIN_LOCK_MINUTES: { schema: z.coerce.number().int().min(1).default(15), describe: 'How long a locked account stays locked.' },
+  LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), describe: 'Login attempts allowed per client address per minute.' },
+  BODY_LIMIT_BYTES: { schema: z.coerce.number().int().min(1024).default(1_048_576), describe: 'Largest JSON body accepted (larger → 413).' },
+  DEMO: { schema: bool.default(true), describe: 'On first start with an empty database, create a demo workspace and owner and print the login.' },
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+const configSchema = z.object(
+  Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, s.schema])) as {
+    [K in keyof Settings]: Settings[K]['schema'];
+  },
+);
+
+/** Parses the environment once; a bad value stops the process with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in settings && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data as Config;
+}
+
+export function publicUrl(config: Config): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+}
+
+export function settingsTable(): string {
+  const rows = Object.entries(settings).map(([name, s]) => {
+    const def = s.schema.safeParse(undefined);
+    const shown = def.success && def.data !== undefined ? `\`${String(def.data)}\`` : '—';
+    return `| \`${name}\` | ${shown} | ${s.describe} |`;
+  });
+  return ['| setting | default | what it does |', '|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,77 @@
+// Opens the one database Renmai talks to: a PostgreSQL server when a URL is given,
+// otherwise the embedded PGlite (on disk, or in memory for tests). Both speak the same SQL.
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Subscribes to a NOTIFY channel; returns the unsubscribe function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+// Counts and sums come back as int8; within 2^53 they are safe as numbers, and provider ids
+// that are larger are stored as text, never int8.
+const INT8 = 20;
+const parseInt8 = (v: string) => Number(v);
+
+export type DatabaseTarget = { url: string; poolSize?: number } | { dataDir: string } | { memory: true };
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  return 'url' in target ? openPostgres(target.url, target.poolSize ?? 10) : openPGlite(target);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const typeParsers = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners: pg.Client[] = [];
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (n) => n.channel === channel && onNotify(n.payload ?? ''));
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end();
+      };
+    },
+    async close() {
+      await Promise.all(listeners.map((c) => c.end()));
+      await db.destroy();
+    },
+  };
+}
+
+async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<DatabaseHandle> {
+  let dataDir: string | undefined;
+  if ('dataDir' in target) {
+    mkdirSync(target.dataDir, { recursive: true });
+    dataDir = `${target.dataDir}/pglite`;
+  }
+  const pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    listen: (channel, onNotify) => pglite.listen(channel, onNotify).then((unsub) => unsub),
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
