@@ -9,6 +9,7 @@ const bool = z
 export const settings = {
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), describe: 'HTTP port for the API, console and webhooks.' },
   HOST: { schema: z.string().default('0.0.0.0'), describe: 'Interface to listen on.' },
+  TRUST_PROXY: { schema: bool.default(false), describe: 'Trust X-Forwarded-* headers (set true behind a reverse proxy) so client addresses are right for login throttling.' },
   PUBLIC_URL: { schema: z.url().optional(), describe: 'Public base URL used in invitation links and printed at start. Defaults to http://localhost:PORT.' },
   DATABASE_URL: { schema: z.string().optional(), describe: 'PostgreSQL connection string. When unset, the embedded PGlite database under DATA_DIR is used.' },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), describe: 'Connections per process when DATABASE_URL is set.' },
@@ -20,6 +21,7 @@ export const settings = {
   WORKER_POLL_MS: { schema: z.coerce.number().int().min(50).default(1000), describe: 'How often an idle worker looks for due jobs and events.' },
   SESSION_TTL_HOURS: { schema: z.coerce.number().int().min(1).default(24 * 14), describe: 'Console session lifetime.' },
   COOKIE_SECURE: { schema: bool.optional(), describe: 'Mark cookies Secure. Defaults to true when PUBLIC_URL is https.' },
+  PASSWORD_SCRYPT_LOG_N: { schema: z.coerce.number().int().min(10).max(20).default(17), describe: 'scrypt cost for password hashes (log2 N; 17 is the OWASP minimum). Lower only in tests.' },
   LOGIN_MAX_FAILURES: { schema: z.coerce.number().int().min(1).default(5), describe: 'Failed logins in a row before an account is locked.' },
   LOGIN_LOCK_MINUTES: { schema: z.coerce.number().int().min(1).default(15), describe: 'How long a locked account stays locked.' },
   LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), describe: 'Login attempts allowed per client address per minute.' },

@@ -1,5 +1,6 @@
+import type { Generated } from 'kysely';
 // The whole database as Kysely sees it: each area declares its own tables beside its migrations.
-import type { AuditTables } from '../../domains/audit/tables.js';
+import type { AuditTables } from '../audit/tables.js';
 import type { WorkspaceTables } from '../../domains/workspaces/tables.js';
 import type { AuthTables } from '../auth/tables.js';
 import type { EventTables } from '../events/tables.js';
@@ -7,5 +8,5 @@ import type { HttpTables } from '../http/tables.js';
 import type { QueueTables } from '../queue/tables.js';
 
 export interface Database extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables {
-  schema_migrations: { name: string; checksum: string; applied_at: Date };
+  schema_migrations: { name: string; checksum: string; applied_at: Generated<Date> };
 }

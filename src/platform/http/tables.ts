@@ -6,7 +6,7 @@ export interface IdempotencyKeysTable {
   key: string;
   request_hash: string;
   status_code: number | null;
-  response: JSONColumnType<unknown, string | null, string | null> | null;
+  response: JSONColumnType<object | null, string | null, string | null>;
   created_at: Generated<Date>;
 }
 

@@ -1,4 +1,4 @@
-import type { Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'dead' | 'cancelled';
 
@@ -15,10 +15,11 @@ export interface JobsTable {
   run_at: Generated<Date>;
   locked_by: string | null;
   locked_until: Date | null;
-  state: JSONColumnType<unknown, string | null, string | null> | null;
+  /** The last checkpoint of a resumable job (JSON). */
+  state: ColumnType<unknown, string | null, string | null>;
   progress_done: Generated<number>;
   progress_total: number | null;
-  result: JSONColumnType<unknown, string | null, string | null> | null;
+  result: ColumnType<unknown, string | null, string | null>;
   last_error: string | null;
   created_at: Generated<Date>;
   started_at: Date | null;

@@ -1,0 +1,27 @@
+// Composes the HTTP application: platform conventions, then every domain's routes under /api/v1.
+import type { FastifyInstance } from 'fastify';
+import { auditRoutes } from './platform/audit/routes.js';
+import { authRoutes } from './platform/auth/routes.js';
+import type { AppContext } from './platform/http/context.js';
+import { registerConsole } from './platform/http/console.js';
+import { healthRoutes } from './platform/http/health.js';
+import { registerOpenApi } from './platform/http/openapi.js';
+import { createServer } from './platform/http/server.js';
+import { workspaceRoutes } from './domains/workspaces/index.js';
+import { version } from './version.js';
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = await createServer(ctx);
+  await registerOpenApi(app, version);
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes);
+      await api.register(workspaceRoutes);
+      await api.register(auditRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+  await registerConsole(app);
+  return app;
+}

@@ -1,0 +1,2 @@
+export { createWorkspace, updateWorkspace, countWorkspaces } from './workspaces.js';
+export { workspaceRoutes } from './routes.js';

@@ -1,0 +1,52 @@
+// Workspaces: the tenant. Creating one seeds the built-in roles and makes its creator the owner.
+import { recordAudit } from '../../platform/audit/audit.js';
+import { requireAccess, type Actor } from '../../platform/auth/actor.js';
+import { builtinRoles } from '../../platform/auth/permissions.js';
+import type { Db } from '../../platform/db/connect.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import * as store from './workspaces-store.js';
+
+export const toWorkspace = (w: { id: string; name: string; timezone: string; locale: string; default_region: string; created_at: Date }) => ({
+  id: w.id,
+  name: w.name,
+  timezone: w.timezone,
+  locale: w.locale,
+  defaultRegion: w.default_region,
+  createdAt: w.created_at,
+});
+
+/** Creates a workspace owned by `userId`; returns it with the owner's member id. */
+export async function createWorkspace(db: Db, userId: string, name: string) {
+  return inTransaction(db, async (tx) => {
+    const workspace = await store.insertWorkspace(tx, name);
+    const roles = await store.insertRoles(tx, workspace.id, builtinRoles);
+    const ownerRole = roles.find((r) => r.key === 'owner')!;
+    const owner = await store.insertMember(tx, workspace.id, { userId, roleId: ownerRole.id });
+    await recordAudit(tx, { workspaceId: workspace.id, memberId: owner.id, apiKeyId: null }, {
+      action: 'workspace.created',
+      entityType: 'workspace',
+      entityId: workspace.id,
+      after: { name },
+    });
+    return { workspace: toWorkspace(workspace), ownerMemberId: owner.id };
+  });
+}
+
+export async function updateWorkspace(db: Db, actor: Actor, patch: { name?: string; timezone?: string; locale?: string; defaultRegion?: string }) {
+  requireAccess(actor, 'workspace:manage');
+  return inTransaction(db, async (tx) => {
+    const before = await store.findWorkspace(tx, actor.workspaceId);
+    const { defaultRegion, ...rest } = patch;
+    const after = await store.updateWorkspace(tx, actor.workspaceId, { ...rest, ...(defaultRegion ? { default_region: defaultRegion } : {}) });
+    await recordAudit(tx, actor, {
+      action: 'workspace.updated',
+      entityType: 'workspace',
+      entityId: actor.workspaceId,
+      before: before ? toWorkspace(before) : null,
+      after: toWorkspace(after),
+    });
+    return toWorkspace(after);
+  });
+}
+
+export const countWorkspaces = store.countWorkspaces;

@@ -1,0 +1,12 @@
+export { defineJob, createJobRegistry, queueNames } from './define.js';
+export type { AnyJobDefinition, JobContext, JobDefinition, JobInfo, JobRegistry, QueueName } from './define.js';
+export { enqueue, JOBS_CHANNEL } from './enqueue.js';
+export type { EnqueueOptions } from './enqueue.js';
+export { createWorker } from './worker.js';
+export type { Listen, Worker, WorkerOptions } from './worker.js';
+export { LeaseLostError } from './run-job.js';
+export { defaultBackoff, retryDelayMs } from './backoff.js';
+export type { BackoffPolicy } from './backoff.js';
+export { getJob, listJobs, retryJob } from './read.js';
+export type { JobListFilter, JobView } from './read.js';
+export type { JobStatus } from './tables.js';
