@@ -42,7 +42,7 @@ export async function createUser(t: TestApp, options: { name?: string; email?: s
 export async function createOwner(t: TestApp, workspaceName = 'Acme') {
   const user = await createUser(t);
   const { workspace, ownerMemberId } = await createWorkspace(t.database.db, user.id, workspaceName);
-  return { user, workspace, memberId: ownerMemberId };
+  return { user, workspace, memberId: ownerMemberId! };
 }
 
 /** A signed-in browser: keeps the cookies and sends the CSRF header on writes, like the console. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 import type { DataScope } from '../../platform/auth/permissions.js';
 
@@ -26,3 +27,31 @@ export const insertMember = (db: Db, workspaceId: string, member: { userId: stri
 
 export const countWorkspaces = async (db: Db) =>
   (await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+
+/** A workspace by id, or by exact name when the reference is not a uuid (for the CLI). */
+export const findWorkspaceByRef = (db: Db, ref: string) =>
+  db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where(/^[0-9a-f-]{36}$/i.test(ref) ? 'id' : 'name', '=', ref)
+    .orderBy('created_at')
+    .executeTakeFirst();
+
+export const findRoleByKey = (db: Db, workspaceId: string, key: string) =>
+  db.selectFrom('roles').selectAll().where('workspace_id', '=', workspaceId).where('key', '=', key).executeTakeFirst();
+
+/** The longest-standing active owner, or else admin: who the CLI acts as. */
+export const findSeniorMember = (db: Db, workspaceId: string) =>
+  db
+    .selectFrom('members as m')
+    .innerJoin('roles as r', (j) => j.onRef('r.workspace_id', '=', 'm.workspace_id').onRef('r.id', '=', 'm.role_id'))
+    .select(['m.id', 'm.user_id', 'r.key'])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.status', '=', 'active')
+    .where('r.key', 'in', ['owner', 'admin'])
+    .orderBy(sql`r.key = 'owner'`, 'desc')
+    .orderBy('m.created_at')
+    .executeTakeFirst();
+
+export const findMemberByUser = (db: Db, workspaceId: string, userId: string) =>
+  db.selectFrom('members').selectAll().where('workspace_id', '=', workspaceId).where('user_id', '=', userId).executeTakeFirst();

@@ -15,20 +15,23 @@ export const toWorkspace = (w: { id: string; name: string; timezone: string; loc
   createdAt: w.created_at,
 });
 
-/** Creates a workspace owned by `userId`; returns it with the owner's member id. */
-export async function createWorkspace(db: Db, userId: string, name: string) {
+/**
+ * Creates a workspace with the built-in roles, owned by `ownerUserId` when given (the CLI may
+ * create one first and add its owner after). Returns it with the owner's member id.
+ */
+export async function createWorkspace(db: Db, ownerUserId: string | null, name: string) {
   return inTransaction(db, async (tx) => {
     const workspace = await store.insertWorkspace(tx, name);
     const roles = await store.insertRoles(tx, workspace.id, builtinRoles);
     const ownerRole = roles.find((r) => r.key === 'owner')!;
-    const owner = await store.insertMember(tx, workspace.id, { userId, roleId: ownerRole.id });
-    await recordAudit(tx, { workspaceId: workspace.id, memberId: owner.id, apiKeyId: null }, {
+    const owner = ownerUserId ? await store.insertMember(tx, workspace.id, { userId: ownerUserId, roleId: ownerRole.id }) : null;
+    await recordAudit(tx, { workspaceId: workspace.id, memberId: owner?.id ?? null, apiKeyId: null }, {
       action: 'workspace.created',
       entityType: 'workspace',
       entityId: workspace.id,
       after: { name },
     });
-    return { workspace: toWorkspace(workspace), ownerMemberId: owner.id };
+    return { workspace: toWorkspace(workspace), ownerMemberId: owner?.id ?? null };
   });
 }
 

@@ -14,7 +14,10 @@ export interface AuditChange {
   after?: Record<string, unknown> | null;
 }
 
-export function recordAudit(tx: Db, actor: Pick<Actor, 'workspaceId' | 'memberId' | 'apiKeyId' | 'requestId'>, change: AuditChange) {
+/** Who made a change: a member (maybe through an API key), or nobody for the CLI and the system. */
+export type AuditActor = { workspaceId: string; memberId: string | null; apiKeyId: string | null; requestId?: string };
+
+export function recordAudit(tx: Db, actor: AuditActor, change: AuditChange) {
   return insertAuditEntry(tx, actor.workspaceId, {
     actorMemberId: actor.memberId,
     actorApiKeyId: actor.apiKeyId,

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -59,11 +60,16 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 
 async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<DatabaseHandle> {
   let dataDir: string | undefined;
+  let unlock = () => {};
   if ('dataDir' in target) {
     mkdirSync(target.dataDir, { recursive: true });
+    unlock = lockDataDir(target.dataDir);
     dataDir = `${target.dataDir}/pglite`;
   }
-  const pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+  const pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } }).catch((err) => {
+    unlock();
+    throw err;
+  });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -72,6 +78,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
     async close() {
       await db.destroy();
       await pglite.close();
+      unlock();
     },
   };
 }

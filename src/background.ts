@@ -1,0 +1,6 @@
+// Every background job and event handler of the app, gathered from the domains for the worker.
+import type { EventHandler } from './platform/events/index.js';
+import type { AnyJobDefinition } from './platform/queue/index.js';
+
+export const backgroundJobs: readonly AnyJobDefinition[] = [];
+export const eventHandlers: readonly EventHandler[] = [];
