@@ -1,0 +1,62 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { hasPermission, useSession } from './auth/session';
+import { AppLayout, PageSpinner } from './layout/app-layout';
+import { navItems } from './layout/nav';
+import { Forbidden, NotFound } from './pages/status-pages';
+
+const LoginPage = lazy(() => import('./pages/login'));
+const InvitePage = lazy(() => import('./pages/invite'));
+const ProfilePage = lazy(() => import('./pages/profile'));
+const NoWorkspacePage = lazy(() => import('./pages/no-workspace'));
+const MembersPage = lazy(() => import('./pages/members'));
+const InvitationsPage = lazy(() => import('./pages/invitations'));
+const TeamsPage = lazy(() => import('./pages/teams'));
+const RolesPage = lazy(() => import('./pages/roles'));
+const ApiKeysPage = lazy(() => import('./pages/api-keys'));
+const AuditLogPage = lazy(() => import('./pages/audit-log'));
+const JobsPage = lazy(() => import('./pages/jobs'));
+const WorkspacePage = lazy(() => import('./pages/workspace'));
+
+/** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
+function Guard({ permission, children }: { permission: string; children: ReactNode }) {
+  const me = useSession();
+  return hasPermission(me, permission) ? children : <Forbidden />;
+}
+
+/** "/" goes to the first page this member may see; without a workspace, to creating one. */
+function Home() {
+  const me = useSession();
+  if (!me.member) return <Navigate to="/welcome" replace />;
+  const first = navItems.find((item) => hasPermission(me, item.permission));
+  return <Navigate to={first?.path ?? '/profile'} replace />;
+}
+
+const pages: Record<string, ReactNode> = {
+  '/settings/members': <MembersPage />,
+  '/settings/invitations': <InvitationsPage />,
+  '/settings/teams': <TeamsPage />,
+  '/settings/roles': <RolesPage />,
+  '/settings/api-keys': <ApiKeysPage />,
+  '/settings/audit-log': <AuditLogPage />,
+  '/settings/jobs': <JobsPage />,
+  '/settings/workspace': <WorkspacePage />,
+};
+
+const publicPage = (node: ReactNode) => <Suspense fallback={<PageSpinner />}>{node}</Suspense>;
+
+export const router = createBrowserRouter([
+  { path: '/login', element: publicPage(<LoginPage />) },
+  { path: '/invite/:token', element: publicPage(<InvitePage />) },
+  {
+    path: '/',
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'profile', element: <ProfilePage /> },
+      { path: 'welcome', element: <NoWorkspacePage /> },
+      ...navItems.map((item) => ({ path: item.path.slice(1), element: <Guard permission={item.permission}>{pages[item.path]}</Guard> })),
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
