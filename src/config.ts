@@ -14,7 +14,6 @@ export const settings = {
   DATABASE_URL: { schema: z.string().optional(), describe: 'PostgreSQL connection string. When unset, the embedded PGlite database under DATA_DIR is used.' },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), describe: 'Connections per process when DATABASE_URL is set.' },
   DATA_DIR: { schema: z.string().default('./data'), describe: 'Where the embedded database (and later uploads) are kept.' },
-  SECRET_KEY: { schema: z.string().min(32).optional(), describe: 'Key (≥32 chars) that encrypts secrets at rest. When unset, one is generated once and kept in DATA_DIR/secret.key.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), describe: 'pino log level.' },
   WORKER: { schema: bool.default(true), describe: 'Run the outbox dispatcher and job worker inside `renmai serve`. Set false when separate `renmai worker` processes run.' },
   WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(4), describe: 'Jobs a worker process runs at once.' },
@@ -24,7 +23,7 @@ export const settings = {
   PASSWORD_SCRYPT_LOG_N: { schema: z.coerce.number().int().min(10).max(20).default(17), describe: 'scrypt cost for password hashes (log2 N; 17 is the OWASP minimum). Lower only in tests.' },
   LOGIN_MAX_FAILURES: { schema: z.coerce.number().int().min(1).default(5), describe: 'Failed logins in a row before an account is locked.' },
   LOGIN_LOCK_MINUTES: { schema: z.coerce.number().int().min(1).default(15), describe: 'How long a locked account stays locked.' },
-  LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), describe: 'Login attempts allowed per client address per minute.' },
+  LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), describe: 'Failed sign-ins allowed per client address per minute before further attempts get 429.' },
   BODY_LIMIT_BYTES: { schema: z.coerce.number().int().min(1024).default(1_048_576), describe: 'Largest JSON body accepted (larger → 413).' },
   DEMO: { schema: bool.default(true), describe: 'On first start with an empty database, create a demo workspace and owner and print the login.' },
 } as const;

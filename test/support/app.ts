@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { hashPassword } from '../../src/platform/auth/passwords.js';
 import { insertUser } from '../../src/platform/auth/store.js';
 import { createWorkspace } from '../../src/domains/workspaces/index.js';
+import { insertMember, insertRoles } from '../../src/domains/workspaces/workspaces-store.js';
 import { createLogger } from '../../src/platform/log/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
@@ -88,3 +89,27 @@ export class Client {
 }
 
 export const apiClient = (t: TestApp, secret: string) => new Client(t, secret);
+
+/** Adds a new person to a workspace with a built-in role (by key) or a custom role (by definition). */
+export async function addMember(
+  t: TestApp,
+  workspaceId: string,
+  role: string | { name: string; permissions: string[]; scope: 'own' | 'team' | 'team_tree' | 'all' },
+) {
+  const db = t.database.db;
+  const roleId =
+    typeof role === 'string'
+      ? (await db.selectFrom('roles').select('id').where('workspace_id', '=', workspaceId).where('key', '=', role).executeTakeFirstOrThrow()).id
+      : (await insertRoles(db, workspaceId, [{ key: null, ...role }]))[0]!.id;
+  const user = await createUser(t);
+  const member = await insertMember(db, workspaceId, { userId: user.id, roleId });
+  return { user, memberId: member.id, login: () => Client.login(t, user.email, user.password) };
+}
+
+/** Puts members into a (new) team, optionally under a parent team; returns the team id. */
+export async function createTeam(t: TestApp, workspaceId: string, memberIds: string[], parentId: string | null = null) {
+  const db = t.database.db;
+  const team = await db.insertInto('teams').values({ workspace_id: workspaceId, name: `team-${++counter}`, parent_id: parentId }).returning('id').executeTakeFirstOrThrow();
+  if (memberIds.length) await db.insertInto('team_members').values(memberIds.map((member_id) => ({ workspace_id: workspaceId, team_id: team.id, member_id }))).execute();
+  return team.id;
+}

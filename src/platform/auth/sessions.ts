@@ -37,9 +37,9 @@ export async function startSession(db: Db, config: AuthConfig, userId: string, w
 
 export async function login(db: Db, config: AuthConfig, input: { email: string; password: string; clientIp: string }): Promise<NewSession> {
   const email = normaliseEmail(input.email);
-  const recent = await store.countRecentLoginAttempts(db, input.clientIp, 60);
+  const recent = await store.countRecentLoginFailures(db, input.clientIp, 60);
   if (recent >= config.LOGIN_RATE_PER_MINUTE) {
-    throw new AppError('rate_limited', 'Too many sign-in attempts from this address; wait a minute.', { details: { retryAfterSeconds: 60 } });
+    throw new AppError('rate_limited', 'Too many failed sign-ins from this address; wait a minute.', { details: { retryAfterSeconds: 60 } });
   }
   const user = await store.findUserByEmail(db, email);
   if (user?.locked_until && user.locked_until > new Date()) {

@@ -41,11 +41,13 @@ export const clearLoginFailures = (db: Db, id: string) =>
 export const insertLoginAttempt = (db: Db, attempt: { clientIp: string; email: string; succeeded: boolean }) =>
   db.insertInto('login_attempts').values({ client_ip: attempt.clientIp, email: attempt.email, succeeded: attempt.succeeded }).execute();
 
-export async function countRecentLoginAttempts(db: Db, clientIp: string, seconds: number): Promise<number> {
+/** Failed attempts only: an office behind one address may sign many people in. */
+export async function countRecentLoginFailures(db: Db, clientIp: string, seconds: number): Promise<number> {
   const row = await db
     .selectFrom('login_attempts')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('client_ip', '=', clientIp)
+    .where('succeeded', '=', false)
     .where('at', '>', sql<Date>`now() - make_interval(secs => ${seconds})`)
     .executeTakeFirstOrThrow();
   return row.n;

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import { inTransaction } from '../db/transaction.js';
 import { JOBS_CHANNEL } from '../queue/enqueue.js';
-import { handlerJobName, type HandlerRegistry } from './handlers.js';
+import type { HandlerRegistry } from './handlers.js';
 
 /** Dispatches up to `limit` events in one transaction; returns how many it took. */
 export async function dispatchPending(db: Db, registry: HandlerRegistry, options: { limit: number }): Promise<number> {
@@ -22,17 +22,15 @@ export async function dispatchPending(db: Db, registry: HandlerRegistry, options
     if (events.length === 0) return 0;
 
     const jobs = events.flatMap((e) =>
-      registry.handlersFor(e.type).map((handler) => {
-        const job = registry.jobs.find((j) => j.name === handlerJobName(handler))!;
-        return {
-          workspace_id: e.workspace_id,
-          queue: job.queue,
-          name: job.name,
-          max_attempts: job.maxAttempts,
-          dedupe_key: `event:${handler.name}:${e.id}`,
-          payload: JSON.stringify({ workspaceId: e.workspace_id, eventId: e.id, type: e.type, payload: e.payload, occurredAt: e.occurred_at.toISOString() }),
-        };
-      }),
+      registry.jobsFor(e.type).map((job) => ({
+        workspace_id: e.workspace_id,
+        queue: job.queue,
+        name: job.name,
+        max_attempts: job.maxAttempts,
+        // `event:<handler>:<event id>`: the job name already reads `event:<handler>`.
+        dedupe_key: `${job.name}:${e.id}`,
+        payload: JSON.stringify({ workspaceId: e.workspace_id, eventId: e.id, type: e.type, payload: e.payload, occurredAt: e.occurred_at.toISOString() }),
+      })),
     );
     if (jobs.length > 0) {
       await tx

@@ -23,7 +23,8 @@ export interface EventHandler {
 }
 
 export interface HandlerRegistry {
-  handlersFor(type: string): readonly EventHandler[];
+  /** The delivery jobs of the handlers subscribed to `type`. */
+  jobsFor(type: string): readonly AnyJobDefinition[];
   /** One job definition per handler, for the worker's job registry. */
   jobs: readonly AnyJobDefinition[];
 }
@@ -60,12 +61,13 @@ function handlerJob(handler: EventHandler): AnyJobDefinition {
 }
 
 export function createHandlerRegistry(handlers: readonly EventHandler[]): HandlerRegistry {
-  const byType = new Map<string, EventHandler[]>();
-  const names = new Set<string>();
+  const byType = new Map<string, AnyJobDefinition[]>();
+  const jobs: AnyJobDefinition[] = [];
   for (const handler of handlers) {
-    if (names.has(handler.name)) throw new Error(`Event handler ${handler.name} is defined twice`);
-    names.add(handler.name);
-    for (const type of new Set(handler.events)) byType.set(type, [...(byType.get(type) ?? []), handler]);
+    if (jobs.some((j) => j.name === handlerJobName(handler))) throw new Error(`Event handler ${handler.name} is defined twice`);
+    const job = handlerJob(handler);
+    jobs.push(job);
+    for (const type of new Set(handler.events)) byType.set(type, [...(byType.get(type) ?? []), job]);
   }
-  return { handlersFor: (type) => byType.get(type) ?? [], jobs: handlers.map(handlerJob) };
+  return { jobsFor: (type) => byType.get(type) ?? [], jobs };
 }

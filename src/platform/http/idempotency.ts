@@ -33,8 +33,9 @@ export function registerIdempotency(app: FastifyInstance) {
     }
     if (earlier.request_hash !== requestHash) throw new AppError('idempotency_mismatch');
     if (earlier.status_code === null) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
-    reply.header('idempotent-replayed', 'true').code(earlier.status_code);
-    if (earlier.status_code >= 400) reply.type('application/problem+json');
+    // The stored body is already the serialised response: skip the route's response schema.
+    reply.header('idempotent-replayed', 'true').code(earlier.status_code).serializer(JSON.stringify);
+    reply.type(earlier.status_code >= 400 ? 'application/problem+json' : 'application/json');
     return reply.send(earlier.response ?? undefined);
   });
 

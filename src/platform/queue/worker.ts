@@ -37,6 +37,8 @@ export interface Worker {
   stop(): Promise<void>;
   /** Claims the jobs due now (up to the free slots) and runs them to their outcome; returns how many ran. */
   runOnce(): Promise<number>;
+  /** Cuts the idle sleep short (a caller that shares one LISTEN between several loops). */
+  wake(): void;
 }
 
 export function createWorker(options: WorkerOptions): Worker {
@@ -106,6 +108,7 @@ export function createWorker(options: WorkerOptions): Worker {
   return {
     workerId,
     runOnce,
+    wake: () => waker.wake(),
     async start() {
       if (loop) return;
       stopping = false;

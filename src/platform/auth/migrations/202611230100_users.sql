@@ -21,4 +21,4 @@ create table login_attempts (
   succeeded boolean not null,
   at timestamptz not null default now()
 );
-create index login_attempts_ip_at on login_attempts (client_ip, at);
+create index login_attempts_failures on login_attempts (client_ip, at) where not succeeded;
