@@ -22,7 +22,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const config = loadConfig({ LOG_LEVEL: 'silent', PASSWORD_SCRYPT_LOG_N: '10', WORKER: 'false', ...env });
   const app = await buildApp({ db: database.db, database, config, logger: createLogger(config.LOG_LEVEL) });
   await app.ready();
-  return { app, database, config, close: async () => (await app.close(), await database.close()) };
+  return {
+    app,
+    database,
+    config,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
 }
 
 let counter = 0;
