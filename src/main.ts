@@ -8,6 +8,7 @@ import { backgroundJobs, eventHandlers } from './background.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { startBackground, type Background } from './platform/events/index.js';
+import { startHousekeeping } from './platform/housekeeping.js';
 import { createLogger } from './platform/log/logger.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -22,8 +23,15 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-function startWorker(database: DatabaseHandle, logger: Logger, config: Config): Promise<Background> {
-  return startBackground({ db: database.db, handle: database, logger, config, jobs: backgroundJobs, handlers: eventHandlers });
+async function startWorker(database: DatabaseHandle, logger: Logger, config: Config): Promise<Background> {
+  const background = await startBackground({ db: database.db, handle: database, logger, config, jobs: backgroundJobs, handlers: eventHandlers });
+  const stopHousekeeping = startHousekeeping(database.db, logger);
+  return {
+    async stop() {
+      stopHousekeeping();
+      await background.stop();
+    },
+  };
 }
 
 /** `renmai serve`: API, console and webhooks, plus the worker unless WORKER=false. */
