@@ -7,7 +7,7 @@ import { registerConsole } from './platform/http/console.js';
 import { healthRoutes } from './platform/http/health.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { createServer } from './platform/http/server.js';
-import { workspaceRoutes } from './domains/workspaces/index.js';
+import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -18,6 +18,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes);
       await api.register(workspaceRoutes);
+      await api.register(memberRoutes);
+      await api.register(invitationRoutes);
+      await api.register(teamRoutes);
+      await api.register(roleRoutes);
       await api.register(auditRoutes);
     },
     { prefix: '/api/v1' },

@@ -1,3 +1,12 @@
 export { createWorkspace, updateWorkspace, countWorkspaces } from './workspaces.js';
 export { workspaceRoutes } from './routes.js';
+export { memberRoutes } from './members-routes.js';
+export { invitationRoutes } from './invitations-routes.js';
+export { teamRoutes } from './teams-routes.js';
+export { roleRoutes } from './roles-routes.js';
+export { listMembers, changeMemberRole, deactivateMember, reactivateMember, type Member } from './members.js';
+export { listInvitations, createInvitation, revokeInvitation, INVITATION_TTL_DAYS, type Invitation } from './invitations.js';
+export { lookupInvitation, acceptInvitation } from './invitation-accept.js';
+export { listTeams, createTeam, updateTeam, deleteTeam, setTeamMembers, MAX_TEAMS, type Team } from './teams.js';
+export { listRoles, createRole, updateRole, deleteRole, permissionCatalog, MAX_ROLES, type Role } from './roles.js';
 export { createAdmin, findWorkspaceByRef, operatorActor } from './admin.js';
