@@ -35,6 +35,9 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  // An idle connection dropped by the server (restart, failover) is discarded by the pool and
+  // replaced on next use; without a listener the 'error' event would crash the process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listeners: pg.Client[] = [];
   return {
@@ -42,6 +45,8 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     kind: 'postgres',
     async listen(channel, onNotify) {
       const client = new pg.Client({ connectionString: url });
+      // A lost LISTEN connection only delays wake-ups: the worker also polls.
+      client.on('error', () => {});
       await client.connect();
       client.on('notification', (n) => n.channel === channel && onNotify(n.payload ?? ''));
       await client.query(`listen ${pg.escapeIdentifier(channel)}`);
