@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createApiKey, revokeApiKey } from '../api/api-keys';
 import { usePermissionCatalog } from '../api/lookups';
-import type { ApiKey } from '../api/types';
+import type { ApiKey, PermissionCatalog } from '../api/types';
 import { useCan, useSession } from '../auth/session';
 import { LoadMore, useCursorList } from '../components/cursor-list';
 import { ErrorAlert, useErrorToast, useFormErrorHandler } from '../components/errors';
@@ -19,6 +19,18 @@ import { SecretOnce } from '../components/secret-once';
 type Status = 'active' | 'revoked' | 'expired';
 const statusOf = (k: ApiKey): Status => (k.revokedAt ? 'revoked' : k.expiresAt && new Date(k.expiresAt) <= new Date() ? 'expired' : 'active');
 const statusColor: Record<Status, string> = { active: 'green', revoked: 'default', expired: 'orange' };
+
+function scopeGroups(mine: string[], catalog: PermissionCatalog['groups']): PermissionCatalog['groups'] {
+  const order = catalog.flatMap((g) => g.permissions);
+  const groupOf = new Map(catalog.flatMap((g) => g.permissions.map((p) => [p, g.group] as const)));
+  const sorted = [...mine].sort((a, b) => (order.indexOf(a) + 1 || 999) - (order.indexOf(b) + 1 || 999));
+  const groups = new Map<string, string[]>();
+  for (const p of sorted) {
+    const group = groupOf.get(p) ?? p.split(':')[0] ?? p;
+    groups.set(group, [...(groups.get(group) ?? []), p]);
+  }
+  return [...groups].map(([group, permissions]) => ({ group, permissions }));
+}
 
 interface Values {
   name: string;
@@ -33,11 +45,9 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
   const queryClient = useQueryClient();
   const onError = useFormErrorHandler();
   const [form] = Form.useForm<Values>();
-  // A key can carry at most what its creator may do.
-  const mine = new Set(me.member?.permissions ?? []);
-  const groups = (catalog.data?.groups ?? [])
-    .map((g) => ({ group: g.group, permissions: g.permissions.filter((p) => mine.has(p)) }))
-    .filter((g) => g.permissions.length > 0);
+  // A key can carry at most what its creator may do: offer the member's own permissions, grouped
+  // (and ordered) as the catalog lists them, or by their prefix while the catalog is unavailable.
+  const groups = scopeGroups(me.member?.permissions ?? [], catalog.data?.groups ?? []);
   const [secret, setSecret] = useState<string | null>(null);
   const mutation = useMutation({
     mutationFn: (v: Values) => createApiKey({ name: v.name, scopes: v.scopes ?? [], ...(v.expiresAt ? { expiresAt: v.expiresAt.endOf('day').toISOString() } : {}) }),
