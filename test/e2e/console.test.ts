@@ -1,36 +1,24 @@
 // The console end to end: the real server (fresh data dir) and the built SPA, driven in Chromium.
-// Needs /usr/bin/chromium and a built console (`npm run build:web`); without Chromium it is skipped
-// with a message, never passed silently.
+// Needs /usr/bin/chromium; without it the suite is skipped with a message, never passed silently.
+// The console is (re)built first when web/dist is missing or older than web/src.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const helperFile = fileURLToPath(new URL('../support/server.ts', import.meta.url));
-const consoleBuilt = existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url)));
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[e2e/console] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or run .ci/run)`);
 
-interface TestServer {
-  url: string;
-  login: { email: string; password: string };
-  close(): Promise<void>;
-}
-
-const missing = [
-  existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium)`,
-  existsSync(helperFile) ? null : 'test/support/server.ts (startTestServer) is missing',
-  consoleBuilt ? null : 'the console is not built (npm run build:web)',
-].filter(Boolean);
-if (missing.length) console.warn(`[e2e/console] SKIPPED: ${missing.join('; ')}`);
-
-describe.skipIf(missing.length > 0)('console in Chromium', () => {
+describe.skipIf(!hasChromium)('console in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    // Imported by path so this file still type-checks and skips cleanly where the helper is absent.
-    const { startTestServer } = (await import(helperFile)) as { startTestServer: () => Promise<TestServer> };
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-console.js', import.meta.url))], { stdio: 'inherit' });
     server = await startTestServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,

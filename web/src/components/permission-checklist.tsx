@@ -13,7 +13,10 @@ export function PermissionChecklist({ catalog, value = [], onChange, disabled }:
   const chosen = new Set(value);
   const set = (perms: string[], on: boolean) => {
     const next = new Set(chosen);
-    for (const p of perms) (on ? next.add(p) : next.delete(p));
+    for (const p of perms) {
+      if (on) next.add(p);
+      else next.delete(p);
+    }
     onChange?.([...next]);
   };
   return (
