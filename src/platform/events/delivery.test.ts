@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/db.
 import { inTransaction } from '../db/transaction.js';
 import { createJobRegistry } from '../queue/define.js';
 import { getJob } from '../queue/read.js';
-import { closeTestDatabase, createWorkspace, silentLogger, waitFor } from '../queue/test-support.js';
+import { createWorkspace, silentLogger, waitFor } from '../queue/test-support.js';
 import { createWorker } from '../queue/worker.js';
 import { startBackground } from './background.js';
 import { dispatchPending } from './dispatch.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   ws = await createWorkspace(handle.db);
   await sql`create table test_effects (workspace_id uuid not null, event_id bigint not null, handler text not null)`.execute(handle.db);
 });
-afterAll(() => closeTestDatabase(handle));
+afterAll(() => handle.close());
 
 const effects = async (eventId: number) =>
   (await sql<{ handler: string }>`select handler from test_effects where workspace_id = ${ws} and event_id = ${eventId} order by handler`.execute(handle.db)).rows.map((r) => r.handler);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { inTransaction } from '../db/transaction.js';
-import { closeTestDatabase, createWorkspace } from '../queue/test-support.js';
+import { createWorkspace } from '../queue/test-support.js';
 import { dispatchPending } from './dispatch.js';
 import { emit } from './emit.js';
 import { createHandlerRegistry, defineHandler } from './handlers.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   ws = await createWorkspace(handle.db);
 });
-afterAll(() => closeTestDatabase(handle));
+afterAll(() => handle.close());
 beforeEach(async () => {
   await handle.db.deleteFrom('jobs').where('workspace_id', '=', ws).execute();
   await handle.db.deleteFrom('outbox_events').where('workspace_id', '=', ws).execute();

@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import { defineJob } from './define.js';
 import { enqueue } from './enqueue.js';
 import { getJob, listJobs, retryJob } from './read.js';
-import { closeTestDatabase, createWorkspace } from './test-support.js';
+import { createWorkspace } from './test-support.js';
 
 let handle: TestDatabase;
 let ws: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   ws = await createWorkspace(handle.db, 'mine');
   other = await createWorkspace(handle.db, 'theirs');
 });
-afterAll(() => closeTestDatabase(handle));
+afterAll(() => handle.close());
 
 describe('jobs read API', () => {
   it('never shows another workspace’s job', async () => {

@@ -6,7 +6,7 @@ import { inTransaction } from '../db/transaction.js';
 import { createJobRegistry, defineJob } from './define.js';
 import { enqueue } from './enqueue.js';
 import { getJob, listJobs, retryJob } from './read.js';
-import { closeTestDatabase, createWorkspace, silentLogger, waitFor } from './test-support.js';
+import { createWorkspace, silentLogger, waitFor } from './test-support.js';
 import { createWorker, type WorkerOptions } from './worker.js';
 
 let handle: TestDatabase;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   ws = await createWorkspace(handle.db);
   await sql`create table test_runs (job_id uuid not null, item int not null default 0, at timestamptz not null default now())`.execute(handle.db);
 });
-afterAll(() => closeTestDatabase(handle));
+afterAll(() => handle.close());
 
 const worker = (registry: WorkerOptions['registry'], extra: Partial<WorkerOptions> = {}) =>
   createWorker({ db: handle.db, logger: silentLogger, registry, concurrency: 4, pollMs: 50, backoff: fast, ...extra });
