@@ -33,6 +33,9 @@ export function decodeCursor(cursor: string, arity: number): Array<string | numb
 }
 
 /**
+ * Timestamps are stored with millisecond precision (`timestamptz(3)` in every migration), the
+ * same as a JS Date, so a cursor built from a Date names its row exactly.
+ *
  * The "after this row" predicate for a descending (timestamp, id) order:
  * `(ts, id) < (cursor.ts, cursor.id)`. Rows must be ordered `ts desc, id desc`.
  */

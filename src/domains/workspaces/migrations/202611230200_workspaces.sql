@@ -5,7 +5,7 @@ create table workspaces (
   timezone text not null default 'Asia/Shanghai',
   locale text not null default 'zh-CN',
   default_region text not null default 'CN',
-  created_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now()
 );
 
 -- Built-in roles have a key (owner, admin, …) and cannot be deleted; custom roles have none.
@@ -16,7 +16,7 @@ create table roles (
   name text not null,
   permissions text[] not null,
   data_scope text not null check (data_scope in ('own', 'team', 'team_tree', 'all')),
-  created_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
   primary key (workspace_id, id)
 );
 create unique index roles_key on roles (workspace_id, key) where key is not null;
@@ -28,7 +28,7 @@ create table members (
   user_id uuid not null references users (id),
   role_id uuid not null,
   status text not null default 'active' check (status in ('active', 'deactivated')),
-  created_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
   primary key (workspace_id, id),
   foreign key (workspace_id, role_id) references roles (workspace_id, id)
 );
@@ -41,7 +41,7 @@ create table teams (
   id uuid not null default gen_random_uuid(),
   parent_id uuid,
   name text not null,
-  created_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
   primary key (workspace_id, id),
   foreign key (workspace_id, parent_id) references teams (workspace_id, id)
 );
@@ -66,10 +66,10 @@ create table invitations (
   team_ids uuid[] not null default '{}',
   token_hash text not null,
   invited_by uuid not null,
-  expires_at timestamptz not null,
-  accepted_at timestamptz,
-  revoked_at timestamptz,
-  created_at timestamptz not null default now(),
+  expires_at timestamptz(3) not null,
+  accepted_at timestamptz(3),
+  revoked_at timestamptz(3),
+  created_at timestamptz(3) not null default now(),
   primary key (workspace_id, id),
   foreign key (workspace_id, role_id) references roles (workspace_id, id),
   foreign key (workspace_id, invited_by) references members (workspace_id, id)

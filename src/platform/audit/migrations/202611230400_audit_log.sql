@@ -2,7 +2,7 @@
 create table audit_log (
   workspace_id uuid not null references workspaces (id) on delete cascade,
   id uuid not null default gen_random_uuid(),
-  at timestamptz not null default now(),
+  at timestamptz(3) not null default now(),
   actor_member_id uuid,
   actor_api_key_id uuid,
   action text not null,

@@ -6,9 +6,9 @@ create table users (
   password_hash text not null,
   locale text not null default 'zh-CN',
   failed_logins int not null default 0,
-  locked_until timestamptz,
-  password_changed_at timestamptz not null default now(),
-  created_at timestamptz not null default now(),
+  locked_until timestamptz(3),
+  password_changed_at timestamptz(3) not null default now(),
+  created_at timestamptz(3) not null default now(),
   constraint users_email_normalised check (email = lower(btrim(email)))
 );
 create unique index users_email_key on users (email);
@@ -19,6 +19,6 @@ create table login_attempts (
   client_ip text not null,
   email text not null,
   succeeded boolean not null,
-  at timestamptz not null default now()
+  at timestamptz(3) not null default now()
 );
 create index login_attempts_failures on login_attempts (client_ip, at) where not succeeded;

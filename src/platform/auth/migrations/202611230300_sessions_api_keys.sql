@@ -4,9 +4,9 @@ create table sessions (
   user_id uuid not null references users (id) on delete cascade,
   active_workspace_id uuid references workspaces (id) on delete set null,
   csrf_token text not null,
-  created_at timestamptz not null default now(),
-  expires_at timestamptz not null,
-  last_seen_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now(),
+  expires_at timestamptz(3) not null,
+  last_seen_at timestamptz(3) not null default now()
 );
 create index sessions_user on sessions (user_id);
 
@@ -19,10 +19,10 @@ create table api_keys (
   prefix text not null,
   key_hash text not null,
   scopes text[] not null,
-  expires_at timestamptz,
-  last_used_at timestamptz,
-  revoked_at timestamptz,
-  created_at timestamptz not null default now(),
+  expires_at timestamptz(3),
+  last_used_at timestamptz(3),
+  revoked_at timestamptz(3),
+  created_at timestamptz(3) not null default now(),
   primary key (workspace_id, id),
   foreign key (workspace_id, owner_member_id) references members (workspace_id, id)
 );

@@ -5,8 +5,8 @@ create table outbox_events (
   id bigint generated always as identity,
   type text not null,
   payload jsonb not null,
-  occurred_at timestamptz not null default now(),
-  dispatched_at timestamptz,
+  occurred_at timestamptz(3) not null default now(),
+  dispatched_at timestamptz(3),
   primary key (workspace_id, id)
 );
 create index outbox_events_pending on outbox_events (id) where dispatched_at is null;

@@ -6,7 +6,7 @@ create table idempotency_keys (
   request_hash text not null,
   status_code int,
   response jsonb,
-  created_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
   primary key (workspace_id, principal, key)
 );
 create index idempotency_keys_age on idempotency_keys (created_at);

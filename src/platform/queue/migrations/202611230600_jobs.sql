@@ -11,17 +11,17 @@ create table jobs (
   status text not null default 'queued' check (status in ('queued', 'running', 'done', 'dead', 'cancelled')),
   attempts int not null default 0,
   max_attempts int not null default 5,
-  run_at timestamptz not null default now(),
+  run_at timestamptz(3) not null default now(),
   locked_by text,
-  locked_until timestamptz,
+  locked_until timestamptz(3),
   state jsonb,
   progress_done int not null default 0,
   progress_total int,
   result jsonb,
   last_error text,
-  created_at timestamptz not null default now(),
-  started_at timestamptz,
-  finished_at timestamptz,
+  created_at timestamptz(3) not null default now(),
+  started_at timestamptz(3),
+  finished_at timestamptz(3),
   primary key (workspace_id, id)
 );
 create unique index jobs_dedupe on jobs (workspace_id, dedupe_key) where dedupe_key is not null;
