@@ -116,7 +116,7 @@ export default function ApiKeysPage() {
         <ErrorAlert error={list.error} />
         <Table<ApiKey>
           rowKey="id" loading={list.isPending} dataSource={list.items} pagination={false} scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty image={<KeyOutlined style={{ fontSize: 48, color: '#bfbfbf' }} />} description={t('apiKeys.empty')}>{createButton}</Empty> }}
+          locale={{ emptyText: list.isError ? <span /> : <Empty image={<KeyOutlined style={{ fontSize: 48, color: '#bfbfbf' }} />} description={t('apiKeys.empty')}>{createButton}</Empty> }}
           columns={[
             { title: t('apiKeys.name'), dataIndex: 'name' },
             { title: t('apiKeys.prefix'), dataIndex: 'prefix', render: (p: string) => <Typography.Text code>{p}…</Typography.Text> },

@@ -16,6 +16,8 @@ const knownActions = [
   'role.created', 'role.updated', 'role.deleted', 'team.created', 'team.updated', 'team.deleted', 'team.members_set',
   'invitation.created', 'invitation.revoked', 'invitation.accepted', 'workspace.created', 'workspace.updated',
 ];
+// Filters share the row on a desktop and stack full width on a phone.
+const filterStyle = { flex: '1 1 170px' };
 const entityTypes = ['api_key', 'member', 'role', 'team', 'invitation', 'workspace'];
 
 export default function AuditLogPage() {
@@ -43,25 +45,25 @@ export default function AuditLogPage() {
       <PageHeader title={t('nav.auditLog')} description={t('audit.hint')} />
       <Card>
         <Flex wrap gap={8} style={{ marginBottom: 16 }}>
-          <AutoComplete style={{ width: 220 }} allowClear placeholder={t('audit.action')} value={actionInput}
+          <AutoComplete style={filterStyle} allowClear placeholder={t('audit.action')} value={actionInput}
             options={knownActions.filter((a) => a.includes(actionInput)).map((a) => ({ value: a, label: `${actionLabel(a)} · ${a}` }))}
             onChange={(v: string) => { setActionInput(v ?? ''); if (!v) setAction(''); }}
             onSelect={(v: string) => setAction(v)}
             onBlur={() => setAction(actionInput.trim())}
             onKeyDown={(e) => { if (e.key === 'Enter') setAction(actionInput.trim()); }}
             data-testid="audit-action-filter" />
-          <Select style={{ width: 180 }} allowClear placeholder={t('audit.entityType')} value={entityType} onChange={setEntityType}
+          <Select style={filterStyle} allowClear placeholder={t('audit.entityType')} value={entityType} onChange={setEntityType}
             options={entityTypes.map((e) => ({ value: e, label: t(`audit.entities.${e}`) }))} />
           {can('members:read') ? (
-            <Select style={{ width: 200 }} allowClear showSearch optionFilterProp="label" placeholder={t('audit.actor')} value={actor} onChange={setActor}
+            <Select style={filterStyle} allowClear showSearch optionFilterProp="label" placeholder={t('audit.actor')} value={actor} onChange={setActor}
               loading={members.isPending} options={(members.data ?? []).map((m) => ({ value: m.id, label: m.name || m.email }))} />
           ) : null}
-          <DatePicker.RangePicker value={range} onChange={(v) => setRange(v)} style={{ maxWidth: '100%' }} />
+          <DatePicker.RangePicker value={range} onChange={(v) => setRange(v)} style={{ flex: '2 1 260px' }} />
         </Flex>
         <ErrorAlert error={list.error} />
         <Table<AuditEntry>
           rowKey="id" loading={list.isPending} dataSource={list.items} pagination={false} scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={filtered ? t('audit.noMatch') : t('audit.empty')} /> }}
+          locale={{ emptyText: list.isError ? <span /> : <Empty description={filtered ? t('audit.noMatch') : t('audit.empty')} /> }}
           expandable={{ expandedRowRender: (e) => (
             <div>
               <JsonDiff before={e.before} after={e.after} />

@@ -98,7 +98,7 @@ export default function InvitationsPage() {
         <ErrorAlert error={list.error} />
         <Table<Invitation>
           rowKey="id" loading={list.isPending} dataSource={list.items} pagination={false} scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={t('invitations.empty')}>{createButton}</Empty> }}
+          locale={{ emptyText: list.isError ? <span /> : <Empty description={t('invitations.empty')}>{createButton}</Empty> }}
           columns={[
             { title: t('auth.email'), dataIndex: 'email' },
             { title: t('members.role'), key: 'role', render: (_, i) => <Tag>{labels.role(i.role)}</Tag> },

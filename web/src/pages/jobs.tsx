@@ -60,7 +60,7 @@ export default function JobsPage() {
         <ErrorAlert error={list.error} />
         <Table<Job>
           rowKey="id" loading={list.isPending} dataSource={list.items} pagination={false} scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={status === 'all' ? t('jobs.empty') : t('jobs.noneWithStatus', { status: t(`jobs.statuses.${status}`) })} /> }}
+          locale={{ emptyText: list.isError ? <span /> : <Empty description={status === 'all' ? t('jobs.empty') : t('jobs.noneWithStatus', { status: t(`jobs.statuses.${status}`) })} /> }}
           columns={[
             { title: t('jobs.name'), key: 'name', render: (_, j) => <div><div>{t(`jobs.names.${j.name}`, { defaultValue: j.name })}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{j.queue}</Typography.Text></div> },
             { title: t('members.status'), dataIndex: 'status', render: (s: JobStatus) => <Tag color={statusColor[s]}>{t(`jobs.statuses.${s}`)}</Tag> },

@@ -56,7 +56,7 @@ export default function MembersPage() {
           dataSource={list.items}
           pagination={false}
           scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={q ? t('members.noMatch') : t('members.empty')}>{q ? null : inviteButton}</Empty> }}
+          locale={{ emptyText: list.isError ? <span /> : <Empty description={q ? t('members.noMatch') : t('members.empty')}>{q ? null : inviteButton}</Empty> }}
           columns={[
             { title: t('members.name'), key: 'name', render: (_, m) => (
               <div>

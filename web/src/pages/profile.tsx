@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Form, Input, Row, Select } from 'antd';
+import { App, Button, Card, Col, Form, Input, Row, Select, Typography } from 'antd';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { changePassword, meKey, updateMe } from '../api/auth';
@@ -18,6 +19,11 @@ export default function ProfilePage() {
   const onError = useFormErrorHandler();
   const [profileForm] = Form.useForm<{ name: string; locale: Language }>();
   const [passwordForm] = Form.useForm<{ currentPassword: string; newPassword: string; confirm: string }>();
+
+  // The header's language switch changes the account's language too: keep this form in step.
+  useEffect(() => {
+    profileForm.setFieldValue('locale', toLanguage(me.user.locale) ?? 'zh-CN');
+  }, [me.user.locale, profileForm]);
 
   const saveProfile = useMutation({
     mutationFn: updateMe,
@@ -78,9 +84,8 @@ export default function ProfilePage() {
                 })]}>
                 <Input.Password autoComplete="new-password" />
               </Form.Item>
-              <Form.Item extra={t('profile.passwordHint')} style={{ marginBottom: 12 }}>
-                <Button type="primary" htmlType="submit" loading={savePassword.isPending}>{t('profile.changePassword')}</Button>
-              </Form.Item>
+              <Typography.Paragraph type="secondary">{t('profile.passwordHint')}</Typography.Paragraph>
+              <Button type="primary" htmlType="submit" loading={savePassword.isPending} danger>{t('profile.changePassword')}</Button>
             </Form>
           </Card>
         </Col>
