@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
+import { jobRoutes } from './platform/queue/routes.js';
 import type { AppContext } from './platform/http/context.js';
 import { registerConsole } from './platform/http/console.js';
 import { healthRoutes } from './platform/http/health.js';
@@ -23,6 +24,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(teamRoutes);
       await api.register(roleRoutes);
       await api.register(auditRoutes);
+      await api.register(jobRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -131,3 +131,10 @@ describe('operability', () => {
     expect(docs.body).toContain('swagger');
   });
 });
+
+describe('cursors', () => {
+  it('a well-formed cursor naming a non-uuid row is refused as invalid, not a 500', async () => {
+    const forged = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'not-a-uuid'])).toString('base64url');
+    expectProblem(await owner.get(`/api/v1/api-keys?cursor=${forged}`), 400, 'validation_failed');
+  });
+});

@@ -16,6 +16,8 @@ export interface Page<T> {
 
 export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function encodeCursor(values: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
@@ -43,7 +45,7 @@ export function afterNewestFirst(tsColumn: string, idColumn: string, cursor: str
   if (!cursor) return undefined;
   const [ts, id] = decodeCursor(cursor, 2);
   const at = new Date(ts as string);
-  if (Number.isNaN(at.getTime())) throw invalid([{ path: 'cursor', message: 'Invalid cursor' }]);
+  if (Number.isNaN(at.getTime()) || !UUID.test(String(id))) throw invalid([{ path: 'cursor', message: 'Invalid cursor' }]);
   return sql<SqlBool>`(${sql.ref(tsColumn)}, ${sql.ref(idColumn)}) < (${at}, ${id})`;
 }
 

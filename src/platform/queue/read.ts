@@ -2,7 +2,7 @@
 // operator action on them. Every query is scoped to the workspace.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
-import { invalid } from '../http/errors.js';
+import { afterNewestFirst, toPage, type Page } from '../http/pagination.js';
 import { JOBS_CHANNEL } from './enqueue.js';
 import type { JobStatus } from './tables.js';
 import type { JobRow } from './store.js';
@@ -50,7 +50,6 @@ const toView = (r: ViewRow): JobView => ({
   finishedAt: r.finished_at,
 });
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getJob(db: Db, workspaceId: string, id: string): Promise<JobView | undefined> {
@@ -66,24 +65,19 @@ export interface JobListFilter {
 }
 
 /** Newest first, keyset-paginated on (created_at, id). */
-export async function listJobs(db: Db, workspaceId: string, filter: JobListFilter): Promise<{ items: JobView[]; nextCursor: string | null }> {
-  const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+export async function listJobs(db: Db, workspaceId: string, filter: JobListFilter): Promise<Page<JobView>> {
+  const after = afterNewestFirst('created_at', 'id', filter.cursor);
   const rows = await db
     .selectFrom('jobs')
-    // The cursor keeps created_at as PostgreSQL's own text: a JS Date drops the microseconds and
-    // rows sharing a millisecond at a page boundary would be skipped.
-    .select([...columns, sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'`.as('created_at_text')])
+    .select(columns)
     .where('workspace_id', '=', workspaceId)
     .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
-    .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+    .$if(after !== undefined, (q) => q.where(after!))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  const more = rows.length > filter.limit;
-  const kept = more ? rows.slice(0, filter.limit) : rows;
-  const last = kept.at(-1);
-  return { items: kept.map(toView), nextCursor: more && last ? encodeCursor(last.created_at_text, last.id) : null };
+  return toPage(rows, filter.limit, (r) => [r.created_at.toISOString(), r.id], toView);
 }
 
 /** Moves a dead job back to the queue with its attempts reset; its checkpoint is kept so it resumes. */
@@ -99,18 +93,4 @@ export async function retryJob(db: Db, workspaceId: string, id: string): Promise
     .executeTakeFirst();
   if (revived) await sql`select pg_notify(${JOBS_CHANNEL}, ${revived.queue})`.execute(db);
   return revived !== undefined;
-}
-
-const encodeCursor = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && TIMESTAMP.test(String(value[0])) && UUID.test(String(value[1]))) {
-      return [value[0] as string, value[1] as string];
-    }
-  } catch {
-    // fall through
-  }
-  throw invalid([{ path: 'cursor', message: 'Invalid cursor' }]);
 }
