@@ -2,6 +2,7 @@
 import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import { builtinRoles } from '../../platform/auth/permissions.js';
+import { emit } from '../../platform/events/index.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import * as store from './workspaces-store.js';
@@ -31,6 +32,7 @@ export async function createWorkspace(db: Db, ownerUserId: string | null, name: 
       entityId: workspace.id,
       after: { name },
     });
+    await emit(tx, workspace.id, 'workspaces.workspace.created', { workspaceId: workspace.id, ownerMemberId: owner?.id ?? null });
     return { workspace: toWorkspace(workspace), ownerMemberId: owner?.id ?? null };
   });
 }

@@ -119,3 +119,23 @@ describe('pagination', () => {
     expect(new Set(seen)).toEqual(new Set(made));
   });
 });
+
+describe('domain events', () => {
+  it('creating and revoking a key record auth.api_key.* events in the outbox with the change', async () => {
+    const o = await createOwner(t);
+    const owner = await Client.login(t, o.user.email, o.user.password);
+    const { apiKey } = await makeKey(owner, ['api-keys:read']);
+    await owner.delete(`/api/v1/api-keys/${apiKey.id}`);
+    const events = await t.database.db
+      .selectFrom('outbox_events')
+      .select(['type', 'payload'])
+      .where('workspace_id', '=', o.workspace.id)
+      .where('type', 'like', 'auth.api_key.%')
+      .orderBy('id')
+      .execute();
+    expect(events).toEqual([
+      { type: 'auth.api_key.created', payload: expect.objectContaining({ apiKeyId: apiKey.id }) },
+      { type: 'auth.api_key.revoked', payload: { apiKeyId: apiKey.id } },
+    ]);
+  });
+});

@@ -2,6 +2,7 @@
 // member holds, acting with that member's data scope, revocable, with a last-used time.
 import { randomToken, hashToken } from '../crypto/tokens.js';
 import { recordAudit } from '../audit/audit.js';
+import { emit } from '../events/emit.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction } from '../db/transaction.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -44,6 +45,7 @@ export async function createApiKey(db: Db, actor: Actor, input: { name: string; 
       expiresAt: input.expiresAt ?? null,
     });
     await recordAudit(tx, actor, { action: 'api_key.created', entityType: 'api_key', entityId: id, after: { name: input.name, prefix: `${KEY_PREFIX}_${prefix}`, scopes } });
+    await emit(tx, actor.workspaceId, 'auth.api_key.created', { apiKeyId: id, ownerMemberId: actor.memberId, scopes });
     const row = await findApiKey(tx, actor, id);
     return { apiKey: toApiKey(row!), secret };
   });
@@ -63,6 +65,7 @@ export async function revokeApiKey(db: Db, actor: Actor, id: string) {
     if (key.revoked_at) return;
     await revokeRow(tx, actor.workspaceId, id);
     await recordAudit(tx, actor, { action: 'api_key.revoked', entityType: 'api_key', entityId: id, before: { name: key.name, prefix: key.prefix } });
+    await emit(tx, actor.workspaceId, 'auth.api_key.revoked', { apiKeyId: id });
   });
 }
 
