@@ -34,7 +34,7 @@ export function CreateWorkspaceModal({ open, onClose }: { open: boolean; onClose
       confirmLoading={mutation.isPending}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={(v) => mutation.mutate(v)}>
+      <Form form={form} name="create-workspace" layout="vertical" onFinish={(v) => mutation.mutate(v)}>
         <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, message: t('validation.required') }, { max: 100 }]}>
           <Input autoFocus maxLength={100} placeholder={t('workspace.namePlaceholder')} />
         </Form.Item>

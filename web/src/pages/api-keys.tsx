@@ -71,7 +71,7 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
       {secret ? (
         <SecretOnce value={secret} warning={t('apiKeys.secretOnce')} testId="api-key-secret" />
       ) : (
-        <Form form={form} layout="vertical" initialValues={{ scopes: [] }} onFinish={(v) => mutation.mutate(v)}>
+        <Form form={form} name="api-key" layout="vertical" initialValues={{ scopes: [] }} onFinish={(v) => mutation.mutate(v)}>
           <Form.Item name="name" label={t('apiKeys.name')} rules={[{ required: true, message: t('validation.required') }, { max: 100 }]}>
             <Input autoFocus placeholder={t('apiKeys.namePlaceholder')} data-testid="api-key-name" />
           </Form.Item>

@@ -50,7 +50,7 @@ function CreateInvitationModal({ open, onClose }: { open: boolean; onClose: () =
       {url ? (
         <SecretOnce value={url} warning={t('invitations.linkOnce')} testId="invitation-url" />
       ) : (
-        <Form form={form} layout="vertical" onFinish={(v) => mutation.mutate({ ...v, teamIds: v.teamIds ?? [] })} initialValues={{ roleId: defaultRole }} key={defaultRole ?? 'none'}>
+        <Form form={form} name="invitation" layout="vertical" onFinish={(v) => mutation.mutate({ ...v, teamIds: v.teamIds ?? [] })} initialValues={{ roleId: defaultRole }} key={defaultRole ?? 'none'}>
           <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, message: t('validation.required') }, { type: 'email', message: t('validation.email') }]}>
             <Input inputMode="email" autoFocus />
           </Form.Item>

@@ -50,7 +50,7 @@ export default function InvitePage() {
       ]} />
       <Alert type="info" showIcon style={{ marginBottom: 16 }} title={info.userExists ? t('invite.existingUser') : t('invite.newUser')} />
       {accept.error && !placed ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={isApiError(accept.error) && accept.error.status === 401 ? t('auth.wrongPassword') : errorText(t, accept.error)} /> : null}
-      <Form form={form} layout="vertical" onFinish={(v) => accept.mutate(v)} requiredMark={false}>
+      <Form form={form} name="accept-invitation" layout="vertical" onFinish={(v) => accept.mutate(v)} requiredMark={false}>
         {info.userExists ? null : (
           <Form.Item name="name" label={t('profile.name')} rules={[{ required: true, message: t('validation.required') }, { max: 100 }]}>
             <Input autoComplete="name" size="large" />

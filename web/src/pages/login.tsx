@@ -42,7 +42,7 @@ export default function LoginPage() {
   return (
     <PublicShell title={t('auth.loginTitle')}>
       {errorMessage ? <Alert type="error" showIcon title={errorMessage} style={{ marginBottom: 16 }} data-testid="login-error" /> : null}
-      <Form form={form} layout="vertical" onFinish={(v) => mutation.mutate(v)} requiredMark={false}>
+      <Form form={form} name="login" layout="vertical" onFinish={(v) => mutation.mutate(v)} requiredMark={false}>
         <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, message: t('validation.required') }, { type: 'email', message: t('validation.email') }]}>
           <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" size="large" data-testid="login-email" />
         </Form.Item>

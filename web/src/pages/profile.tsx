@@ -54,7 +54,7 @@ export default function ProfilePage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <Card title={t('profile.details')}>
-            <Form form={profileForm} layout="vertical" initialValues={{ name: me.user.name, locale: toLanguage(me.user.locale) ?? 'zh-CN' }}
+            <Form form={profileForm} name="profile" layout="vertical" initialValues={{ name: me.user.name, locale: toLanguage(me.user.locale) ?? 'zh-CN' }}
               onFinish={(v) => saveProfile.mutate(v)}>
               <Form.Item label={t('auth.email')}>
                 <Input value={me.user.email} disabled />
@@ -71,7 +71,7 @@ export default function ProfilePage() {
         </Col>
         <Col xs={24} lg={12}>
           <Card title={t('profile.changePassword')}>
-            <Form form={passwordForm} layout="vertical" onFinish={({ currentPassword, newPassword }) => savePassword.mutate({ currentPassword, newPassword })}>
+            <Form form={passwordForm} name="password" layout="vertical" onFinish={({ currentPassword, newPassword }) => savePassword.mutate({ currentPassword, newPassword })}>
               <Form.Item name="currentPassword" label={t('profile.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
                 <Input.Password autoComplete="current-password" />
               </Form.Item>

@@ -38,7 +38,7 @@ function RoleModal({ open, role, readOnly, onClose }: { open: boolean; role?: Ro
       onOk={() => form.submit()} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={mutation.isPending}>
       {readOnly && role?.builtin ? <Typography.Paragraph type="secondary"><LockOutlined /> {t('roles.builtinHint')}</Typography.Paragraph> : null}
       <ErrorAlert error={catalog.error} />
-      <Form form={form} layout="vertical" disabled={readOnly} preserve={false}
+      <Form form={form} name="role" layout="vertical" disabled={readOnly} preserve={false}
         initialValues={role ? { name: role.name, scope: role.scope, permissions: role.permissions } : { name: '', scope: 'own', permissions: [] }}
         onFinish={(v) => mutation.mutate(v)}>
         {readOnly ? null : (

@@ -30,7 +30,7 @@ function CreateTeamModal({ open, parentId, teams, onClose, onCreated }: { open: 
   return (
     <Modal title={t('teams.create')} open={open} onCancel={onClose} onOk={() => form.submit()} okText={t('common.create')} cancelText={t('common.cancel')}
       confirmLoading={mutation.isPending} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ parentId: parentId ?? ROOT }} onFinish={(v) => mutation.mutate(v)} preserve={false}>
+      <Form form={form} name="create-team" layout="vertical" initialValues={{ parentId: parentId ?? ROOT }} onFinish={(v) => mutation.mutate(v)} preserve={false}>
         <Form.Item name="name" label={t('teams.name')} rules={[{ required: true, message: t('validation.required') }, { max: 100 }]}>
           <Input autoFocus placeholder={t('teams.namePlaceholder')} />
         </Form.Item>
@@ -88,7 +88,7 @@ function TeamDetails({ team, teams, onDeleted }: { team: Team; teams: Team[]; on
           <Button danger size="small">{t('common.delete')}</Button>
         </Popconfirm>
       ) : null}>
-      <Form form={form} layout="vertical" disabled={!writable} onFinish={(v) => update.mutate(v)}>
+      <Form form={form} name="edit-team" layout="vertical" disabled={!writable} onFinish={(v) => update.mutate(v)}>
         <Form.Item name="name" label={t('teams.name')} rules={[{ required: true, message: t('validation.required') }, { max: 100 }]}>
           <Input />
         </Form.Item>

@@ -36,7 +36,7 @@ export default function WorkspacePage() {
     <>
       <PageHeader title={t('nav.workspace')} description={t('workspace.settingsHint')} />
       <Card style={{ maxWidth: 640 }}>
-        <Form form={form} layout="vertical" initialValues={ws} onFinish={(v) => save.mutate(v)}>
+        <Form form={form} name="workspace" layout="vertical" initialValues={ws} onFinish={(v) => save.mutate(v)}>
           <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, message: t('validation.required') }, { max: 100 }]}>
             <Input />
           </Form.Item>
