@@ -1,4 +1,4 @@
-import { SearchOutlined, UserAddOutlined } from '@ant-design/icons';
+import { UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -48,7 +48,7 @@ export default function MembersPage() {
     <>
       <PageHeader title={t('nav.members')} extra={inviteButton} />
       <Card>
-        <Input.Search allowClear prefix={<SearchOutlined />} placeholder={t('members.search')} onSearch={setQ} style={{ maxWidth: 320, marginBottom: 16 }} enterButton={false} />
+        <Input.Search allowClear placeholder={t('members.search')} onSearch={setQ} style={{ maxWidth: 320, marginBottom: 16 }} enterButton={false} />
         <ErrorAlert error={list.error} />
         <Table<Member>
           rowKey="id"
