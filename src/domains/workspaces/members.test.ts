@@ -89,6 +89,30 @@ describe('members', () => {
     expect(ok.json().member.role.key).toBe('admin');
   });
 
+  it('two owners demoting each other at once leave exactly one owner', async () => {
+    const w = await ownerWorkspace();
+    const other = await addMember(t, w.workspace.id, 'owner');
+    const asOther = await other.login();
+    const results = await Promise.all([
+      w.client.post(`/api/v1/members/${other.memberId}/deactivate`),
+      asOther.patch(`/api/v1/members/${w.memberId}`, { roleId: w.roleId('admin') }),
+    ]);
+    // Whichever lands first wins; the other is refused as the last owner (409) or because the
+    // first change already took its caller's ownership or membership away (403).
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes[0]).toBe(200);
+    expect([403, 409]).toContain(codes[1]);
+    const owners = (await t.database.db
+      .selectFrom('members as m')
+      .innerJoin('roles as r', (j) => j.onRef('r.workspace_id', '=', 'm.workspace_id').onRef('r.id', '=', 'm.role_id'))
+      .select('m.id')
+      .where('m.workspace_id', '=', w.workspace.id)
+      .where('r.key', '=', 'owner')
+      .where('m.status', '=', 'active')
+      .execute());
+    expect(owners).toHaveLength(1);
+  });
+
   it('deactivation stops the member’s session and API keys; reactivation restores them', async () => {
     const w = await ownerWorkspace();
     const agent = await addMember(t, w.workspace.id, 'agent');

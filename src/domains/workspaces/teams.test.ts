@@ -57,6 +57,14 @@ describe('teams', () => {
     expect((await w.client.post('/api/v1/teams', { name: 'D', parentId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
   });
 
+  it('two moves that together would make a loop: one is refused', async () => {
+    const w = await ownerWorkspace();
+    const a = (await w.client.post('/api/v1/teams', { name: 'A' })).json().team.id;
+    const b = (await w.client.post('/api/v1/teams', { name: 'B' })).json().team.id;
+    const results = await Promise.all([w.client.patch(`/api/v1/teams/${a}`, { parentId: b }), w.client.patch(`/api/v1/teams/${b}`, { parentId: a })]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+  });
+
   it('sets a team’s members, which members and /auth/me then show', async () => {
     const w = await ownerWorkspace();
     const one = await addMember(t, w.workspace.id, 'agent');
