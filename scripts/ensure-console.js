@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const built = join(root, 'web/dist/index.html');
-const sources = [join(root, 'web/src'), join(root, 'web/index.html'), join(root, 'web/vite.config.ts')];
+// The console also imports the shared password policy from the server code.
+const sources = [join(root, 'web/src'), join(root, 'web/index.html'), join(root, 'web/vite.config.ts'), join(root, 'src/platform/auth/password-policy.ts')];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

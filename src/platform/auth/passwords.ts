@@ -32,6 +32,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(key, expected);
 }
-
-/** Password policy shared by sign-up, invitation acceptance and password change. */
-export const PASSWORD_MIN_LENGTH = 10;

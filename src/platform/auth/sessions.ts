@@ -5,7 +5,8 @@ import type { Db } from '../db/connect.js';
 import { AppError, invalid } from '../http/errors.js';
 import type { SessionInfo } from '../http/context.js';
 import type { Actor } from './actor.js';
-import { hashPassword, verifyPassword, PASSWORD_MIN_LENGTH } from './passwords.js';
+import { PASSWORD_MIN_LENGTH } from './password-policy.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { isPermission } from './permissions.js';
 import * as store from './store.js';
 

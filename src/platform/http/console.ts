@@ -11,7 +11,8 @@ export const CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist/', import.me
 
 export async function registerConsole(app: FastifyInstance) {
   const built = existsSync(`${CONSOLE_DIR}/index.html`);
-  if (built) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: false, index: false, allowedPath: (p) => !p.startsWith('/api/') });
+  // wildcard: files are looked up per request, so a rebuilt console is served without a restart.
+  if (built) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: true, index: false });
 
   app.setNotFoundHandler({ preHandler: undefined }, (request, reply) => {
     const path = request.url.split('?')[0]!;

@@ -1,3 +1,4 @@
+import { PASSWORD_MIN_LENGTH } from '../../../src/platform/auth/password-policy';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Descriptions, Form, Input, Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -57,7 +58,7 @@ export default function InvitePage() {
           </Form.Item>
         )}
         <Form.Item name="password" label={info.userExists ? t('auth.password') : t('invite.choosePassword')}
-          rules={[{ required: true, message: t('validation.required') }, ...(info.userExists ? [] : [{ min: 8, message: t('validation.passwordMin') }])]}>
+          rules={[{ required: true, message: t('validation.required') }, ...(info.userExists ? [] : [{ min: PASSWORD_MIN_LENGTH, message: t('validation.passwordMin', { count: PASSWORD_MIN_LENGTH }) }])]}>
           <Input.Password autoComplete={info.userExists ? 'current-password' : 'new-password'} size="large" />
         </Form.Item>
         {info.userExists ? null : (

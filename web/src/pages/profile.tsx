@@ -1,3 +1,4 @@
+import { PASSWORD_MIN_LENGTH } from '../../../src/platform/auth/password-policy';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Col, Form, Input, Row, Select, Typography } from 'antd';
 import { useEffect } from 'react';
@@ -75,7 +76,7 @@ export default function ProfilePage() {
               <Form.Item name="currentPassword" label={t('profile.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
                 <Input.Password autoComplete="current-password" />
               </Form.Item>
-              <Form.Item name="newPassword" label={t('profile.newPassword')} rules={[{ required: true, message: t('validation.required') }, { min: 8, message: t('validation.passwordMin') }]}>
+              <Form.Item name="newPassword" label={t('profile.newPassword')} rules={[{ required: true, message: t('validation.required') }, { min: PASSWORD_MIN_LENGTH, message: t('validation.passwordMin', { count: PASSWORD_MIN_LENGTH }) }]}>
                 <Input.Password autoComplete="new-password" />
               </Form.Item>
               <Form.Item name="confirm" label={t('profile.confirmPassword')} dependencies={['newPassword']}
