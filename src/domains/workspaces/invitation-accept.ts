@@ -7,6 +7,7 @@ import { checkNewPassword, startSession, type AuthConfig } from '../../platform/
 import * as users from '../../platform/auth/store.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
 import type { Db } from '../../platform/db/connect.js';
+import { emit } from '../../platform/events/index.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation } from './grants.js';
@@ -57,6 +58,7 @@ export async function acceptInvitation(db: Db, config: AuthConfig, input: Accept
         entityId: invitation.id,
         after: { email: invitation.email, memberId, userId: user.id, roleId: invitation.role_id, teamIds, newUser: !existing },
       });
+      await emit(tx, workspaceId, 'workspaces.member.joined', { memberId, userId: user.id, roleId: invitation.role_id, teamIds, invitationId: invitation.id });
       const session = await startSession(tx, config, user.id, workspaceId);
       return { user: toUser(user), session };
     });

@@ -67,6 +67,13 @@ describe('invitations', () => {
     expect((await w.client.get('/api/v1/invitations')).json().items[0].status).toBe('accepted');
     const audit = (await w.client.get('/api/v1/audit-log?entityType=invitation')).json().items.map((e: { action: string }) => e.action);
     expect(audit).toEqual(['invitation.accepted', 'invitation.created']);
+    const joined = await t.database.db
+      .selectFrom('outbox_events')
+      .select('payload')
+      .where('workspace_id', '=', w.workspace.id)
+      .where('type', '=', 'workspaces.member.joined')
+      .execute();
+    expect(joined).toEqual([{ payload: expect.objectContaining({ memberId: me.member.id, roleId: w.roleId('agent'), teamIds: [team] }) }]);
     // The new person can sign in again later with the password they chose.
     await Client.login(t, address, 'a long enough password');
   });

@@ -133,6 +133,17 @@ describe('members', () => {
     expect((await apiClient(t, key).get('/api/v1/members')).statusCode).toBe(200);
     const actions = (await w.client.get('/api/v1/audit-log?entityType=member')).json().items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(['member.reactivated', 'member.deactivated']);
+    const events = await t.database.db
+      .selectFrom('outbox_events')
+      .select(['type', 'payload'])
+      .where('workspace_id', '=', w.workspace.id)
+      .where('type', 'like', 'workspaces.member.%')
+      .orderBy('id')
+      .execute();
+    expect(events).toEqual([
+      { type: 'workspaces.member.deactivated', payload: { memberId: agent.memberId } },
+      { type: 'workspaces.member.reactivated', payload: { memberId: agent.memberId } },
+    ]);
   });
 
   it('refuses members:write to an agent and to a role that would raise someone above its holder', async () => {

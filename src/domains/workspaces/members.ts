@@ -3,6 +3,7 @@
 import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
+import { emit } from '../../platform/events/index.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
@@ -48,6 +49,7 @@ export async function changeMemberRole(db: Db, actor: Actor, id: string, roleId:
       before: { role: { id: member.role_id, key: member.role_key, name: member.role_name } },
       after: { role: { id: role.id, key: role.key, name: role.name } },
     });
+    await emit(tx, actor.workspaceId, 'workspaces.member.role_changed', { memberId: id, roleId: role.id, previousRoleId: member.role_id });
     return toMember((await store.findMember(tx, actor.workspaceId, id))!);
   });
 }
@@ -75,6 +77,7 @@ function setStatus(db: Db, actor: Actor, id: string, status: 'active' | 'deactiv
       before: { status: member.status },
       after: { status },
     });
+    await emit(tx, actor.workspaceId, status === 'active' ? 'workspaces.member.reactivated' : 'workspaces.member.deactivated', { memberId: id });
     return toMember((await store.findMember(tx, actor.workspaceId, id))!);
   });
 }
