@@ -2,6 +2,7 @@
 // only an owner touches the owner role, and nobody grants permissions they do not hold.
 import { AppError } from '../../platform/http/errors.js';
 import type { Actor } from '../../platform/auth/actor.js';
+import { isPermission } from '../../platform/auth/permissions.js';
 
 export const OWNER_ROLE = 'owner';
 
@@ -12,9 +13,12 @@ export function requireOwnerFor(actor: Actor, ...roleKeys: Array<string | null>)
   }
 }
 
-/** Refuses permissions beyond the actor's own (for an API key: beyond the key's scopes). */
+/**
+ * Refuses permissions beyond the actor's own (for an API key: beyond the key's scopes). Strings
+ * no longer in the catalog grant nothing, so they never block.
+ */
 export function requireHeld(actor: Actor, permissions: readonly string[], what: string) {
-  const beyond = permissions.filter((p) => !actor.permissions.has(p as never));
+  const beyond = permissions.filter((p) => isPermission(p) && !actor.permissions.has(p));
   if (beyond.length) throw new AppError('forbidden', `${what} carries permissions you do not have: ${beyond.join(', ')}`);
 }
 
