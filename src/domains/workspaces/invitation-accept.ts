@@ -2,14 +2,14 @@
 // user. Acceptance is one transaction and one-time; the invitation row is locked while it runs.
 import { recordAudit } from '../../platform/audit/audit.js';
 import { toUser } from '../../platform/auth/me.js';
-import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
-import { checkNewPassword, startSession, type AuthConfig } from '../../platform/auth/sessions.js';
+import { hashPassword } from '../../platform/auth/passwords.js';
+import { checkNewPassword, startSession, verifyCredentials, type AuthConfig } from '../../platform/auth/sessions.js';
 import * as users from '../../platform/auth/store.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
 import type { Db } from '../../platform/db/connect.js';
 import { emit } from '../../platform/events/index.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { AppError, conflict, invalid, notFound } from '../../platform/http/errors.js';
+import { conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation } from './grants.js';
 import { findPendingByToken, lockPending, markAccepted } from './invitations-store.js';
 import { findMemberByUser, insertMember, setMemberRole, setMemberStatus } from './members-store.js';
@@ -36,7 +36,8 @@ export async function acceptInvitation(db: Db, config: AuthConfig, input: Accept
   const existing = await users.findUserByEmail(db, found.email);
   let passwordHash: string | null = null;
   if (existing) {
-    await checkPassword(db, config, existing, input);
+    // The same throttling and lock-out as signing in, so a link cannot be used to guess a password.
+    await verifyCredentials(db, config, { email: existing.email, password: input.password, clientIp: input.clientIp });
   } else {
     if (!input.name) throw invalid([{ path: 'name', message: 'Your name is needed to create the account' }]);
     checkNewPassword(input.password, 'password');
@@ -77,29 +78,4 @@ async function joinWorkspace(tx: Db, workspaceId: string, userId: string, roleId
   await setMemberRole(tx, workspaceId, membership.id, roleId);
   await setMemberStatus(tx, workspaceId, membership.id, 'active');
   return membership.id;
-}
-
-type UserRow = NonNullable<Awaited<ReturnType<typeof users.findUserByEmail>>>;
-
-// The same throttling and lock-out as signing in (sessions.ts login), so an invitation link
-// cannot be used to guess an existing account's password.
-async function checkPassword(db: Db, config: AuthConfig, user: UserRow, input: Acceptance) {
-  if ((await users.countRecentLoginFailures(db, input.clientIp, 60)) >= config.LOGIN_RATE_PER_MINUTE) {
-    throw new AppError('rate_limited', 'Too many failed sign-ins from this address; wait a minute.', { details: { retryAfterSeconds: 60 } });
-  }
-  const attempt = (succeeded: boolean) => users.insertLoginAttempt(db, { clientIp: input.clientIp, email: user.email, succeeded });
-  if (user.locked_until && user.locked_until > new Date()) {
-    await attempt(false);
-    throw new AppError('account_locked', undefined, { details: { lockedUntil: user.locked_until.toISOString() } });
-  }
-  const ok = await verifyPassword(input.password, user.password_hash);
-  await attempt(ok);
-  if (!ok) {
-    const after = await users.recordLoginFailure(db, user.id, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCK_MINUTES);
-    if (after.locked_until && after.locked_until > new Date()) {
-      throw new AppError('account_locked', undefined, { details: { lockedUntil: after.locked_until.toISOString() } });
-    }
-    throw new AppError('unauthenticated', 'Wrong password for this account');
-  }
-  if (user.failed_logins > 0 || user.locked_until) await users.clearLoginFailures(db, user.id);
 }

@@ -36,7 +36,12 @@ export async function startSession(db: Db, config: AuthConfig, userId: string, w
   return { token, csrfToken, userId };
 }
 
-export async function login(db: Db, config: AuthConfig, input: { email: string; password: string; clientIp: string }): Promise<NewSession> {
+/**
+ * Checks an e-mail and password with throttling per client address and lock-out per account;
+ * every way in with a password (sign-in, accepting an invitation as an existing user) goes
+ * through here. Returns the user, or throws unauthenticated / account_locked / rate_limited.
+ */
+export async function verifyCredentials(db: Db, config: AuthConfig, input: { email: string; password: string; clientIp: string }) {
   const email = normaliseEmail(input.email);
   const recent = await store.countRecentLoginFailures(db, input.clientIp, 60);
   if (recent >= config.LOGIN_RATE_PER_MINUTE) {
@@ -64,6 +69,11 @@ export async function login(db: Db, config: AuthConfig, input: { email: string; 
     throw new AppError('unauthenticated', 'Wrong e-mail or password');
   }
   if (user.failed_logins > 0 || user.locked_until) await store.clearLoginFailures(db, user.id);
+  return user;
+}
+
+export async function login(db: Db, config: AuthConfig, input: { email: string; password: string; clientIp: string }): Promise<NewSession> {
+  const user = await verifyCredentials(db, config, input);
   const workspaces = await store.listUserWorkspaces(db, user.id);
   return startSession(db, config, user.id, workspaces[0]?.id ?? null);
 }

@@ -138,3 +138,11 @@ describe('cursors', () => {
     expectProblem(await owner.get(`/api/v1/api-keys?cursor=${forged}`), 400, 'validation_failed');
   });
 });
+
+describe('bodies', () => {
+  it('an empty body sent as JSON counts as no body, and __proto__ poisoning is refused', async () => {
+    // parsed as no body: the route then asks for its required fields, rather than calling it malformed
+    expectProblem(await owner.request('POST', '/api/v1/auth/switch-workspace', ''), 400, 'validation_failed');
+    expectProblem(await owner.request('POST', '/api/v1/api-keys', '{"name":"x","scopes":["audit:read"],"__proto__":{"admin":true}}'), 400, 'malformed_json');
+  });
+});

@@ -28,6 +28,12 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  // An empty body sent as JSON (curl -H 'content-type: application/json' -X POST) means "no body",
+  // not malformed JSON; anything else goes through Fastify's prototype-poisoning-safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    (body as string).trim() === '' ? done(null, undefined) : parseJson(request, body as string, done),
+  );
   await app.register(fastifyCookie);
   registerAuthentication(app);
   registerIdempotency(app);
