@@ -8,7 +8,7 @@ const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as cons
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], env: { RENMAI_TEST_DB: 'pglite' } } },
+      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'], env: { RENMAI_TEST_DB: 'pglite' } } },
       ...(onServer
         ? [{ test: { ...shared, name: 'postgres', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], env: { RENMAI_TEST_DB: 'postgres' } } }]
         : []),

@@ -1,0 +1,90 @@
+// Workspace isolation across the whole API: every route that takes an id, called by a member and
+// by an API key of workspace A with each id workspace B owns, answers 404 and changes nothing.
+// The route list comes from the OpenAPI document, so a route added later is covered (or this
+// test asks for a request body for it).
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allPermissions } from '../src/platform/auth/permissions.js';
+import { defineJob } from '../src/platform/queue/define.js';
+import { enqueue } from '../src/platform/queue/enqueue.js';
+import { addMember, apiClient, Client, createOwner, createTestApp, type TestApp } from './support/app.js';
+
+let t: TestApp;
+beforeAll(async () => (t = await createTestApp()));
+afterAll(() => t.close());
+
+const probeJob = defineJob({ name: 'test.probe', queue: 'bulk', maxAttempts: 1, payload: z.object({ workspaceId: z.string() }), handler: async () => undefined });
+
+/** A workspace with one of every kind of resource; returns the ids by kind. */
+async function populate(name: string) {
+  const o = await createOwner(t, name);
+  const c = await Client.login(t, o.user.email, o.user.password);
+  const agent = await addMember(t, o.workspace.id, 'agent');
+  const role = (await c.post('/api/v1/roles', { name: `${name} role`, permissions: ['teams:read'], scope: 'own' })).json().role.id;
+  const team = (await c.post('/api/v1/teams', { name: `${name} team` })).json().team.id;
+  const agentRole = (await c.get('/api/v1/roles')).json().items.find((r: { key: string }) => r.key === 'agent').id;
+  const invitation = (await c.post('/api/v1/invitations', { email: `${name}-x@example.com`, roleId: agentRole })).json().invitation.id;
+  const apiKey = (await c.post('/api/v1/api-keys', { name: `${name} key`, scopes: ['audit:read'] })).json().apiKey.id;
+  const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
+  await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job }, agentRole };
+}
+
+type World = Awaited<ReturnType<typeof populate>>;
+let a: World;
+let b: World;
+
+// What B looks like through every list; compared before and after the attack.
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log'];
+const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
+
+// A valid body for each route that needs one, so that the only reason left to refuse is the id.
+const bodies: Record<string, () => unknown> = {
+  'PATCH /api/v1/members/{id}': () => ({ roleId: a.agentRole }),
+  'PATCH /api/v1/teams/{id}': () => ({ name: 'renamed' }),
+  'PUT /api/v1/teams/{id}/members': () => ({ memberIds: [] }),
+  'PATCH /api/v1/roles/{id}': () => ({ name: 'renamed' }),
+};
+
+beforeAll(async () => {
+  a = await populate('alpha');
+  b = await populate('beta');
+});
+
+describe.each([
+  ['a member of A', () => Promise.resolve(a.client)],
+  ['an API key of A', async () => apiClient(t, (await a.client.post('/api/v1/api-keys', { name: 'all', scopes: allPermissions })).json().secret)],
+])('%s', (_who, make) => {
+  it('gets 404 from every id route for every id of B, and B is unchanged', async () => {
+    const caller = await make();
+    const before = await snapshot(b);
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => path.includes('{id}'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+
+    for (const { method, path } of routes) {
+      for (const [kind, id] of Object.entries(b.ids)) {
+        const body = bodies[`${method} ${path}`]?.() ?? (method === 'POST' ? {} : undefined);
+        const res = await caller.request(method, path.replace('{id}', id), body);
+        expect(res.statusCode, `${method} ${path} with B's ${kind}: ${res.body}`).toBe(404);
+      }
+    }
+    expect(await snapshot(b)).toEqual(before);
+  });
+
+  it('never sees B’s ids in any list', async () => {
+    const caller = await make();
+    for (const path of listPaths) {
+      const res = await caller.get(`/api/v1${path}?limit=200`);
+      expect(res.statusCode, path).toBe(200);
+      for (const id of [...Object.values(b.ids), b.owner.memberId, b.owner.workspace.id]) expect(res.body, `${path} shows ${id}`).not.toContain(id);
+    }
+  });
+
+  it('cannot switch into B', async () => {
+    const res = await a.client.post('/api/v1/auth/switch-workspace', { workspaceId: b.owner.workspace.id });
+    expect(res.statusCode).toBe(404);
+  });
+});
