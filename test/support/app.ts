@@ -54,6 +54,14 @@ export async function createOwner(t: TestApp, workspaceName = 'Acme') {
   return { user, workspace, memberId: ownerMemberId! };
 }
 
+/** A new workspace's owner, already signed in, and the ids of its built-in roles by key. */
+export async function signedInOwner(t: TestApp, workspaceName = 'Acme') {
+  const owner = await createOwner(t, workspaceName);
+  const roles = await t.database.db.selectFrom('roles').select(['id', 'key']).where('workspace_id', '=', owner.workspace.id).execute();
+  const roleId = (key: string) => roles.find((r) => r.key === key)!.id;
+  return { ...owner, client: await Client.login(t, owner.user.email, owner.user.password), roleId };
+}
+
 /** A signed-in browser: keeps the cookies and sends the CSRF header on writes, like the console. */
 export class Client {
   private cookies = new Map<string, string>();

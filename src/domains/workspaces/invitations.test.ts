@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicUrl } from '../../config.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
-import { addMember, Client, createOwner, createTeam, createTestApp, type TestApp } from '../../../test/support/app.js';
+import { addMember, Client, createOwner, createTeam, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 
 let t: TestApp;
 beforeAll(async () => (t = await createTestApp()));
 afterAll(() => t.close());
-
-async function ownerWorkspace(name = 'Acme') {
-  const owner = await createOwner(t, name);
-  const client = await Client.login(t, owner.user.email, owner.user.password);
-  const roles = (await client.get('/api/v1/roles')).json().items as Array<{ id: string; key: string | null }>;
-  const roleId = (key: string) => roles.find((r) => r.key === key)!.id;
-  return { ...owner, client, roleId };
-}
 
 const tokenOf = (url: string) => url.split('/invite/')[1]!;
 const email = () => `invitee-${Math.random().toString(36).slice(2)}@example.com`;
 
 describe('invitations', () => {
   it('invites, shows the link once, and lets a new person join with the role and teams', async () => {
-    const w = await ownerWorkspace('Invite Co');
+    const w = await signedInOwner(t, 'Invite Co');
     const team = await createTeam(t, w.workspace.id, []);
     const address = email();
     const created = await w.client.post('/api/v1/invitations', { email: address.toUpperCase(), roleId: w.roleId('agent'), teamIds: [team] });
@@ -79,7 +71,7 @@ describe('invitations', () => {
   });
 
   it('lets an existing user accept with their own password only', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const other = await createOwner(t, 'Elsewhere');
     const { url } = (await w.client.post('/api/v1/invitations', { email: other.user.email, roleId: w.roleId('viewer') })).json();
     const token = tokenOf(url);
@@ -100,7 +92,7 @@ describe('invitations', () => {
   });
 
   it('asks a new person for a name and a password that meets the policy', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const { url } = (await w.client.post('/api/v1/invitations', { email: email(), roleId: w.roleId('agent') })).json();
     const token = tokenOf(url);
     const noName = await new Client(t).post('/api/v1/invitations/accept', { token, password: 'a long enough password' });
@@ -117,7 +109,7 @@ describe('invitations', () => {
   });
 
   it('revoked and expired links do not work', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const revoked = (await w.client.post('/api/v1/invitations', { email: email(), roleId: w.roleId('agent') })).json();
     expect((await w.client.delete(`/api/v1/invitations/${revoked.invitation.id}`)).statusCode).toBe(204);
     expect((await w.client.delete(`/api/v1/invitations/${revoked.invitation.id}`)).statusCode).toBe(204);
@@ -136,14 +128,14 @@ describe('invitations', () => {
   });
 
   it('cannot revoke an accepted invitation', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const { invitation, url } = (await w.client.post('/api/v1/invitations', { email: email(), roleId: w.roleId('agent') })).json();
     await new Client(t).post('/api/v1/invitations/accept', { token: tokenOf(url), name: 'P', password: 'a long enough password' });
     expect((await w.client.delete(`/api/v1/invitations/${invitation.id}`)).statusCode).toBe(409);
   });
 
   it('refuses to invite an active member; a new invitation replaces the pending one', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     const dup = await w.client.post('/api/v1/invitations', { email: agent.user.email.toUpperCase(), roleId: w.roleId('viewer') });
     expect(dup.statusCode).toBe(409);
@@ -156,7 +148,7 @@ describe('invitations', () => {
   });
 
   it('brings a deactivated member back with the invitation’s role', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     await w.client.post(`/api/v1/members/${agent.memberId}/deactivate`);
     const { url } = (await w.client.post('/api/v1/invitations', { email: agent.user.email, roleId: w.roleId('viewer') })).json();
@@ -167,7 +159,7 @@ describe('invitations', () => {
   });
 
   it('only owners invite owners; agents cannot invite; nobody invites into a role above their own', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const admin = await (await addMember(t, w.workspace.id, 'admin')).login();
     expect((await admin.post('/api/v1/invitations', { email: email(), roleId: w.roleId('owner') })).statusCode).toBe(403);
     expect((await admin.post('/api/v1/invitations', { email: email(), roleId: w.roleId('admin') })).statusCode).toBe(201);
@@ -180,7 +172,7 @@ describe('invitations', () => {
   });
 
   it('validates the body', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const bad = await w.client.post('/api/v1/invitations', { email: 'not-an-email', roleId: 'x', teamIds: 'y' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'roleId', 'teamIds']);

@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, apiClient, Client, createOwner, createTeam, createTestApp, type TestApp } from '../../../test/support/app.js';
+import { addMember, apiClient, createTeam, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 
 let t: TestApp;
 beforeAll(async () => (t = await createTestApp()));
 afterAll(() => t.close());
 
-async function ownerWorkspace() {
-  const owner = await createOwner(t);
-  const client = await Client.login(t, owner.user.email, owner.user.password);
-  const roles = (await client.get('/api/v1/roles')).json().items as Array<{ id: string; key: string | null }>;
-  const roleId = (key: string) => roles.find((r) => r.key === key)!.id;
-  return { ...owner, client, roleId };
-}
-
 describe('members', () => {
   it('lists members with role and teams, searches by name or e-mail, and pages with a cursor', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     const team = await createTeam(t, w.workspace.id, [agent.memberId]);
     const all = await w.client.get('/api/v1/members');
@@ -48,7 +40,7 @@ describe('members', () => {
   });
 
   it('changes a role, and records it in the audit log', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     const res = await w.client.patch(`/api/v1/members/${agent.memberId}`, { roleId: w.roleId('manager') });
     expect(res.statusCode).toBe(200);
@@ -59,7 +51,7 @@ describe('members', () => {
   });
 
   it('lets only an owner grant or take away the owner role', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const admin = await addMember(t, w.workspace.id, 'admin');
     const agent = await addMember(t, w.workspace.id, 'agent');
     const asAdmin = await admin.login();
@@ -72,7 +64,7 @@ describe('members', () => {
   });
 
   it('never demotes or deactivates the last active owner', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const demote = await w.client.patch(`/api/v1/members/${w.memberId}`, { roleId: w.roleId('admin') });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().code).toBe('conflict');
@@ -90,7 +82,7 @@ describe('members', () => {
   });
 
   it('two owners demoting each other at once leave exactly one owner', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const other = await addMember(t, w.workspace.id, 'owner');
     const asOther = await other.login();
     const results = await Promise.all([
@@ -114,7 +106,7 @@ describe('members', () => {
   });
 
   it('deactivation stops the member’s session and API keys; reactivation restores them', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     const asAgent = await agent.login();
     const key = (await asAgent.post('/api/v1/api-keys', { name: 'bot', scopes: ['members:read'] })).json().secret as string;
@@ -147,7 +139,7 @@ describe('members', () => {
   });
 
   it('refuses members:write to an agent and to a role that would raise someone above its holder', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     const asAgent = await agent.login();
     expect((await asAgent.get('/api/v1/members')).statusCode).toBe(200);
@@ -163,7 +155,7 @@ describe('members', () => {
   });
 
   it('validates bodies: unknown fields and wrong types are 400 with paths', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await addMember(t, w.workspace.id, 'agent');
     const extra = await w.client.patch(`/api/v1/members/${agent.memberId}`, { roleId: w.roleId('viewer'), status: 'deactivated' });
     expect(extra.statusCode).toBe(400);

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allPermissions } from '../../platform/auth/permissions.js';
-import { addMember, Client, createOwner, createTestApp, type TestApp } from '../../../test/support/app.js';
+import { addMember, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 
 let t: TestApp;
 beforeAll(async () => (t = await createTestApp()));
 afterAll(() => t.close());
 
-async function ownerWorkspace() {
-  const owner = await createOwner(t);
-  return { ...owner, client: await Client.login(t, owner.user.email, owner.user.password) };
-}
-
 describe('roles', () => {
   it('serves the permission catalog to any member', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const agent = await (await addMember(t, w.workspace.id, 'agent')).login();
     const res = await agent.get('/api/v1/permissions');
     expect(res.statusCode).toBe(200);
@@ -23,7 +18,7 @@ describe('roles', () => {
   });
 
   it('lists built-in roles first with member counts', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     await addMember(t, w.workspace.id, 'agent');
     await addMember(t, w.workspace.id, 'agent');
     const res = await w.client.get('/api/v1/roles');
@@ -36,7 +31,7 @@ describe('roles', () => {
   });
 
   it('creates, updates and deletes a custom role', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const created = await w.client.post('/api/v1/roles', { name: 'Support lead', permissions: ['members:read', 'teams:read', 'teams:read'], scope: 'team' });
     expect(created.statusCode).toBe(201);
     const role = created.json().role;
@@ -54,7 +49,7 @@ describe('roles', () => {
   });
 
   it('refuses duplicate names, built-in changes, and deleting roles in use', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const dup = await w.client.post('/api/v1/roles', { name: 'agent', permissions: [], scope: 'own' });
     expect(dup.statusCode).toBe(409);
     const custom = (await w.client.post('/api/v1/roles', { name: 'Custom', permissions: ['members:read'], scope: 'own' })).json().role;
@@ -81,7 +76,7 @@ describe('roles', () => {
   });
 
   it('cannot create or edit a role with permissions one lacks; agents cannot write roles', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const lead = await (await addMember(t, w.workspace.id, { name: 'Role admin', permissions: ['roles:read', 'roles:write', 'teams:read'], scope: 'all' })).login();
     const beyond = await lead.post('/api/v1/roles', { name: 'Escalate', permissions: ['members:write'], scope: 'all' });
     expect(beyond.statusCode).toBe(403);
@@ -98,7 +93,7 @@ describe('roles', () => {
   });
 
   it('validates bodies against the catalog', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const bad = await w.client.post('/api/v1/roles', { name: 'X', permissions: ['contacts:destroy'], scope: 'galaxy' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['permissions.0', 'scope']);

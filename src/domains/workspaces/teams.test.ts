@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, Client, createOwner, createTestApp, type TestApp } from '../../../test/support/app.js';
+import { addMember, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 
 let t: TestApp;
 beforeAll(async () => (t = await createTestApp()));
 afterAll(() => t.close());
 
-async function ownerWorkspace() {
-  const owner = await createOwner(t);
-  return { ...owner, client: await Client.login(t, owner.user.email, owner.user.password) };
-}
-
 describe('teams', () => {
   it('creates, nests, renames, lists and deletes teams', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const sales = await w.client.post('/api/v1/teams', { name: 'Sales' });
     expect(sales.statusCode).toBe(201);
     const salesId = sales.json().team.id;
@@ -43,7 +38,7 @@ describe('teams', () => {
   });
 
   it('refuses cycles: a team cannot move under itself or its descendants', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const a = (await w.client.post('/api/v1/teams', { name: 'A' })).json().team.id;
     const b = (await w.client.post('/api/v1/teams', { name: 'B', parentId: a })).json().team.id;
     const c = (await w.client.post('/api/v1/teams', { name: 'C', parentId: b })).json().team.id;
@@ -58,7 +53,7 @@ describe('teams', () => {
   });
 
   it('two moves that together would make a loop: one is refused', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const a = (await w.client.post('/api/v1/teams', { name: 'A' })).json().team.id;
     const b = (await w.client.post('/api/v1/teams', { name: 'B' })).json().team.id;
     const results = await Promise.all([w.client.patch(`/api/v1/teams/${a}`, { parentId: b }), w.client.patch(`/api/v1/teams/${b}`, { parentId: a })]);
@@ -66,7 +61,7 @@ describe('teams', () => {
   });
 
   it('sets a team’s members, which members and /auth/me then show', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const one = await addMember(t, w.workspace.id, 'agent');
     const two = await addMember(t, w.workspace.id, 'agent');
     const team = (await w.client.post('/api/v1/teams', { name: 'Support' })).json().team.id;
@@ -87,7 +82,7 @@ describe('teams', () => {
   });
 
   it('deleting a team drops it from pending invitations', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const team = (await w.client.post('/api/v1/teams', { name: 'Temp' })).json().team.id;
     const roleId = (await w.client.get('/api/v1/roles')).json().items.find((r: { key: string }) => r.key === 'agent').id;
     await w.client.post('/api/v1/invitations', { email: 'temp-team@example.com', roleId, teamIds: [team] });
@@ -96,7 +91,7 @@ describe('teams', () => {
   });
 
   it('agents read teams but cannot change them; bodies are validated', async () => {
-    const w = await ownerWorkspace();
+    const w = await signedInOwner(t);
     const team = (await w.client.post('/api/v1/teams', { name: 'T' })).json().team.id;
     const agent = await (await addMember(t, w.workspace.id, 'agent')).login();
     expect((await agent.get('/api/v1/teams')).statusCode).toBe(200);
