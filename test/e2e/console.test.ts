@@ -52,6 +52,9 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     await langSwitch.click();
     await page.getByRole('heading', { name: 'API 密钥' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    // The switch also saves the language to the account and refreshes who-am-I; let that settle
+    // before opening a form, or the refresh may re-render it mid-interaction on a loaded machine.
+    await page.waitForLoadState('networkidle');
 
     // An API key: the secret is shown once, then gone.
     const keyName = `e2e key ${Date.now()}`;
