@@ -1,6 +1,6 @@
 import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, type ButtonProps, Card, DatePicker, Empty, Form, Input, Modal, Popconfirm, Table, Tag, Typography } from 'antd';
+import { App, Button, type ButtonProps, Card, DatePicker, Empty, Form, Input, Modal, Popconfirm, Spin, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -80,7 +80,8 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
           </Form.Item>
           <Form.Item name="scopes" label={t('apiKeys.scopes')} extra={t('apiKeys.scopesHint')}
             rules={[{ validator: (_, v: string[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error(t('apiKeys.scopesRequired')))) }]}>
-            <PermissionChecklist catalog={groups} />
+            {/* Wait for the catalog: regrouping under the pointer would swallow a click. */}
+            {catalog.isLoading ? <Spin /> : <PermissionChecklist catalog={groups} />}
           </Form.Item>
         </Form>
       )}
