@@ -7,6 +7,8 @@ export const permissionGroups = {
   'api-keys': ['api-keys:read', 'api-keys:write'],
   audit: ['audit:read'],
   jobs: ['jobs:read', 'jobs:write'],
+  contacts: ['contacts:read', 'contacts:write', 'contacts:delete', 'contacts:import', 'contacts:export', 'contacts:merge'],
+  'contact-settings': ['contact-settings:write'],
 } as const;
 
 export type Permission = (typeof permissionGroups)[keyof typeof permissionGroups][number];
@@ -19,11 +21,20 @@ export type DataScope = (typeof dataScopes)[number];
 
 const readOnly = allPermissions.filter((p) => p.endsWith(':read'));
 
+function managerContacts(): Permission[] {
+  return ['contacts:read', 'contacts:write', 'contacts:delete', 'contacts:import', 'contacts:export', 'contacts:merge'];
+}
+
 /** Roles every workspace starts with. Owner and admin differ in that only an owner can touch owners. */
 export const builtinRoles: ReadonlyArray<{ key: string; name: string; permissions: readonly Permission[]; scope: DataScope }> = [
   { key: 'owner', name: 'Owner', permissions: allPermissions, scope: 'all' },
   { key: 'admin', name: 'Admin', permissions: allPermissions, scope: 'all' },
-  { key: 'manager', name: 'Manager', permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read'], scope: 'team_tree' },
-  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read'], scope: 'own' },
+  {
+    key: 'manager',
+    name: 'Manager',
+    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts()],
+    scope: 'team_tree',
+  },
+  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write'], scope: 'own' },
   { key: 'viewer', name: 'Viewer', permissions: readOnly, scope: 'all' },
 ];

@@ -22,6 +22,9 @@ export interface DatabaseHandle {
 // that are larger are stored as text, never int8.
 const INT8 = 20;
 const parseInt8 = (v: string) => Number(v);
+// A calendar date (a birthday) stays 'YYYY-MM-DD': a JS Date would move it across time zones.
+const DATE = 1082;
+const keepText = (v: string) => v;
 
 export type DatabaseTarget = { url: string; poolSize?: number } | { dataDir: string } | { memory: true };
 
@@ -32,7 +35,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   const typeParsers = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-      oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      oid === INT8 ? parseInt8 : oid === DATE ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
   // An idle connection dropped by the server (restart, failover) is discarded by the pool and
@@ -71,7 +74,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
     unlock = lockDataDir(target.dataDir);
     dataDir = `${target.dataDir}/pglite`;
   }
-  const pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } }).catch((err) => {
+  const pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepText } }).catch((err) => {
     unlock();
     throw err;
   });

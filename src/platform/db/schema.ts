@@ -1,12 +1,16 @@
 import type { Generated } from 'kysely';
 // The whole database as Kysely sees it: each area declares its own tables beside its migrations.
 import type { AuditTables } from '../audit/tables.js';
+import type { ContactTables } from '../../domains/contacts/tables.js';
+import type { ImportTables } from '../../domains/imports/tables.js';
+import type { TimelineTables } from '../../domains/timeline/tables.js';
 import type { WorkspaceTables } from '../../domains/workspaces/tables.js';
 import type { AuthTables } from '../auth/tables.js';
 import type { EventTables } from '../events/tables.js';
 import type { HttpTables } from '../http/tables.js';
 import type { QueueTables } from '../queue/tables.js';
 
-export interface Database extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables {
+export interface Database
+  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables {
   schema_migrations: { name: string; checksum: string; applied_at: Generated<Date> };
 }
