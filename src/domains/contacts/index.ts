@@ -1,0 +1,4 @@
+// The contacts domain's public surface for other domains.
+export { requireVisibleContact, visibleContact, visibleContactIds } from './access.js';
+export { normaliseEmail, normalisePhone } from './normalize.js';
+export { checkCustomValues, type FieldDefinition } from './custom-values.js';
