@@ -1,7 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-
 export type Gender = 'male' | 'female' | 'other' | 'unknown';
 export type CustomFieldType = 'text' | 'long_text' | 'number' | 'money' | 'date' | 'boolean' | 'url' | 'single_select' | 'multi_select';
 export type ChannelType =
@@ -129,17 +127,6 @@ export interface SavedViewsTable {
   created_at: Generated<Date>;
 }
 
-export interface ContactMergesTable {
-  workspace_id: string;
-  id: Generated<string>;
-  survivor_id: string;
-  merged_ids: string[];
-  snapshot: JSONColumnType<Record<string, unknown>, string, string>;
-  merged_by: string | null;
-  merged_at: Generated<Date>;
-  undone_at: Timestamp | null;
-}
-
 export interface ContactTables {
   stages: StagesTable;
   custom_fields: CustomFieldsTable;
@@ -151,5 +138,4 @@ export interface ContactTables {
   tags: TagsTable;
   contact_tags: ContactTagsTable;
   saved_views: SavedViewsTable;
-  contact_merges: ContactMergesTable;
 }

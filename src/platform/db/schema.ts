@@ -3,6 +3,7 @@ import type { Generated } from 'kysely';
 import type { AuditTables } from '../audit/tables.js';
 import type { ContactTables } from '../../domains/contacts/tables.js';
 import type { ImportTables } from '../../domains/imports/tables.js';
+import type { MergeTables } from '../../domains/merges/tables.js';
 import type { TimelineTables } from '../../domains/timeline/tables.js';
 import type { WorkspaceTables } from '../../domains/workspaces/tables.js';
 import type { AuthTables } from '../auth/tables.js';
@@ -11,6 +12,6 @@ import type { HttpTables } from '../http/tables.js';
 import type { QueueTables } from '../queue/tables.js';
 
 export interface Database
-  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables {
+  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables {
   schema_migrations: { name: string; checksum: string; applied_at: Generated<Date> };
 }
