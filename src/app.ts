@@ -9,6 +9,7 @@ import { healthRoutes } from './platform/http/health.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { createServer } from './platform/http/server.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
+import { mergeRoutes } from './domains/merges/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -25,6 +26,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(roleRoutes);
       await api.register(auditRoutes);
       await api.register(jobRoutes);
+      await api.register(mergeRoutes);
     },
     { prefix: '/api/v1' },
   );

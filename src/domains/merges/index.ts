@@ -1,0 +1,2 @@
+export { mergeRoutes } from './routes.js';
+export { mergeContacts, undoMerge, listMerges } from './merges.js';
