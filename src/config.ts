@@ -13,7 +13,7 @@ export const settings = {
   PUBLIC_URL: { schema: z.url().optional(), describe: 'Public base URL used in invitation links and printed at start. Defaults to http://localhost:PORT.' },
   DATABASE_URL: { schema: z.string().optional(), describe: 'PostgreSQL connection string. When unset, the embedded PGlite database under DATA_DIR is used.' },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), describe: 'Connections per process when DATABASE_URL is set.' },
-  DATA_DIR: { schema: z.string().default('./data'), describe: 'Where the embedded database (and later uploads) are kept.' },
+  DATA_DIR: { schema: z.string().default('./data'), describe: 'Where the embedded database and uploaded import files are kept.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), describe: 'pino log level.' },
   WORKER: { schema: bool.default(true), describe: 'Run the outbox dispatcher and job worker inside `renmai serve`. Set false when separate `renmai worker` processes run.' },
   WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(4), describe: 'Jobs a worker process runs at once.' },
@@ -25,6 +25,7 @@ export const settings = {
   LOGIN_LOCK_MINUTES: { schema: z.coerce.number().int().min(1).default(15), describe: 'How long a locked account stays locked.' },
   LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), describe: 'Failed sign-ins allowed per client address per minute before further attempts get 429.' },
   BODY_LIMIT_BYTES: { schema: z.coerce.number().int().min(1024).default(1_048_576), describe: 'Largest JSON body accepted (larger → 413).' },
+  IMPORT_MAX_BYTES: { schema: z.coerce.number().int().min(1024).default(200 * 1024 * 1024), describe: 'Largest contact import file accepted (larger → 413). Uploads are kept under DATA_DIR/uploads.' },
   DEMO: { schema: bool.default(true), describe: 'On first start with an empty database, create a demo workspace and owner and print the login.' },
 } as const;
 

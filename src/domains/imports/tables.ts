@@ -1,6 +1,7 @@
 import type { Generated, JSONColumnType } from 'kysely';
 
 export type DedupePolicy = 'skip' | 'fill_empty' | 'overwrite' | 'merge';
+export type FileEncoding = 'utf-8' | 'gb18030';
 export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface ImportsTable {
@@ -23,6 +24,9 @@ export interface ImportsTable {
   rows_failed: Generated<number>;
   created_at: Generated<Date>;
   finished_at: Date | null;
+  encoding: Generated<FileEncoding>;
+  delimiter: Generated<string>;
+  error: string | null;
 }
 
 export interface ImportErrorsTable {
@@ -40,8 +44,16 @@ export interface ImportMappingsTable {
   updated_at: Generated<Date>;
 }
 
+export interface ImportRowKeysTable {
+  workspace_id: string;
+  import_id: string;
+  key: string;
+  line: number;
+}
+
 export interface ImportTables {
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
   import_mappings: ImportMappingsTable;
+  import_row_keys: ImportRowKeysTable;
 }
