@@ -20,7 +20,8 @@ async function contact(o: Owner, values: Record<string, unknown>) {
 
 /** Everything about these contacts, as plain data, for exact comparison. */
 async function state(workspaceId: string, ids: string[]) {
-  const q = (text: ReturnType<typeof sql>) => text.execute(t.database.db).then((r) => r.rows);
+  type Row = Record<string, unknown>;
+  const q = (text: ReturnType<typeof sql>): Promise<Row[]> => text.execute(t.database.db).then((r) => r.rows as Row[]);
   const list = sql`${ids}::uuid[]`;
   return {
     contacts: await q(sql`select * from contacts where workspace_id = ${workspaceId} and id = any(${list}) order by id`),

@@ -3,7 +3,7 @@
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
-import { actorForSession, checkNewPassword, normaliseEmail } from '../../platform/auth/sessions.js';
+import { actorForMember, checkNewPassword, normaliseEmail } from '../../platform/auth/sessions.js';
 import { findUserByEmail, insertUser } from '../../platform/auth/store.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
@@ -51,6 +51,5 @@ export async function operatorActor(db: Db, workspaceRef: string): Promise<Actor
   const workspace = await findWorkspaceByRef(db, workspaceRef);
   const senior = await store.findSeniorMember(db, workspace.id);
   if (!senior) throw new AppError('conflict', `Workspace ${workspace.name} has no owner or admin yet: run create-admin first`);
-  const actor = await actorForSession(db, { id: 'cli', userId: senior.user_id, csrfToken: '', activeWorkspaceId: workspace.id });
-  return actor!;
+  return (await actorForMember(db, workspace.id, senior.id))!;
 }

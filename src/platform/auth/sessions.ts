@@ -106,11 +106,23 @@ export async function findSession(db: Db, token: string): Promise<SessionInfo | 
 export async function actorForSession(db: Db, session: SessionInfo, requestId?: string): Promise<Actor | null> {
   if (!session.activeWorkspaceId) return null;
   const grant = await store.findMemberGrant(db, session.activeWorkspaceId, session.userId);
-  if (!grant) return null;
+  return grant ? toActor(session.activeWorkspaceId, grant, requestId) : null;
+}
+
+/**
+ * The actor for a member by id, as of now: background work started by a member re-checks their
+ * current role when it runs. Null once they are deactivated.
+ */
+export async function actorForMember(db: Db, workspaceId: string, memberId: string): Promise<Actor | null> {
+  const grant = await store.findMemberGrantById(db, workspaceId, memberId);
+  return grant ? toActor(workspaceId, grant) : null;
+}
+
+function toActor(workspaceId: string, grant: store.MemberGrant & { userId: string }, requestId?: string): Actor {
   return {
-    workspaceId: session.activeWorkspaceId,
+    workspaceId,
     memberId: grant.memberId,
-    userId: session.userId,
+    userId: grant.userId,
     roleKey: grant.roleKey,
     permissions: new Set(grant.permissions.filter(isPermission)),
     scope: grant.scope,

@@ -78,16 +78,21 @@ export interface MemberGrant {
   scope: DataScope;
 }
 
-/** The active membership of a person in a workspace, with its role. */
-export const findMemberGrant = (db: Db, workspaceId: string, userId: string): Promise<MemberGrant | undefined> =>
+const activeGrants = (db: Db, workspaceId: string) =>
   db
     .selectFrom('members as m')
     .innerJoin('roles as r', (j) => j.onRef('r.workspace_id', '=', 'm.workspace_id').onRef('r.id', '=', 'm.role_id'))
-    .select(['m.id as memberId', 'r.id as roleId', 'r.key as roleKey', 'r.name as roleName', 'r.permissions', 'r.data_scope as scope'])
+    .select(['m.id as memberId', 'm.user_id as userId', 'r.id as roleId', 'r.key as roleKey', 'r.name as roleName', 'r.permissions', 'r.data_scope as scope'])
     .where('m.workspace_id', '=', workspaceId)
-    .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
-    .executeTakeFirst();
+    .where('m.status', '=', 'active');
+
+/** The active membership of a person in a workspace, with its role. */
+export const findMemberGrant = (db: Db, workspaceId: string, userId: string): Promise<(MemberGrant & { userId: string }) | undefined> =>
+  activeGrants(db, workspaceId).where('m.user_id', '=', userId).executeTakeFirst();
+
+/** The same, by member id (background work acting for the member who started it). */
+export const findMemberGrantById = (db: Db, workspaceId: string, memberId: string): Promise<(MemberGrant & { userId: string }) | undefined> =>
+  activeGrants(db, workspaceId).where('m.id', '=', memberId).executeTakeFirst();
 
 /** Workspaces a person is an active member of, for the switcher. */
 export const listUserWorkspaces = (db: Db, userId: string) =>
