@@ -10,6 +10,7 @@ import { registerOpenApi } from './platform/http/openapi.js';
 import { createServer } from './platform/http/server.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { mergeRoutes } from './domains/merges/index.js';
+import { tagRoutes } from './domains/contacts/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -27,6 +28,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(auditRoutes);
       await api.register(jobRoutes);
       await api.register(mergeRoutes);
+      await api.register(tagRoutes);
     },
     { prefix: '/api/v1' },
   );

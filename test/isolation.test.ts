@@ -25,9 +25,11 @@ async function populate(name: string) {
   const agentRole = (await c.get('/api/v1/roles')).json().items.find((r: { key: string }) => r.key === 'agent').id;
   const invitation = (await c.post('/api/v1/invitations', { email: `${name}-x@example.com`, roleId: agentRole })).json().invitation.id;
   const apiKey = (await c.post('/api/v1/api-keys', { name: `${name} key`, scopes: ['audit:read'] })).json().apiKey.id;
+  const tagGroup = (await c.post('/api/v1/tag-groups', { name: `${name} group` })).json().group.id;
+  const tag = (await c.post('/api/v1/tags', { groupId: tagGroup, name: `${name} tag` })).json().tag.id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -35,7 +37,7 @@ let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
-const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log'];
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups'];
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -44,6 +46,9 @@ const bodies: Record<string, () => unknown> = {
   'PATCH /api/v1/teams/{id}': () => ({ name: 'renamed' }),
   'PUT /api/v1/teams/{id}/members': () => ({ memberIds: [] }),
   'PATCH /api/v1/roles/{id}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/tag-groups/{id}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/tags/{id}': () => ({ name: 'renamed' }),
+  'POST /api/v1/contacts/{id}/tags': () => ({ tagIds: [b.ids.tag] }),
 };
 
 beforeAll(async () => {
@@ -67,7 +72,8 @@ describe.each([
     for (const { method, path } of routes) {
       for (const [kind, id] of Object.entries(b.ids)) {
         const body = bodies[`${method} ${path}`]?.() ?? (method === 'POST' ? {} : undefined);
-        const res = await caller.request(method, path.replace('{id}', id), body);
+        // A second id in the path (`{tagId}`) gets the same foreign id.
+        const res = await caller.request(method, path.replace(/\{\w+\}/g, id), body);
         expect(res.statusCode, `${method} ${path} with B's ${kind}: ${res.body}`).toBe(404);
       }
     }

@@ -1,0 +1,197 @@
+// SQL for tag groups, tags and the tags on contacts. Tagging works on sets: one statement tags
+// one contact or 200,000, respecting single-choice groups.
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import type { Db } from '../../platform/db/connect.js';
+import type { TagSource } from './tables.js';
+
+/** Group list size is capped at creation; the settings page shows every group with its tags. */
+export const listTagGroups = (db: Db, workspaceId: string, cap: number) =>
+  db
+    .selectFrom('tag_groups')
+    .select(['id', 'name', 'single_choice', 'position', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('position')
+    .orderBy('id')
+    .limit(cap)
+    .execute();
+
+/** Tags with how many live contacts carry each; `groupIds` narrows to those groups. */
+export const listTags = (db: Db, workspaceId: string, filter: { groupIds?: readonly string[]; ids?: readonly string[] } = {}) =>
+  db
+    .selectFrom('tags as t')
+    .select(['t.id', 't.group_id', 't.name', 't.color', 't.created_at'])
+    .select(
+      sql<number>`(select count(*)::int from contact_tags ct
+                   join contacts c on c.workspace_id = ct.workspace_id and c.id = ct.contact_id
+                   where ct.workspace_id = t.workspace_id and ct.tag_id = t.id and c.deleted_at is null)`.as('contact_count'),
+    )
+    .where('t.workspace_id', '=', workspaceId)
+    .$if(Boolean(filter.groupIds), (q) => q.where('t.group_id', 'in', [...filter.groupIds!]))
+    .$if(Boolean(filter.ids), (q) => q.where('t.id', 'in', [...filter.ids!]))
+    .orderBy('t.created_at')
+    .orderBy('t.id')
+    .execute();
+
+export const findTagGroup = (db: Db, workspaceId: string, id: string) =>
+  db
+    .selectFrom('tag_groups')
+    .select(['id', 'name', 'single_choice', 'position', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+export const countTagGroups = async (db: Db, workspaceId: string) =>
+  (await db.selectFrom('tag_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).n;
+
+export const insertTagGroup = (db: Db, workspaceId: string, group: { name: string; singleChoice: boolean }) =>
+  db
+    .insertInto('tag_groups')
+    .values({
+      workspace_id: workspaceId,
+      name: group.name,
+      single_choice: group.singleChoice,
+      position: sql<number>`(select coalesce(max(position), -1) + 1 from tag_groups where workspace_id = ${workspaceId})`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+export const updateTagGroup = (db: Db, workspaceId: string, id: string, patch: { name?: string; single_choice?: boolean }) =>
+  db.updateTable('tag_groups').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+
+export const deleteTagGroup = (db: Db, workspaceId: string, id: string) =>
+  db.deleteFrom('tag_groups').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+
+/** Whether some contact carries more than one tag of the group (blocks making it single-choice). */
+export const groupHasMultiTagged = async (db: Db, workspaceId: string, groupId: string) => {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (
+      select 1 from contact_tags ct
+      join tags t on t.workspace_id = ct.workspace_id and t.id = ct.tag_id
+      where ct.workspace_id = ${workspaceId} and t.group_id = ${groupId}
+      group by ct.contact_id having count(*) > 1
+    ) as found`.execute(db);
+  return Boolean(rows[0]?.found);
+};
+
+export const findTag = (db: Db, workspaceId: string, id: string) =>
+  db.selectFrom('tags').select(['id', 'group_id', 'name', 'color', 'created_at']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+
+export const insertTag = (db: Db, workspaceId: string, tag: { groupId: string; name: string; color?: string }) =>
+  db
+    .insertInto('tags')
+    .values({ workspace_id: workspaceId, group_id: tag.groupId, name: tag.name, ...(tag.color ? { color: tag.color } : {}) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+export const updateTag = (db: Db, workspaceId: string, id: string, patch: { name?: string; color?: string }) =>
+  db.updateTable('tags').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+
+export const deleteTag = (db: Db, workspaceId: string, id: string) => db.deleteFrom('tags').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+
+/** The requested tags that exist, with their group's single-choice flag, in request order. */
+export const tagsWithGroups = async (db: Db, workspaceId: string, tagIds: readonly string[]) =>
+  tagIds.length
+    ? (
+        await sql<{ id: string; name: string; group_id: string; single_choice: boolean }>`
+          select t.id, t.name, t.group_id, g.single_choice
+          from unnest(${[...tagIds]}::uuid[]) with ordinality as r(id, ord)
+          join tags t on t.workspace_id = ${workspaceId} and t.id = r.id
+          join tag_groups g on g.workspace_id = t.workspace_id and g.id = t.group_id
+          order by r.ord`.execute(db)
+      ).rows
+    : [];
+
+/** The tags on one contact, with how and when each came. */
+export const listContactTags = (db: Db, workspaceId: string, contactId: string) =>
+  db
+    .selectFrom('contact_tags as ct')
+    .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
+    .select(['t.id', 't.name', 't.color', 't.group_id', 'ct.source', 'ct.added_by', 'ct.added_at'])
+    .where('ct.workspace_id', '=', workspaceId)
+    .where('ct.contact_id', '=', contactId)
+    .orderBy('ct.added_at')
+    .orderBy('t.id')
+    .execute();
+
+/**
+ * A set of contacts: explicit ids, or a query selecting one column of contact ids of the same
+ * workspace (a filter evaluated inside the statement, so 200,000 ids never travel).
+ */
+export type ContactSet = { contactIds: readonly string[] } | { query: Expression<unknown> | RawBuilder<unknown> };
+
+/** Live contacts of the workspace in `set`, as a predicate on `contacts c`. */
+const inSet = (set: ContactSet) => ('contactIds' in set ? sql`c.id = any(${[...set.contactIds]}::uuid[])` : sql`c.id in (${set.query})`);
+
+/**
+ * Locks the live contacts of the set in id order, so two changes to one single-choice group on
+ * the same contacts run one after the other (the second then sees and replaces the first's tag).
+ */
+export const lockContacts = (db: Db, workspaceId: string, set: ContactSet) =>
+  sql`select count(*) from (select c.id from contacts c
+        where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${inSet(set)}
+        order by c.id for no key update) locked`.execute(db);
+
+/**
+ * Adds `tagIds` (existing tags of the workspace; one per single-choice group) to every live contact
+ * of the set in one statement. In a single-choice group the contact's other tag of that group is
+ * removed and logged in contact_tag_removals under the same ref. Existing assignments keep their
+ * source. Returns how many assignments were added and replaced.
+ */
+export async function insertTagsForSet(
+  db: Db,
+  workspaceId: string,
+  set: ContactSet,
+  tagIds: readonly string[],
+  change: { source: TagSource; sourceRef: string; memberId: string | null },
+) {
+  const { rows } = await sql<{ added: number; replaced: number }>`
+    with target as (
+      select c.id from contacts c where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${inSet(set)}
+    ),
+    wanted as (
+      select t.id as tag_id, t.group_id, g.single_choice
+      from tags t join tag_groups g on g.workspace_id = t.workspace_id and g.id = t.group_id
+      where t.workspace_id = ${workspaceId} and t.id = any(${[...tagIds]}::uuid[])
+    ),
+    replaced as (
+      delete from contact_tags ct
+      using target, tags other, wanted w
+      where ct.workspace_id = ${workspaceId} and ct.contact_id = target.id
+        and other.workspace_id = ct.workspace_id and other.id = ct.tag_id
+        and w.single_choice and other.group_id = w.group_id and ct.tag_id <> w.tag_id
+      returning ct.contact_id, ct.tag_id
+    ),
+    logged as (
+      insert into contact_tag_removals (workspace_id, source_ref, contact_id, tag_id, removed_by)
+      select ${workspaceId}::uuid, ${change.sourceRef}, r.contact_id, r.tag_id, ${change.memberId}::uuid from replaced r
+      on conflict do nothing
+    ),
+    added as (
+      insert into contact_tags (workspace_id, contact_id, tag_id, source, source_ref, added_by)
+      select ${workspaceId}::uuid, target.id, w.tag_id, ${change.source}, ${change.sourceRef}, ${change.memberId}::uuid
+      from target cross join wanted w
+      on conflict do nothing
+      returning 1
+    )
+    select (select count(*) from added)::int as added, (select count(*) from replaced)::int as replaced`.execute(db);
+  return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0) };
+}
+
+/** Removes `tagIds` from every live contact of the set, logging each removal under the ref. */
+export async function deleteTagsForSet(db: Db, workspaceId: string, set: ContactSet, tagIds: readonly string[], change: { sourceRef: string; memberId: string | null }) {
+  const { rows } = await sql<{ removed: number }>`
+    with removed as (
+      delete from contact_tags ct
+      using contacts c
+      where ct.workspace_id = ${workspaceId} and c.workspace_id = ct.workspace_id and c.id = ct.contact_id
+        and c.deleted_at is null and ${inSet(set)} and ct.tag_id = any(${[...tagIds]}::uuid[])
+      returning ct.contact_id, ct.tag_id
+    ),
+    logged as (
+      insert into contact_tag_removals (workspace_id, source_ref, contact_id, tag_id, removed_by)
+      select ${workspaceId}::uuid, ${change.sourceRef}, r.contact_id, r.tag_id, ${change.memberId}::uuid from removed r
+      on conflict do nothing
+    )
+    select count(*)::int as removed from removed`.execute(db);
+  return Number(rows[0]?.removed ?? 0);
+}
