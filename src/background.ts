@@ -1,6 +1,7 @@
 // Every background job and event handler of the app, gathered from the domains for the worker.
 import type { EventHandler } from './platform/events/index.js';
 import type { AnyJobDefinition } from './platform/queue/index.js';
+import { timelineHandler } from './domains/timeline/index.js';
 
 export const backgroundJobs: readonly AnyJobDefinition[] = [];
-export const eventHandlers: readonly EventHandler[] = [];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler];

@@ -1,4 +1,4 @@
-import type { Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 export interface TimelineEventsTable {
   workspace_id: string;
@@ -9,6 +9,8 @@ export interface TimelineEventsTable {
   actor_member_id: string | null;
   props: JSONColumnType<Record<string, unknown>, string, string>;
   created_at: Generated<Date>;
+  /** The outbox event this entry was derived from; null for entries people and integrations add. */
+  source_event: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface TasksTable {

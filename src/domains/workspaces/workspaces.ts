@@ -5,6 +5,7 @@ import { builtinRoles } from '../../platform/auth/permissions.js';
 import { emit } from '../../platform/events/index.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
+import { seedContactDefaults } from '../contacts/index.js';
 import * as store from './workspaces-store.js';
 
 export const toWorkspace = (w: { id: string; name: string; timezone: string; locale: string; default_region: string; created_at: Date }) => ({
@@ -26,6 +27,7 @@ export async function createWorkspace(db: Db, ownerUserId: string | null, name: 
     const roles = await store.insertRoles(tx, workspace.id, builtinRoles);
     const ownerRole = roles.find((r) => r.key === 'owner')!;
     const owner = ownerUserId ? await store.insertMember(tx, workspace.id, { userId: ownerUserId, roleId: ownerRole.id }) : null;
+    await seedContactDefaults(tx, workspace.id);
     await recordAudit(tx, { workspaceId: workspace.id, memberId: owner?.id ?? null, apiKeyId: null }, {
       action: 'workspace.created',
       entityType: 'workspace',
