@@ -27,9 +27,13 @@ async function populate(name: string) {
   const apiKey = (await c.post('/api/v1/api-keys', { name: `${name} key`, scopes: ['audit:read'] })).json().apiKey.id;
   const tagGroup = (await c.post('/api/v1/tag-groups', { name: `${name} group` })).json().group.id;
   const tag = (await c.post('/api/v1/tags', { groupId: tagGroup, name: `${name} tag` })).json().tag.id;
+  const contact = (
+    await t.database.db.insertInto('contacts').values({ workspace_id: o.workspace.id, name: `${name} contact`, owner_member_id: o.memberId, custom: '{}' }).returning('id').executeTakeFirstOrThrow()
+  ).id;
+  const timelineEvent = (await c.post(`/api/v1/contacts/${contact}/notes`, { body: `${name} note` })).json().event.id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -49,6 +53,9 @@ const bodies: Record<string, () => unknown> = {
   'PATCH /api/v1/tag-groups/{id}': () => ({ name: 'renamed' }),
   'PATCH /api/v1/tags/{id}': () => ({ name: 'renamed' }),
   'POST /api/v1/contacts/{id}/tags': () => ({ tagIds: [b.ids.tag] }),
+  'POST /api/v1/contacts/{id}/notes': () => ({ body: 'x' }),
+  'POST /api/v1/contacts/{id}/calls': () => ({ direction: 'in' }),
+  'POST /api/v1/contacts/{id}/timeline': () => ({ type: 'meeting', props: {} }),
 };
 
 beforeAll(async () => {
