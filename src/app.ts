@@ -11,6 +11,7 @@ import { createServer } from './platform/http/server.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { mergeRoutes } from './domains/merges/index.js';
 import { tagRoutes } from './domains/contacts/index.js';
+import { contactRoutes, customFieldRoutes, stageRoutes, viewRoutes } from './domains/contacts/index.js';
 import { timelineRoutes } from './domains/timeline/index.js';
 import { version } from './version.js';
 
@@ -30,6 +31,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(jobRoutes);
       await api.register(mergeRoutes);
       await api.register(tagRoutes);
+      await api.register(contactRoutes);
+      await api.register(customFieldRoutes);
+      await api.register(stageRoutes);
+      await api.register(viewRoutes);
       await api.register(timelineRoutes);
     },
     { prefix: '/api/v1' },
