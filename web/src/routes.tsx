@@ -17,6 +17,14 @@ const ApiKeysPage = lazy(() => import('./pages/api-keys'));
 const AuditLogPage = lazy(() => import('./pages/audit-log'));
 const JobsPage = lazy(() => import('./pages/jobs'));
 const WorkspacePage = lazy(() => import('./pages/workspace'));
+const ContactsPage = lazy(() => import('./pages/contacts/list'));
+const ContactProfilePage = lazy(() => import('./pages/contacts/profile'));
+const ImportPage = lazy(() => import('./pages/contacts/import'));
+const DuplicatesPage = lazy(() => import('./pages/contacts/duplicates'));
+const TasksPage = lazy(() => import('./pages/tasks'));
+const CustomFieldsPage = lazy(() => import('./pages/contact-settings/custom-fields'));
+const StagesPage = lazy(() => import('./pages/contact-settings/stages'));
+const TagsPage = lazy(() => import('./pages/contact-settings/tags'));
 
 /** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
 function Guard({ permission, children }: { permission: string; children: ReactNode }) {
@@ -33,6 +41,13 @@ function Home() {
 }
 
 const pages: Record<string, ReactNode> = {
+  '/contacts': <ContactsPage />,
+  '/contacts/import': <ImportPage />,
+  '/contacts/duplicates': <DuplicatesPage />,
+  '/tasks': <TasksPage />,
+  '/settings/custom-fields': <CustomFieldsPage />,
+  '/settings/stages': <StagesPage />,
+  '/settings/tags': <TagsPage />,
   '/settings/members': <MembersPage />,
   '/settings/invitations': <InvitationsPage />,
   '/settings/teams': <TeamsPage />,
@@ -56,6 +71,7 @@ export const router = createBrowserRouter([
       { path: 'profile', element: <ProfilePage /> },
       { path: 'welcome', element: <NoWorkspacePage /> },
       ...navItems.map((item) => ({ path: item.path.slice(1), element: <Guard permission={item.permission}>{pages[item.path]}</Guard> })),
+      { path: 'contacts/:id', element: <Guard permission="contacts:read"><ContactProfilePage /></Guard> },
       { path: '*', element: <NotFound /> },
     ],
   },

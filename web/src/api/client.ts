@@ -11,14 +11,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly errors: FieldError[] | undefined;
+  /** Other members of the problem document, e.g. `contactId` on an identity conflict. */
+  readonly extra: Record<string, unknown>;
 
-  constructor(status: number, code: string, detail: string, errors?: FieldError[]) {
+  constructor(status: number, code: string, detail: string, errors?: FieldError[], extra: Record<string, unknown> = {}) {
     super(detail || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.errors = errors;
+    this.extra = extra;
   }
 }
 
@@ -67,8 +70,8 @@ async function toApiError(res: Response): Promise<ApiError> {
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('json')) {
     try {
-      const body = (await res.json()) as { code?: string; detail?: string; title?: string; errors?: FieldError[] };
-      return new ApiError(res.status, body.code ?? 'error', body.detail ?? body.title ?? res.statusText, body.errors);
+      const body = (await res.json()) as { code?: string; detail?: string; title?: string; errors?: FieldError[] } & Record<string, unknown>;
+      return new ApiError(res.status, body.code ?? 'error', body.detail ?? body.title ?? res.statusText, body.errors, body);
     } catch {
       // fall through to a plain error
     }

@@ -116,6 +116,7 @@ export interface Job {
   progressDone: number | null;
   progressTotal: number | null;
   lastError: string | null;
+  result?: unknown;
   createdAt: string;
   finishedAt: string | null;
 }

@@ -38,9 +38,11 @@ export function applyFieldErrors(form: FormInstance, error: unknown, fields: str
       allPlaced = false;
       continue;
     }
-    // Errors on an array item ("scopes.0") belong to the whole field in our forms.
-    const key = top;
-    const entry = byField.get(key) ?? { name: [top], errors: [] };
+    // Errors on an array item ("scopes.0") belong to the whole field; nested names
+    // ("custom.level", "identities.0.externalId") are fields of their own.
+    const fieldName = typeof name[name.length - 1] === 'number' ? name.slice(0, -1) : name;
+    const key = fieldName.join('.');
+    const entry = byField.get(key) ?? { name: fieldName, errors: [] };
     entry.errors.push(e.message);
     byField.set(key, entry);
   }

@@ -7,6 +7,7 @@ import { hasPermission, SessionProvider, useMeQuery } from '../auth/session';
 import { ErrorAlert } from '../components/errors';
 import { LangSwitch } from './lang-switch';
 import { navItems } from './nav';
+import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
 import { WorkspaceSwitcher } from './workspace-switcher';
 
@@ -46,10 +47,14 @@ export function AppLayout() {
 
   const session = me.data;
   const visible = navItems.filter((item) => hasPermission(session, item.permission));
-  const selected = visible.find((item) => location.pathname.startsWith(item.path))?.path ?? location.pathname;
-  const menuItems: MenuProps['items'] = visible.length
-    ? [{ type: 'group', key: 'settings', label: collapsed && !mobile ? null : t('nav.settings'), children: visible.map((item) => ({ key: item.path, icon: item.icon, label: t(item.labelKey) })) }]
-    : [];
+  // The longest matching path wins: /contacts/import is "Import", /contacts/<id> is "Contacts".
+  const selected = visible
+    .filter((item) => location.pathname === item.path || location.pathname.startsWith(`${item.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0]?.path ?? location.pathname;
+  const menuItems: MenuProps['items'] = (['customers', 'settings'] as const)
+    .map((group) => ({ group, items: visible.filter((item) => (item.group ?? 'settings') === group) }))
+    .filter((g) => g.items.length)
+    .map((g) => ({ type: 'group' as const, key: g.group, label: collapsed && !mobile ? null : t(`nav.${g.group}`), children: g.items.map((item) => ({ key: item.path, icon: item.icon, label: t(item.labelKey) })) }));
   const menu = (
     <Menu
       mode="inline"
@@ -81,6 +86,7 @@ export function AppLayout() {
             {mobile ? <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} aria-label={t('nav.menu')} data-testid="nav-toggle" /> : null}
             <WorkspaceSwitcher compact={mobile} />
             <div style={{ flex: 1 }} />
+            {session.member ? <NotificationsBell /> : null}
             <LangSwitch signedIn />
             <UserMenu compact={mobile} />
           </Layout.Header>

@@ -1,5 +1,12 @@
 import {
   ApartmentOutlined,
+  CheckSquareOutlined,
+  ContactsOutlined,
+  FlagOutlined,
+  FormOutlined,
+  ImportOutlined,
+  MergeCellsOutlined,
+  TagsOutlined,
   AuditOutlined,
   KeyOutlined,
   MailOutlined,
@@ -15,10 +22,19 @@ export interface NavItem {
   labelKey: string;
   icon: ReactNode;
   permission: string;
+  /** Which menu group it sits in; settings by default. */
+  group?: 'customers' | 'settings';
 }
 
 /** Every console page behind a permission. The menu, the routes and the home redirect read this list. */
 export const navItems: NavItem[] = [
+  { path: '/contacts', labelKey: 'nav.contacts', icon: <ContactsOutlined />, permission: 'contacts:read', group: 'customers' },
+  { path: '/contacts/import', labelKey: 'nav.import', icon: <ImportOutlined />, permission: 'contacts:import', group: 'customers' },
+  { path: '/contacts/duplicates', labelKey: 'nav.duplicates', icon: <MergeCellsOutlined />, permission: 'contacts:merge', group: 'customers' },
+  { path: '/tasks', labelKey: 'nav.tasks', icon: <CheckSquareOutlined />, permission: 'contacts:read', group: 'customers' },
+  { path: '/settings/custom-fields', labelKey: 'nav.customFields', icon: <FormOutlined />, permission: 'contact-settings:write' },
+  { path: '/settings/stages', labelKey: 'nav.stages', icon: <FlagOutlined />, permission: 'contact-settings:write' },
+  { path: '/settings/tags', labelKey: 'nav.tags', icon: <TagsOutlined />, permission: 'contact-settings:write' },
   { path: '/settings/members', labelKey: 'nav.members', icon: <TeamOutlined />, permission: 'members:read' },
   { path: '/settings/invitations', labelKey: 'nav.invitations', icon: <MailOutlined />, permission: 'members:read' },
   { path: '/settings/teams', labelKey: 'nav.teams', icon: <ApartmentOutlined />, permission: 'teams:read' },
