@@ -8,6 +8,7 @@ import { registerConsole } from './platform/http/console.js';
 import { healthRoutes } from './platform/http/health.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { createServer } from './platform/http/server.js';
+import { importRoutes } from './domains/imports/index.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { mergeRoutes } from './domains/merges/index.js';
 import { tagRoutes } from './domains/contacts/index.js';
@@ -29,6 +30,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(roleRoutes);
       await api.register(auditRoutes);
       await api.register(jobRoutes);
+      await api.register(importRoutes);
       await api.register(mergeRoutes);
       await api.register(tagRoutes);
       await api.register(contactRoutes);

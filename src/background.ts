@@ -2,6 +2,7 @@
 import type { EventHandler } from './platform/events/index.js';
 import type { AnyJobDefinition } from './platform/queue/index.js';
 import { timelineHandler } from './domains/timeline/index.js';
+import { importContactsJob } from './domains/imports/index.js';
 
-export const backgroundJobs: readonly AnyJobDefinition[] = [];
+export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob];
 export const eventHandlers: readonly EventHandler[] = [timelineHandler];

@@ -31,9 +31,16 @@ async function populate(name: string) {
     await t.database.db.insertInto('contacts').values({ workspace_id: o.workspace.id, name: `${name} contact`, owner_member_id: o.memberId, custom: '{}' }).returning('id').executeTakeFirstOrThrow()
   ).id;
   const timelineEvent = (await c.post(`/api/v1/contacts/${contact}/notes`, { body: `${name} note` })).json().event.id;
+  const imported = (
+    await t.database.db
+      .insertInto('imports')
+      .values({ workspace_id: o.workspace.id, file_name: `${name}.csv`, file_path: `/nonexistent/${name}.csv`, file_size: 1, headers: ['phone'] })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, import: imported }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -41,7 +48,7 @@ let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
-const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups'];
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports'];
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -56,6 +63,8 @@ const bodies: Record<string, () => unknown> = {
   'POST /api/v1/contacts/{id}/notes': () => ({ body: 'x' }),
   'POST /api/v1/contacts/{id}/calls': () => ({ direction: 'in' }),
   'POST /api/v1/contacts/{id}/timeline': () => ({ type: 'meeting', props: {} }),
+  'POST /api/v1/imports/{id}/preview': () => ({ mapping: { phone: 'phone' } }),
+  'POST /api/v1/imports/{id}/start': () => ({ mapping: { phone: 'phone' }, policy: 'skip' }),
 };
 
 beforeAll(async () => {

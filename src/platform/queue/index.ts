@@ -5,6 +5,7 @@ export type { EnqueueOptions } from './enqueue.js';
 export { createWorker } from './worker.js';
 export type { Listen, Worker, WorkerOptions } from './worker.js';
 export { LeaseLostError } from './run-job.js';
+export { runJobNow } from './run-now.js';
 export { defaultBackoff, retryDelayMs } from './backoff.js';
 export type { BackoffPolicy } from './backoff.js';
 export { getJob, listJobs, retryJob } from './read.js';

@@ -119,3 +119,22 @@ export async function markFailed(db: Db, o: Owner, message: string, delayMs: num
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
+
+/** Claims one queued job by id (a CLI running a job it just enqueued, in its own process). */
+export async function claimJob(db: Db, workspaceId: string, jobId: string, workerId: string, leaseMs: number): Promise<JobRow | undefined> {
+  const lease = `${leaseMs} milliseconds`;
+  return db
+    .updateTable('jobs')
+    .set({
+      status: 'running',
+      locked_by: workerId,
+      locked_until: sql<Date>`now() + ${lease}::interval`,
+      attempts: sql<number>`attempts + 1`,
+      started_at: sql<Date>`coalesce(started_at, now())`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', jobId)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
+}
