@@ -11,8 +11,7 @@ import { createServer } from './platform/http/server.js';
 import { importRoutes } from './domains/imports/index.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { mergeRoutes } from './domains/merges/index.js';
-import { tagRoutes } from './domains/contacts/index.js';
-import { contactRoutes, customFieldRoutes, stageRoutes, viewRoutes } from './domains/contacts/index.js';
+import { batchRoutes, contactRoutes, customFieldRoutes, stageRoutes, tagRoutes, viewRoutes } from './domains/contacts/index.js';
 import { timelineRoutes } from './domains/timeline/index.js';
 import { version } from './version.js';
 
@@ -37,6 +36,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(customFieldRoutes);
       await api.register(stageRoutes);
       await api.register(viewRoutes);
+      await api.register(batchRoutes);
       await api.register(timelineRoutes);
     },
     { prefix: '/api/v1' },

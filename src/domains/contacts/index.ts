@@ -18,3 +18,5 @@ export { listCustomFields, createCustomField, updateCustomField, deleteCustomFie
 export { listStages, createStage, updateStage, deleteStage, orderStages, type Stage } from './stages.js';
 export { seedContactDefaults, DEFAULT_STAGES } from './stages-store.js';
 export { listViews, createView, updateView, deleteView, type SavedView } from './views.js';
+export { batchRoutes } from './batch-routes.js';
+export { batchJob, runBatch, INLINE_LIMIT } from './batch.js';

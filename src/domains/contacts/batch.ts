@@ -1,0 +1,160 @@
+// Batch work on a selection or on every result of a filter: add/remove tags, set stage, assign
+// owner, delete, restore. Up to INLINE_LIMIT contacts it runs in the request; beyond, as a job
+// that walks the set in id order, committing each chunk with its checkpoint (progress bar;
+// a crash resumes after the last committed chunk).
+import { randomUUID } from 'node:crypto';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { requireAccess, type Actor } from '../../platform/auth/actor.js';
+import { actorForMember } from '../../platform/auth/sessions.js';
+import { visibleOwner } from '../../platform/auth/scope.js';
+import type { Db } from '../../platform/db/connect.js';
+import { inTransaction, type Tx } from '../../platform/db/transaction.js';
+import { emit } from '../../platform/events/index.js';
+import { notFound } from '../../platform/http/errors.js';
+import { defineJob, enqueue } from '../../platform/queue/index.js';
+import { batchBody, type BatchInput } from './batch-schema.js';
+import * as store from './batch-store.js';
+import { RESTORE_DAYS } from './contacts.js';
+import { compileContactFilter } from './filter.js';
+import { addTagsToContacts, removeTagsFromContacts } from './tags.js';
+
+export const INLINE_LIMIT = 1000;
+const CHUNK = 5000;
+
+const permissionOf = (action: BatchInput['action']) => (action === 'delete' || action === 'restore' ? 'contacts:delete' : 'contacts:write');
+
+/** The contacts the batch works on, as a predicate over `contacts c`. */
+async function targetOf(db: Db, actor: Actor, input: BatchInput): Promise<Expression<SqlBool>> {
+  if ('filter' in input.target) return compileContactFilter(db, actor, input.target.filter, { path: 'target.filter' });
+  const ids = sql`c.id = any(${input.target.ids}::uuid[]) and c.workspace_id = ${actor.workspaceId} and ${visibleOwner(actor, 'c.owner_member_id')}`;
+  // Restoring works on deleted contacts; everything else on live ones.
+  return sql<SqlBool>`(${ids} and c.deleted_at ${input.action === 'restore' ? sql`is not null` : sql`is null`})`;
+}
+
+async function nextChunk(db: Db, target: Expression<SqlBool>, after: string | null, limit: number) {
+  const rows = await sql<{ id: string }>`select c.id from contacts c where ${target} ${after ? sql`and c.id > ${after}` : sql``} order by c.id limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** Ids grouped by the value they had before the change, for one event per group. */
+function byBefore(rows: Array<{ id: string; before: string | null }>) {
+  const groups = new Map<string | null, string[]>();
+  for (const r of rows) groups.set(r.before, [...(groups.get(r.before) ?? []), r.id]);
+  return groups;
+}
+
+/** Applies the action to one chunk of ids in `tx`; returns how many contacts it changed. */
+async function applyChunk(tx: Tx, actor: Actor, input: BatchInput, ids: string[], ref: string): Promise<number> {
+  const ws = actor.workspaceId;
+  const by = actor.memberId;
+  switch (input.action) {
+    case 'add_tags':
+      return (await addTagsToContacts(tx, ws, { contactIds: ids }, input.tagIds, 'batch', ref, by)).added;
+    case 'remove_tags':
+      return (await removeTagsFromContacts(tx, ws, { contactIds: ids }, input.tagIds, 'batch', ref, by)).removed;
+    case 'set_stage': {
+      const changed = await store.setStage(tx, ws, ids, input.stageId);
+      for (const [from, contactIds] of byBefore(changed)) {
+        await emit(tx, ws, 'contacts.contact.stage_changed', { contactIds, fromStageId: from, toStageId: input.stageId, actorMemberId: by });
+      }
+      return changed.length;
+    }
+    case 'assign_owner': {
+      const changed = await store.setOwner(tx, ws, ids, input.ownerId);
+      for (const [from, contactIds] of byBefore(changed)) {
+        await emit(tx, ws, 'contacts.contact.owner_changed', { contactIds, fromOwnerId: from, toOwnerId: input.ownerId, actorMemberId: by });
+      }
+      return changed.length;
+    }
+    case 'delete': {
+      const changed = await store.softDelete(tx, ws, ids);
+      if (changed.length) await emit(tx, ws, 'contacts.contact.deleted', { contactIds: changed.map((r) => r.id), actorMemberId: by });
+      return changed.length;
+    }
+    case 'restore': {
+      const changed = await store.restore(tx, ws, ids, RESTORE_DAYS);
+      if (changed.length) await emit(tx, ws, 'contacts.contact.restored', { contactIds: changed.map((r) => r.id), actorMemberId: by });
+      return changed.length;
+    }
+  }
+}
+
+/** Tags, stage and owner named by the batch must be the workspace's own (else 404). */
+async function checkReferences(db: Db, actor: Actor, input: BatchInput) {
+  const ws = actor.workspaceId;
+  const exists = async (table: 'tags' | 'stages' | 'members', ids: string[]) =>
+    (await db.selectFrom(table).select('id').where('workspace_id', '=', ws).where('id', 'in', ids).execute()).length === new Set(ids).size;
+  if ((input.action === 'add_tags' || input.action === 'remove_tags') && !(await exists('tags', input.tagIds))) throw notFound('Tag');
+  if (input.action === 'set_stage' && input.stageId && !(await exists('stages', [input.stageId]))) throw notFound('Stage');
+  if (input.action === 'assign_owner' && input.ownerId && !(await exists('members', [input.ownerId]))) throw notFound('Member');
+}
+
+interface Progress {
+  after: string | null;
+  processed: number;
+  affected: number;
+}
+
+/** Walks the target in chunks, each committed with `onChunk` (the job's checkpoint) in its transaction. */
+async function walk(db: Db, actor: Actor, input: BatchInput, ref: string, from: Progress, onChunk?: (p: Progress, tx: Tx) => Promise<void>) {
+  let progress = from;
+  for (;;) {
+    const step = await inTransaction(db, async (tx) => {
+      const target = await targetOf(tx, actor, input);
+      const ids = await nextChunk(tx, target, progress.after, CHUNK);
+      if (!ids.length) return null;
+      const affected = await applyChunk(tx, actor, input, ids, `${ref}:${progress.processed}`);
+      const next = { after: ids.at(-1)!, processed: progress.processed + ids.length, affected: progress.affected + affected };
+      await onChunk?.(next, tx);
+      return { next, last: ids.length < CHUNK };
+    });
+    if (!step) return progress;
+    progress = step.next;
+    if (step.last) return progress;
+  }
+}
+
+async function auditBatch(db: Db, actor: Actor, input: BatchInput, result: Progress, jobId: string | null) {
+  const { target, ...params } = input;
+  await recordAudit(db, actor, {
+    action: 'contacts.batch',
+    entityType: 'contact',
+    after: { ...params, target: 'ids' in target ? { ids: target.ids.length } : target, affected: result.affected, processed: result.processed, jobId },
+  });
+}
+
+export const batchJob = defineJob<z.ZodType<{ workspaceId: string; memberId: string; batch: BatchInput }>, Progress>({
+  name: 'contacts.batch',
+  queue: 'bulk',
+  maxAttempts: 5,
+  payload: z.object({ workspaceId: z.uuid(), memberId: z.uuid(), batch: batchBody }),
+  async handler(ctx, { workspaceId, memberId, batch }) {
+    // Acts as the member who started it, with the role they hold now.
+    const actor = await actorForMember(ctx.db, workspaceId, memberId);
+    if (!actor) throw new Error('The member who started this batch is no longer active');
+    requireAccess(actor, permissionOf(batch.action));
+    const start = ctx.state ?? { after: null, processed: 0, affected: 0 };
+    const result = await walk(ctx.db, actor, batch, ctx.job.id, start, (p, tx) => ctx.checkpoint(p, p.processed, tx));
+    await auditBatch(ctx.db, actor, batch, result, ctx.job.id);
+    return { affected: result.affected, processed: result.processed };
+  },
+});
+
+export async function runBatch(db: Db, actor: Actor, input: BatchInput): Promise<{ done: true; affected: number } | { done: false; jobId: string }> {
+  requireAccess(actor, permissionOf(input.action));
+  await checkReferences(db, actor, input);
+  const target = await targetOf(db, actor, input);
+  const total = Number((await sql<{ n: number }>`select count(*) as n from contacts c where ${target}`.execute(db)).rows[0]!.n);
+  if (total > INLINE_LIMIT) {
+    const jobId = await enqueue(db, batchJob, { workspaceId: actor.workspaceId, memberId: actor.memberId, batch: input }, { total });
+    return { done: false, jobId };
+  }
+  const ref = randomUUID();
+  return inTransaction(db, async (tx) => {
+    const result = await walk(tx, actor, input, ref, { after: null, processed: 0, affected: 0 });
+    await auditBatch(tx, actor, input, result, null);
+    return { done: true, affected: result.affected };
+  });
+}
