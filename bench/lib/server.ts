@@ -17,10 +17,13 @@ export interface BenchServer {
   config: Config;
   /** The throwaway database, on PostgreSQL. */
   databaseName?: string;
+  /** Its connection string, on PostgreSQL. */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(kind: 'pglite' | 'postgres', postgresUrl: string): Promise<BenchServer> {
+/** `settings` override the defaults below (e.g. `{ WORKER: 'true' }` for benchmarks that run jobs). */
+export async function startBenchServer(kind: 'pglite' | 'postgres', postgresUrl: string, settings: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'renmai-bench-'));
   const removeDir = onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
   const database = kind === 'postgres' ? await createThrowawayDatabase(postgresUrl) : undefined;
@@ -33,6 +36,7 @@ export async function startBenchServer(kind: 'pglite' | 'postgres', postgresUrl:
       LOG_LEVEL: 'warn',
       DEMO: 'false',
       WORKER: 'false',
+      ...settings,
     });
     const running = await withTimeout(serve(config), 120_000, `starting the server on ${kind}`);
     const app = running.app!;
@@ -44,6 +48,7 @@ export async function startBenchServer(kind: 'pglite' | 'postgres', postgresUrl:
       db: app.ctx.db,
       config,
       databaseName: database?.name,
+      databaseUrl: database?.url,
       async stop() {
         await stopServer();
         await database?.drop();
