@@ -92,7 +92,8 @@ export interface SavedView {
   columns: string[];
   shared: boolean;
   owner?: { id: string; name: string } | null;
-  ownerId?: string | null;
+  /** True when the caller created it (only they may change it). */
+  mine?: boolean;
 }
 
 export type BatchAction =
@@ -123,7 +124,7 @@ export const addContactTags = (id: string, tagIds: string[]) => api.post<unknown
 export const removeContactTag = (id: string, tagId: string) => api.delete(`/contacts/${id}/tags/${tagId}`);
 
 export const listViews = () => api.get<{ items: SavedView[] }>('/contact-views').then((r) => r.items);
-export const createView = (body: Omit<SavedView, 'id' | 'owner' | 'ownerId'>) => api.post<{ view: SavedView }>('/contact-views', body);
+export const createView = (body: Omit<SavedView, 'id' | 'owner' | 'mine'>) => api.post<{ view: SavedView }>('/contact-views', body);
 export const updateView = (id: string, body: Partial<Omit<SavedView, 'id'>>) => api.patch<{ view: SavedView }>(`/contact-views/${id}`, body);
 export const deleteView = (id: string) => api.delete(`/contact-views/${id}`);
 

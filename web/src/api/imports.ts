@@ -17,6 +17,8 @@ export interface ImportRecord {
   rowsUpdated?: number | null;
   rowsSkipped?: number | null;
   rowsFailed?: number | null;
+  rowsDone?: number | null;
+  error?: string | null;
   jobId?: string | null;
   createdAt?: string;
   finishedAt?: string | null;

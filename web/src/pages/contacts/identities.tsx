@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addIdentity, removeIdentity, setConsent, type Contact } from '../../api/contacts';
 import { useCan } from '../../auth/session';
-import { ChannelIcon, ChannelLabel, useChannelLabel, useChannelOptions } from '../../components/channel';
+import { ChannelIcon, useChannelLabel, useChannelOptions } from '../../components/channel';
 import { useErrorToast, useFormErrorHandler } from '../../components/errors';
 import { useFormatDate } from '../../components/format';
 import { useRefreshContact } from './use-contact';
@@ -19,6 +19,7 @@ export function Identities({ contact }: { contact: Contact }) {
   const onFormError = useFormErrorHandler();
   const refresh = useRefreshContact(contact.id);
   const channelOptions = useChannelOptions();
+  const label = useChannelLabel();
   const [form] = Form.useForm<{ channelType: string; externalId: string; displayName?: string }>();
   const [adding, setAdding] = useState(false);
   const add = useMutation({
@@ -37,7 +38,7 @@ export function Identities({ contact }: { contact: Contact }) {
               onConfirm={() => remove.mutateAsync(i.id).catch(() => undefined)}>
               <Button size="small" type="text" icon={<DeleteOutlined />} aria-label={t('common.delete')} />
             </Popconfirm>] : []}>
-            <List.Item.Meta avatar={<ChannelIcon channel={i.channelType} />} title={<ChannelLabel channel={i.channelType} />}
+            <List.Item.Meta avatar={<ChannelIcon channel={i.channelType} />} title={label(i.channelType)}
               description={<Typography.Text copyable style={{ fontSize: 12, wordBreak: 'break-all' }}>{i.displayName ? `${i.displayName} · ` : ''}{i.externalId}</Typography.Text>} />
           </List.Item>
         )} />

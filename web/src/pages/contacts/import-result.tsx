@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../components/errors';
 
 const terminal = new Set(['done', 'completed', 'finished', 'failed', 'dead', 'cancelled']);
 export const importFinished = (r: ImportRecord | undefined) => Boolean(r && (terminal.has(String(r.status)) || r.finishedAt));
-const processed = (r: ImportRecord) => (r.rowsCreated ?? 0) + (r.rowsUpdated ?? 0) + (r.rowsSkipped ?? 0) + (r.rowsFailed ?? 0);
+const processed = (r: ImportRecord) => r.rowsDone ?? (r.rowsCreated ?? 0) + (r.rowsUpdated ?? 0) + (r.rowsSkipped ?? 0) + (r.rowsFailed ?? 0);
 
 /** Progress while the import runs, then the counts and the error report. */
 export function ImportResult({ importId, onAnother }: { importId: string; onAnother: () => void }) {
@@ -45,7 +45,7 @@ export function ImportResult({ importId, onAnother }: { importId: string; onAnot
   return (
     <Result status={failed ? 'error' : (r.rowsFailed ?? 0) > 0 ? 'warning' : 'success'} data-testid="import-done"
       title={failed ? t('imports.failed') : t('imports.finished', { name: r.fileName })}
-      subTitle={total ? t('imports.ofTotal', { total }) : undefined}
+      subTitle={failed && r.error ? r.error : total ? t('imports.ofTotal', { total }) : undefined}
       extra={[
         (r.rowsFailed ?? 0) > 0 ? <Button key="errors" icon={<DownloadOutlined />} href={importErrorsUrl(r.id)} data-testid="import-errors-csv">{t('imports.errorReport')}</Button> : null,
         <Button key="another" onClick={onAnother}>{t('imports.another')}</Button>,

@@ -119,7 +119,7 @@ export default function ImportPage() {
         {record ? <Typography.Paragraph type="secondary">{record.fileName} · {t('imports.columns', { count: record.headers.length })}</Typography.Paragraph> : null}
         {step === 0 ? uploadStep : null}
         {step === 1 && record ? <><Typography.Paragraph>{t('imports.mappingHint')}</Typography.Paragraph><ImportMapping record={record} mapping={mapping} onChange={setMapping} /></> : null}
-        {step === 2 && record ? <ImportPreview rows={rows} headers={record.headers} mapping={mapping} /> : null}
+        {step === 2 && record ? <ImportPreview rows={rows} headers={record.headers} mapping={mapping} sampleRows={record.sampleRows} /> : null}
         {step === 3 ? policyStep : null}
         <ErrorAlert error={start.error ?? preview.error} />
         {step > 0 ? nav : null}

@@ -23,7 +23,7 @@ export function SavedViews({ viewId, current, onPick }: { viewId: string | null;
   const [saving, setSaving] = useState(false);
   const views = useQuery({ queryKey: viewsKey, queryFn: listViews, staleTime: 30_000 });
   const active = views.data?.find((v) => v.id === viewId) ?? null;
-  const mine = (v: SavedView) => (v.owner?.id ?? v.ownerId ?? me.member?.id) === me.member?.id;
+  const mine = (v: SavedView) => v.mine ?? v.owner?.id === me.member?.id;
   const refresh = () => queryClient.invalidateQueries({ queryKey: viewsKey });
 
   const create = useMutation({
