@@ -11,7 +11,7 @@ import { createServer } from './platform/http/server.js';
 import { importRoutes } from './domains/imports/index.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { mergeRoutes } from './domains/merges/index.js';
-import { batchRoutes, contactRoutes, customFieldRoutes, stageRoutes, tagRoutes, viewRoutes } from './domains/contacts/index.js';
+import { batchRoutes, contactRoutes, customFieldRoutes, exportRoutes, stageRoutes, tagRoutes, viewRoutes } from './domains/contacts/index.js';
 import { timelineRoutes } from './domains/timeline/index.js';
 import { version } from './version.js';
 
@@ -37,6 +37,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(stageRoutes);
       await api.register(viewRoutes);
       await api.register(batchRoutes);
+      await api.register(exportRoutes);
       await api.register(timelineRoutes);
     },
     { prefix: '/api/v1' },

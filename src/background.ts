@@ -3,7 +3,7 @@ import type { EventHandler } from './platform/events/index.js';
 import type { AnyJobDefinition } from './platform/queue/index.js';
 import { timelineHandler } from './domains/timeline/index.js';
 import { importContactsJob } from './domains/imports/index.js';
-import { batchJob } from './domains/contacts/index.js';
+import { batchJob, exportJob } from './domains/contacts/index.js';
 
-export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob];
+export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob];
 export const eventHandlers: readonly EventHandler[] = [timelineHandler];

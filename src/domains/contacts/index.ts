@@ -20,3 +20,5 @@ export { seedContactDefaults, DEFAULT_STAGES } from './stages-store.js';
 export { listViews, createView, updateView, deleteView, type SavedView } from './views.js';
 export { batchRoutes } from './batch-routes.js';
 export { batchJob, runBatch, INLINE_LIMIT } from './batch.js';
+export { exportRoutes } from './export-routes.js';
+export { exportJob } from './export.js';
