@@ -38,9 +38,12 @@ async function populate(name: string) {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  const stage = (await c.post('/api/v1/stages', { name: `${name} stage` })).json().stage.id;
+  const field = (await c.post('/api/v1/custom-fields', { key: 'level', label: `${name} field`, type: 'text' })).json().field.id;
+  const view = (await c.post('/api/v1/contact-views', { name: `${name} view`, filter: {}, shared: true })).json().view.id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, import: imported }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, import: imported, stage, field, view }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -48,7 +51,7 @@ let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
-const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports'];
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views'];
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -65,7 +68,16 @@ const bodies: Record<string, () => unknown> = {
   'POST /api/v1/contacts/{id}/timeline': () => ({ type: 'meeting', props: {} }),
   'POST /api/v1/imports/{id}/preview': () => ({ mapping: { phone: 'phone' } }),
   'POST /api/v1/imports/{id}/start': () => ({ mapping: { phone: 'phone' }, policy: 'skip' }),
+  'PATCH /api/v1/contacts/{id}': () => ({ name: 'renamed', stageId: b.ids.stage }),
+  'POST /api/v1/contacts/{id}/identities': () => ({ channelType: 'sms', externalId: 'isolation' }),
+  'PUT /api/v1/contacts/{id}/consents/{channelType}': () => ({ status: 'opt_in', how: 'isolation test' }),
+  'PATCH /api/v1/stages/{id}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/custom-fields/{id}': () => ({ label: 'renamed' }),
+  'PATCH /api/v1/contact-views/{id}': () => ({ name: 'renamed' }),
 };
+
+// Path parameters that are not ids.
+const pathValues: Record<string, string> = { channelType: 'email' };
 
 beforeAll(async () => {
   a = await populate('alpha');
@@ -88,8 +100,8 @@ describe.each([
     for (const { method, path } of routes) {
       for (const [kind, id] of Object.entries(b.ids)) {
         const body = bodies[`${method} ${path}`]?.() ?? (method === 'POST' ? {} : undefined);
-        // A second id in the path (`{tagId}`) gets the same foreign id.
-        const res = await caller.request(method, path.replace(/\{\w+\}/g, id), body);
+        // A second id in the path (`{tagId}`) gets the same foreign id; other parameters a valid value.
+        const res = await caller.request(method, path.replace(/\{(\w+)\}/g, (_, param: string) => pathValues[param] ?? id), body);
         expect(res.statusCode, `${method} ${path} with B's ${kind}: ${res.body}`).toBe(404);
       }
     }
