@@ -14,8 +14,14 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/contacts/export',
-    { schema: { tags, body: z.strictObject({ filter: contactFilterSchema }), response: { 202: z.object({ jobId: z.string() }) } } },
-    async (request, reply) => reply.code(202).send(await startExport(db, actorOf(request), request.body.filter, exportDir)),
+        {
+      schema: {
+        tags,
+        body: z.strictObject({ filter: contactFilterSchema, columns: z.array(z.string().max(60)).max(100).optional() }),
+        response: { 202: z.object({ jobId: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await startExport(db, actorOf(request), request.body, exportDir)),
   );
 
   app.get('/contacts/exports/:id/download', { schema: { tags, params: z.object({ id: z.uuid() }) } }, async (request, reply) => {

@@ -36,6 +36,16 @@ describe('CSV export', () => {
     expect((await o.client.get(`/api/v1/jobs/${jobId}`)).json().job).toMatchObject({ status: 'done', progressDone: 6, progressTotal: 6 });
   });
 
+  it('exports only the columns asked for, and refuses unknown ones', async () => {
+    const o = await signedInOwner(t);
+    await sql`insert into contacts (workspace_id, name, phone, owner_member_id) values (${o.workspace.id}, '李雷', '+8613800138000', ${o.memberId})`.execute(t.database.db);
+    expect((await o.client.post('/api/v1/contacts/export', { filter: {}, columns: ['name', 'nope'] })).statusCode).toBe(400);
+    const { jobId } = (await o.client.post('/api/v1/contacts/export', { filter: {}, columns: ['phone', 'name'] })).json();
+    await createWorker({ db: t.database.db, logger: silentLogger, registry: createJobRegistry([exportJob]), concurrency: 1, pollMs: 50 }).runOnce();
+    const body = (await o.client.get(`/api/v1/contacts/exports/${jobId}/download`)).body.slice(1).trim();
+    expect(body.split('\n')).toEqual(['phone,name', '+8613800138000,李雷']);
+  });
+
   it('needs contacts:export, and another workspace cannot download the file', async () => {
     const o = await signedInOwner(t);
     const agent = await (await addMember(t, o.workspace.id, 'agent')).login();

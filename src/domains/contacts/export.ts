@@ -13,7 +13,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import { actorForMember } from '../../platform/auth/sessions.js';
 import type { Db } from '../../platform/db/connect.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { defineJob, enqueue, getJob } from '../../platform/queue/index.js';
 import type { FieldDefinition } from './custom-values.js';
 import { listFieldDefinitions } from './custom-fields-store.js';
@@ -60,24 +60,33 @@ function chunk(db: Db, workspaceId: string, where: ReturnType<typeof sql>, after
 
 const cell = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join(';') : String(v));
 
-function toRecord(row: ExportRow, fields: readonly FieldDefinition[]) {
-  return [...STANDARD.map((column) => cell(row[column])), ...fields.map((f) => cell(row.custom[f.key]))];
+type Standard = (typeof STANDARD)[number];
+const isStandard = (column: string): column is Standard => (STANDARD as readonly string[]).includes(column);
+
+/** The columns asked for (all by default), each known: a standard column or `custom.<key>`. */
+function chooseColumns(asked: readonly string[] | undefined, fields: readonly FieldDefinition[]) {
+  const all = [...STANDARD, ...fields.map((f) => `custom.${f.key}`)];
+  if (!asked?.length) return all;
+  const unknown = asked.filter((c) => !all.includes(c));
+  if (unknown.length) throw invalid(unknown.map((c) => ({ path: 'columns', message: `Unknown column ${c}` })));
+  return [...asked];
 }
 
-async function writeCsv(db: Db, actor: Actor, filter: ContactFilter, path: string, progress: (done: number) => Promise<void>) {
+const valueOf = (row: ExportRow, column: string) => cell(isStandard(column) ? row[column] : row.custom[column.slice('custom.'.length)]);
+
+async function writeCsv(db: Db, actor: Actor, filter: ContactFilter, columns: string[], path: string, progress: (done: number) => Promise<void>) {
   const where = await compileContactFilter(db, actor, filter);
-  const fields = await listFieldDefinitions(db, actor.workspaceId);
   await mkdir(join(path, '..'), { recursive: true });
   const file = createWriteStream(path);
   const csv = stringify({ bom: true });
   csv.pipe(file);
-  csv.write([...STANDARD, ...fields.map((f) => `custom.${f.key}`)]);
+  csv.write(columns);
   let after: string | null = null;
   let rows = 0;
   for (;;) {
     const batch = await chunk(db, actor.workspaceId, where as ReturnType<typeof sql>, after);
     for (const row of batch) {
-      if (!csv.write(toRecord(row, fields))) await new Promise((resolve) => csv.once('drain', resolve));
+      if (!csv.write(columns.map((column) => valueOf(row, column)))) await new Promise((resolve) => csv.once('drain', resolve));
     }
     rows += batch.length;
     await progress(rows);
@@ -89,7 +98,7 @@ async function writeCsv(db: Db, actor: Actor, filter: ContactFilter, path: strin
   return rows;
 }
 
-const payload = z.object({ workspaceId: z.uuid(), memberId: z.uuid(), filter: contactFilterSchema, path: z.string() });
+const payload = z.object({ workspaceId: z.uuid(), memberId: z.uuid(), filter: contactFilterSchema, columns: z.array(z.string()), path: z.string() });
 
 export const exportJob = defineJob({
   name: 'contacts.export',
@@ -100,19 +109,21 @@ export const exportJob = defineJob({
     const actor = await actorForMember(ctx.db, p.workspaceId, p.memberId);
     if (!actor) throw new Error('The member who asked for this export is no longer active');
     requireAccess(actor, 'contacts:export');
-    const rows = await writeCsv(ctx.db, actor, p.filter, p.path, (done) => ctx.progress(done));
+    const rows = await writeCsv(ctx.db, actor, p.filter, p.columns, p.path, (done) => ctx.progress(done));
     await recordAudit(ctx.db, actor, { action: 'contacts.exported', entityType: 'contact', after: { rows, jobId: ctx.job.id } });
     return { rows };
   },
 });
 
 /** Starts an export; the file lands under `exportDir` and is fetched with `exportFile`. */
-export async function startExport(db: Db, actor: Actor, filter: ContactFilter, exportDir: string) {
+export async function startExport(db: Db, actor: Actor, input: { filter: ContactFilter; columns?: string[] }, exportDir: string) {
   requireAccess(actor, 'contacts:export');
+  const { filter } = input;
+  const columns = chooseColumns(input.columns, await listFieldDefinitions(db, actor.workspaceId));
   const where = await compileContactFilter(db, actor, filter);
   const total = Number((await sql<{ n: number }>`select count(*) as n from contacts c where c.workspace_id = ${actor.workspaceId} and ${where}`.execute(db)).rows[0]!.n);
   const path = join(exportDir, actor.workspaceId, `${randomUUID()}.csv`);
-  const jobId = await enqueue(db, exportJob, { workspaceId: actor.workspaceId, memberId: actor.memberId, filter, path }, { total });
+  const jobId = await enqueue(db, exportJob, { workspaceId: actor.workspaceId, memberId: actor.memberId, filter, columns, path }, { total });
   return { jobId };
 }
 
