@@ -12,7 +12,7 @@ import { importRoutes } from './domains/imports/index.js';
 import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes } from './domains/workspaces/index.js';
 import { mergeRoutes } from './domains/merges/index.js';
 import { batchRoutes, contactRoutes, customFieldRoutes, exportRoutes, stageRoutes, tagRoutes, viewRoutes } from './domains/contacts/index.js';
-import { timelineRoutes } from './domains/timeline/index.js';
+import { notificationRoutes, taskRoutes, timelineRoutes } from './domains/timeline/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -39,6 +39,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(batchRoutes);
       await api.register(exportRoutes);
       await api.register(timelineRoutes);
+      await api.register(taskRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: '/api/v1' },
   );

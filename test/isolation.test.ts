@@ -31,6 +31,10 @@ async function populate(name: string) {
     await t.database.db.insertInto('contacts').values({ workspace_id: o.workspace.id, name: `${name} contact`, owner_member_id: o.memberId, custom: '{}' }).returning('id').executeTakeFirstOrThrow()
   ).id;
   const timelineEvent = (await c.post(`/api/v1/contacts/${contact}/notes`, { body: `${name} note` })).json().event.id;
+  const task = (await c.post(`/api/v1/contacts/${contact}/tasks`, { title: `${name} task` })).json().task.id;
+  const notification = (
+    await t.database.db.insertInto('notifications').values({ workspace_id: o.workspace.id, member_id: o.memberId, kind: 'task_reminder', title: name }).returning('id').executeTakeFirstOrThrow()
+  ).id;
   const imported = (
     await t.database.db
       .insertInto('imports')
@@ -43,7 +47,7 @@ async function populate(name: string) {
   const view = (await c.post('/api/v1/contact-views', { name: `${name} view`, filter: {}, shared: true })).json().view.id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, import: imported, stage, field, view }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, task, notification, import: imported, stage, field, view }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -51,7 +55,7 @@ let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
-const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views'];
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications'];
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -66,6 +70,8 @@ const bodies: Record<string, () => unknown> = {
   'POST /api/v1/contacts/{id}/notes': () => ({ body: 'x' }),
   'POST /api/v1/contacts/{id}/calls': () => ({ direction: 'in' }),
   'POST /api/v1/contacts/{id}/timeline': () => ({ type: 'meeting', props: {} }),
+  'POST /api/v1/contacts/{id}/tasks': () => ({ title: 'x' }),
+  'PATCH /api/v1/tasks/{id}': () => ({ title: 'renamed' }),
   'POST /api/v1/imports/{id}/preview': () => ({ mapping: { phone: 'phone' } }),
   'POST /api/v1/imports/{id}/start': () => ({ mapping: { phone: 'phone' }, policy: 'skip' }),
   'PATCH /api/v1/contacts/{id}': () => ({ name: 'renamed', stageId: b.ids.stage }),

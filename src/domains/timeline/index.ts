@@ -2,3 +2,7 @@
 export { timelineRoutes } from './routes.js';
 export { recordTimelineEvents, listTimeline, type NewTimelineEvent, type TimelineEvent } from './timeline.js';
 export { timelineHandler } from './on-events.js';
+export { taskRoutes } from './tasks-routes.js';
+export { notificationRoutes } from './notifications-routes.js';
+export { listTasks, createTask, updateTask, deleteTask, type Task } from './tasks.js';
+export { deliverDueReminders, startReminderSweep } from './notifications.js';

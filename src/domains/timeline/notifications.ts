@@ -1,0 +1,71 @@
+// In-app notifications: each member reads and marks only their own. Task reminders become
+// notifications through the reminder sweep the worker runs.
+import type { Logger } from 'pino';
+import type { Actor } from '../../platform/auth/actor.js';
+import type { Db } from '../../platform/db/connect.js';
+import { notFound } from '../../platform/http/errors.js';
+import { toPage } from '../../platform/http/pagination.js';
+import * as store from './notifications-store.js';
+
+const toNotification = (r: store.NotificationRow) => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  link: r.link,
+  readAt: r.read_at,
+  createdAt: r.created_at,
+});
+
+// No permission check: every member has their own notifications, and only those.
+export async function listNotifications(db: Db, actor: Actor, filter: { unread?: boolean; cursor?: string; limit: number }) {
+  const rows = await store.listNotifications(db, actor.workspaceId, actor.memberId, filter);
+  return toPage(rows, filter.limit, (r) => [r.created_at.toISOString(), r.id], toNotification);
+}
+
+export const unreadCount = async (db: Db, actor: Actor) => ({ count: await store.countUnread(db, actor.workspaceId, actor.memberId) });
+
+export async function markNotificationRead(db: Db, actor: Actor, id: string) {
+  const row = await store.markRead(db, actor.workspaceId, actor.memberId, id);
+  if (!row) throw notFound('Notification');
+  return toNotification(row);
+}
+
+export const markAllNotificationsRead = async (db: Db, actor: Actor) => ({ updated: await store.markAllRead(db, actor.workspaceId, actor.memberId) });
+
+/** Turns every due reminder into a notification, a batch per statement, until none is left. */
+export async function deliverDueReminders(db: Db, batch = 1000) {
+  let total = 0;
+  for (;;) {
+    const { marked, notified } = await store.sweepDueReminders(db, batch);
+    total += notified;
+    if (marked < batch) return total;
+  }
+}
+
+const REMINDER_SWEEP_MS = 15_000;
+
+/**
+ * Sweeps due reminders now and every `everyMs` until stopped, in every worker process: the sweep
+ * claims rows with SKIP LOCKED and marks them in the statement that notifies, so workers never
+ * double-send. (A job would need one per workspace; the sweep walks one global index instead.)
+ */
+export function startReminderSweep(db: Db, logger: Logger, everyMs = REMINDER_SWEEP_MS): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  const sweep = () => {
+    current ??= deliverDueReminders(db)
+      .then(
+        (sent) => void (sent && logger.debug({ sent }, 'task reminders delivered')),
+        (err: unknown) => logger.warn({ err }, 'task reminder sweep failed; will retry'),
+      )
+      .finally(() => (current = undefined));
+  };
+  sweep();
+  const timer = setInterval(sweep, everyMs);
+  timer.unref();
+  /** Stops sweeping and waits for a sweep in progress (so the database can close after it). */
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
+}
