@@ -2,7 +2,8 @@
 import { api } from './client';
 import type { Contact } from './contacts';
 
-export interface DuplicateGroup { key: string; reason: 'phone' | 'email' | 'identity' | 'similar_name' | string; contacts: Contact[] }
+/** Each contact is a summary (id, name, phone, email, company, createdAt); open the profile for the rest. */
+export interface DuplicateGroup { key: string; reason: 'phone' | 'email' | 'identity' | 'similar_name' | string; contacts: Array<Pick<Contact, 'id' | 'name' | 'phone' | 'email' | 'company' | 'createdAt'> & { avatarUrl?: string | null }> }
 export interface MergeRecord { id: string; mergedIds: string[]; mergedAt: string; mergedBy: { id: string; name: string } | string | null; undoneAt: string | null }
 
 export const mergeContacts = (body: { survivorId: string; mergedIds: string[]; fields?: Record<string, string> }) =>

@@ -1,6 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Card, Dropdown, Empty, List, Spin, Typography } from 'antd';
+import { Badge, Button, Card, Drawer, Dropdown, Empty, Grid, List, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -14,6 +14,8 @@ export function NotificationsBell() {
   const formatDate = useFormatDate();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
+  // A phone has no room for a dropdown under the bell: the list opens as a full-width drawer.
+  const mobile = Grid.useBreakpoint().md === false;
   const unread = useQuery({ queryKey: unreadCountKey, queryFn: getUnreadCount, refetchInterval: 30_000, retry: false });
   const list = useQuery({ queryKey: ['notifications', 'list'], queryFn: listNotifications, enabled: open });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['notifications'] });
@@ -26,7 +28,7 @@ export function NotificationsBell() {
     if (n.link) void navigate(n.link);
   };
   const panel = (
-    <Card size="small" style={{ width: 340, maxWidth: 'calc(100vw - 16px)' }} data-testid="notifications-panel"
+    <Card size="small" variant={mobile ? 'borderless' : 'outlined'} style={{ width: mobile ? '100%' : 340 }} data-testid="notifications-panel"
       title={t('notifications.title')}
       extra={<Button type="link" size="small" disabled={!unread.data} loading={readAll.isPending} onClick={() => readAll.mutate()}>{t('notifications.readAll')}</Button>}
       styles={{ body: { padding: 0, maxHeight: 400, overflowY: 'auto' } }}>
@@ -45,11 +47,18 @@ export function NotificationsBell() {
     </Card>
   );
 
-  return (
-    <Dropdown trigger={['click']} open={open} onOpenChange={setOpen} popupRender={() => panel} placement="bottomRight">
-      <Button type="text" aria-label={t('notifications.title')} data-testid="notifications-bell">
-        <Badge count={unread.data ?? 0} size="small" overflowCount={99}><BellOutlined style={{ fontSize: 18 }} /></Badge>
-      </Button>
-    </Dropdown>
+  const bell = (
+    <Button type="text" aria-label={t('notifications.title')} data-testid="notifications-bell" onClick={mobile ? () => setOpen(true) : undefined}>
+      <Badge count={unread.data ?? 0} size="small" overflowCount={99}><BellOutlined style={{ fontSize: 18 }} /></Badge>
+    </Button>
   );
+  if (mobile) {
+    return (
+      <>
+        {bell}
+        <Drawer open={open} onClose={() => setOpen(false)} placement="top" size="auto" closable={false} styles={{ body: { padding: 0 } }}>{panel}</Drawer>
+      </>
+    );
+  }
+  return <Dropdown trigger={['click']} open={open} onOpenChange={setOpen} popupRender={() => panel} placement="bottomRight">{bell}</Dropdown>;
 }

@@ -32,7 +32,7 @@ export function rememberColumns(columns: string[]): void {
   }
 }
 
-export function ContactAvatar({ contact, size = 'small' }: { contact: Pick<Contact, 'name' | 'avatarUrl'>; size?: 'small' | 'default' | 'large' | number }) {
+export function ContactAvatar({ contact, size = 'small' }: { contact: Pick<Contact, 'name'> & { avatarUrl?: string | null }; size?: 'small' | 'default' | 'large' | number }) {
   return <Avatar size={size} src={contact.avatarUrl ?? undefined} style={{ background: '#87a9d8', flex: 'none' }}>{contact.name.slice(0, 1)}</Avatar>;
 }
 

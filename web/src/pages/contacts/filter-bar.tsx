@@ -28,7 +28,7 @@ export function FilterBar({ filter, onChange }: { filter: ContactFilter; onChang
   const set = (patch: Partial<ContactFilter>) => onChange({ ...filter, ...patch });
   const moreCount = (filter.fields?.length ?? 0) + (filter.custom?.length ?? 0);
   const range = filter.createdAt;
-  const w = { minWidth: 150, maxWidth: '100%' };
+  const w = { flex: '1 1 150px', minWidth: 150, maxWidth: 320 };
 
   return (
     <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="contact-filters">
@@ -43,11 +43,11 @@ export function FilterBar({ filter, onChange }: { filter: ContactFilter; onChang
       <Select mode="multiple" allowClear maxTagCount="responsive" placeholder={t('contacts.fields.owner')} style={w}
         value={filter.ownerIds ?? []} onChange={(v) => set({ ownerIds: v })} optionFilterProp="label"
         options={[{ value: 'none', label: t('contacts.unassigned') }, ...(members.data ?? []).map((m) => ({ value: m.id, label: m.name || m.email }))]} />
-      <Space.Compact style={{ maxWidth: '100%' }}>
+      <Space.Compact style={{ flex: '1 1 250px', maxWidth: 420 }}>
         <Select<TagMode> value={tagMode} style={{ width: 96 }} aria-label={t('contacts.tagMode')}
           onChange={(mode) => set({ tags: tagIds.length ? { [mode]: tagIds } : undefined })}
           options={(['any', 'all', 'none'] as const).map((m) => ({ value: m, label: t(`contacts.tagModes.${m}`) }))} />
-        <Select mode="multiple" allowClear maxTagCount="responsive" placeholder={t('contacts.fields.tags')} style={{ minWidth: 150 }} data-testid="filter-tags"
+        <Select mode="multiple" allowClear maxTagCount="responsive" placeholder={t('contacts.fields.tags')} style={{ flex: 1, minWidth: 150 }} data-testid="filter-tags"
           value={tagIds} onChange={(ids: string[]) => set({ tags: ids.length ? { [tagMode]: ids } : undefined })} optionFilterProp="label"
           options={tags.tags.map((tag) => ({ value: tag.id, label: tag.name, title: tag.groupName }))} />
       </Space.Compact>

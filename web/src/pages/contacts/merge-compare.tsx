@@ -1,13 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Modal, Radio, Table, Typography, type ButtonProps } from 'antd';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { App, Modal, Radio, Spin, Table, Typography, type ButtonProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useCustomFields } from '../../api/contact-settings';
-import type { Contact } from '../../api/contacts';
+import { contactKey, getContact, type Contact } from '../../api/contacts';
 import { mergeContacts } from '../../api/merges';
 import { CustomValueText } from '../../components/custom-value';
-import { useErrorToast } from '../../components/errors';
+import { ErrorAlert, useErrorToast } from '../../components/errors';
 import { useFormatDate } from '../../components/format';
 
 type Row = { key: string; label: string; values: Map<string, string> };
@@ -19,7 +19,12 @@ function text(v: unknown): string {
 }
 
 /** Side by side: pick the surviving contact and, where values differ, whose value wins. */
-export function MergeCompare({ contacts, open, onClose }: { contacts: Contact[]; open: boolean; onClose: () => void }) {
+export function MergeCompare({ contacts: listed, open, onClose }: { contacts: Array<Pick<Contact, 'id' | 'name'>>; open: boolean; onClose: () => void }) {
+  // A duplicate group carries a summary of each contact; the comparison needs every field.
+  const full = useQueries({ queries: listed.map((c) => ({ queryKey: contactKey(c.id), queryFn: () => getContact(c.id) })) });
+  const loading = full.some((q) => q.isPending);
+  const error = full.find((q) => q.isError)?.error;
+  const contacts = useMemo(() => full.map((q) => q.data).filter((c): c is Contact => Boolean(c)), [full]);
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -27,11 +32,11 @@ export function MergeCompare({ contacts, open, onClose }: { contacts: Contact[];
   const queryClient = useQueryClient();
   const formatDate = useFormatDate();
   const fields = useCustomFields();
-  const [survivorId, setSurvivorId] = useState(contacts[0]?.id ?? '');
+  const [survivorId, setSurvivorId] = useState(listed[0]?.id ?? '');
   const [winners, setWinners] = useState<Record<string, string>>({});
 
   const rows: Row[] = useMemo(() => [
-    ...standard.map((k) => ({ key: k, label: t(`contacts.fields.${k}`), values: new Map(contacts.map((c) => [c.id, text(c[k])])) })),
+    ...standard.map((k) => ({ key: k, label: t(`contacts.fields.${k}`), values: new Map(contacts.map((c) => [c.id, k === 'gender' && c.gender ? t(`contacts.genders.${c.gender}`) : text(c[k])])) })),
     { key: 'stageId', label: t('contacts.fields.stage'), values: new Map(contacts.map((c) => [c.id, c.stage?.name ?? ''])) },
     { key: 'ownerId', label: t('contacts.fields.owner'), values: new Map(contacts.map((c) => [c.id, c.owner?.name ?? ''])) },
     ...(fields.data ?? []).map((f) => ({ key: `custom.${f.key}`, label: f.label, values: new Map(contacts.map((c) => [c.id, text(c.custom[f.key])])) })),
@@ -57,10 +62,11 @@ export function MergeCompare({ contacts, open, onClose }: { contacts: Contact[];
   const customByKey = new Map((fields.data ?? []).map((f) => [`custom.${f.key}`, f]));
 
   return (
-    <Modal open={open} onCancel={onClose} title={t('merge.compareTitle')} width={Math.min(980, 320 + contacts.length * 220)} okText={t('merge.merge')} cancelText={t('common.cancel')}
-      onOk={() => merge.mutate()} confirmLoading={merge.isPending} okButtonProps={{ 'data-testid': 'merge-submit' } as ButtonProps} destroyOnHidden styles={{ body: { overflowX: 'auto' } }}>
+    <Modal open={open} onCancel={onClose} title={t('merge.compareTitle')} width={Math.min(980, 320 + listed.length * 220)} okText={t('merge.merge')} cancelText={t('common.cancel')}
+      onOk={() => merge.mutate()} confirmLoading={merge.isPending} okButtonProps={{ disabled: loading || Boolean(error), 'data-testid': 'merge-submit' } as ButtonProps} destroyOnHidden styles={{ body: { overflowX: 'auto' } }}>
       <Typography.Paragraph type="secondary">{t('merge.compareHint')}</Typography.Paragraph>
-      <Table<Row> rowKey="key" size="small" pagination={false} dataSource={rows} scroll={{ x: 'max-content' }}
+      <ErrorAlert error={error} />
+      {loading ? <Spin style={{ display: 'block', margin: 24 }} /> : <Table<Row> rowKey="key" size="small" pagination={false} dataSource={rows} scroll={{ x: 'max-content' }}
         rowClassName={(r) => (differs(r) ? '' : 'merge-same')}
         columns={[
           { title: t('merge.field'), dataIndex: 'label', fixed: 'left', width: 110 },
@@ -80,7 +86,7 @@ export function MergeCompare({ contacts, open, onClose }: { contacts: Contact[];
               return <Radio checked={winnerOf(row) === c.id} disabled={!value} onChange={() => setWinners({ ...winners, [row.key]: c.id })}>{shown}</Radio>;
             },
           })),
-        ]} />
+        ]} />}
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>{t('merge.movesHint')}</Typography.Paragraph>
     </Modal>
   );
