@@ -11,6 +11,7 @@ import { normaliseRow, rowKeys, type Lookup, type NormalisedRow, type RowError }
 import * as bulk from './queries/contacts-bulk.js';
 import { insertErrors, insertRowKeys } from './store.js';
 import type { DedupePolicy } from './tables.js';
+import { lap } from './timing.js';
 
 export interface ImportSettings {
   workspaceId: string;
@@ -38,6 +39,7 @@ function headerOf(key: string, mapping: Mapping): string {
 }
 
 export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, records: readonly CsvRecord[]): Promise<BatchCounts> {
+  let t = performance.now();
   await bulk.lockWorkspaceImports(tx, s.workspaceId);
   const rows = records.map((r) => normaliseRow(r.line, r.cells, s.headers, s.mapping, lookup));
   const errors: Array<RowError & { line: number }> = [];
@@ -49,6 +51,7 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
   for (const row of rows) for (const e of row.errors) fail(row.line, e.column, e.reason);
   const valid = rows.filter((r) => !r.errors.length);
 
+  t = lap('normalise', t);
   const keysOf = new Map(valid.map((r) => [r, rowKeys(r)]));
   const matches = await bulk.matchKeys(tx, s.workspaceId, s.importId, [...new Set([...keysOf.values()].flat())]);
   const earlierLine = new Map<string, number>();
@@ -107,9 +110,11 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
     else updates.push({ row, id: existing });
   }
 
+  t = lap('keys', t);
   await insertErrors(tx, s.workspaceId, s.importId, errors);
   await insertRowKeys(tx, s.workspaceId, s.importId, usedKeys);
 
+  t = lap('errors+keys', t);
   await bulk.insertContacts(tx, s.workspaceId, creates.map(({ row, id }) => ({ id, columns: row.columns, custom: row.custom })));
   const changed = new Set<string>();
   if (s.policy !== 'skip') {
@@ -117,10 +122,12 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
     updated.forEach((id) => changed.add(id));
   }
 
+  t = lap('contacts', t);
   const withIdentities = s.policy === 'merge' ? [...creates, ...updates] : creates;
   const identityRows = withIdentities.flatMap(({ row, id }) => row.identities.map((i) => ({ contact_id: id, channel_type: i.channelType, external_id: i.externalId })));
   const gotIdentity = await bulk.insertIdentities(tx, s.workspaceId, identityRows);
 
+  t = lap('identities', t);
   // Tags: every created contact; matched ones under overwrite and merge (added, never removed),
   // and under fill_empty only when the contact had no tag at all. Through the contacts domain's
   // set-based addTagsToContacts (single-choice groups, its event), one call per tag.
@@ -139,6 +146,7 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
   }
   const gotTag = await bulk.taggedBy(tx, s.workspaceId, s.importId, updates.map((u) => u.id));
 
+  t = lap('tags', t);
   for (const id of [...gotIdentity, ...gotTag]) if (!created.has(id)) changed.add(id);
   const lineOf = new Map([...creates, ...updates].map(({ row, id }) => [id, row.line]));
   await recordTimelineEvents(tx, s.workspaceId, [
@@ -146,6 +154,7 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
     ...[...changed].map((id) => ({ contactId: id, type: 'imported', actorMemberId: s.createdBy, props: { importId: s.importId, line: lineOf.get(id), action: 'updated' } })),
   ]);
 
+  lap('timeline', t);
   return {
     created: creates.length,
     updated: changed.size,

@@ -11,6 +11,7 @@ import { applyBatch, type ImportSettings } from './batch.js';
 import { countRows, readRecords, type CsvRecord } from './csv.js';
 import { loadLookup } from './queries/contacts-bulk.js';
 import * as store from './store.js';
+import { lap } from './timing.js';
 
 export const BATCH_SIZE = 2000;
 
@@ -78,21 +79,30 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   const flush = async () => {
     const last = batch.at(-1)!.line;
     const read = done + batch.length;
+    let t = 0;
     await inTransaction(db, async (tx) => {
       const counts = await applyBatch(tx, settings, lookup, batch);
+      t = performance.now();
       await store.addCounts(tx, p.workspaceId, p.importId, counts);
       await ctx.checkpoint({ line: last, done: read }, read, tx);
     });
+    lap('checkpoint', t); // with the commit
     committedLine = last;
     done = read;
     batch = [];
   };
 
+  let reading = performance.now();
   for await (const record of readRecords(imp.file_path, { encoding: imp.encoding, delimiter: imp.delimiter }, { signal: ctx.signal })) {
     if (record.line <= committedLine) continue; // the header, and batches a previous run committed
     batch.push(record);
-    if (batch.length >= size) await flush();
+    if (batch.length >= size) {
+      lap('parse', reading);
+      await flush();
+      reading = performance.now();
+    }
   }
+  lap('parse', reading);
   if (batch.length) await flush();
 
   await inTransaction(db, async (tx) => {

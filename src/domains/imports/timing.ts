@@ -1,0 +1,23 @@
+// Where an import spends its time, per phase, summed over the process's imports: a few
+// performance.now() calls per batch (not per row), read by the import benchmark. The sums are
+// wall-clock time of the awaited work, so a phase's figure includes the database's share of it.
+export const importPhases = ['parse', 'normalise', 'keys', 'contacts', 'identities', 'tags', 'timeline', 'errors+keys', 'checkpoint'] as const;
+export type ImportPhase = (typeof importPhases)[number];
+
+const totals = new Map<ImportPhase, number>();
+
+/** Adds the time since `since` (performance.now()) to the phase; returns now, for chaining. */
+export function lap(phase: ImportPhase, since: number): number {
+  const now = performance.now();
+  totals.set(phase, (totals.get(phase) ?? 0) + (now - since));
+  return now;
+}
+
+/** Milliseconds per phase since the last reset. */
+export function phaseTimes(): Record<ImportPhase, number> {
+  return Object.fromEntries(importPhases.map((p) => [p, totals.get(p) ?? 0])) as Record<ImportPhase, number>;
+}
+
+export function resetPhaseTimes(): void {
+  totals.clear();
+}
