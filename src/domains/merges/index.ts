@@ -1,2 +1,2 @@
 export { mergeRoutes } from './routes.js';
-export { mergeContacts, undoMerge, listMerges } from './merges.js';
+export { attachIdentity, mergeContacts, undoMerge, listMerges } from './merges.js';

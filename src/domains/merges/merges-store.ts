@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
+import type { IdentityInput } from '../contacts/index.js';
 import type { MergeSnapshot } from './queries/merge-rows.js';
 
 export async function insertMerge(db: Db, workspaceId: string, m: { survivorId: string; mergedIds: string[]; snapshot: MergeSnapshot; mergedBy: string }) {
@@ -40,3 +41,17 @@ export const listMergesOf = (db: Db, workspaceId: string, contactId: string) =>
     .orderBy('g.merged_at', 'desc')
     .limit(100)
     .execute();
+
+export const identityHolder = async (db: Db, workspaceId: string, identity: Pick<IdentityInput, 'channelType' | 'externalId'>) =>
+  (
+    await db
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('channel_type', '=', identity.channelType)
+      .where('external_id', '=', identity.externalId)
+      .executeTakeFirst()
+  )?.contact_id ?? null;
+
+export const identityCollisionRule = async (db: Db, workspaceId: string) =>
+  (await db.selectFrom('workspaces').select('identity_collision').where('id', '=', workspaceId).executeTakeFirstOrThrow()).identity_collision;

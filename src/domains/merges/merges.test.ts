@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
+import { actorForMember } from '../../platform/auth/sessions.js';
+import { attachIdentity } from './merges.js';
 
 let t: TestApp;
 beforeAll(async () => (t = await createTestApp()));
@@ -155,5 +157,22 @@ describe('merge and undo', () => {
     const managerClient = await manager.login();
     expect((await managerClient.post('/api/v1/contacts/merge', { survivorId: w.a, mergedIds: [w.b] })).statusCode).toBe(404);
     expect((await managerClient.get('/api/v1/contacts/duplicates')).json().items).toEqual([]);
+  });
+});
+
+describe('incoming identities that collide', () => {
+  it('are refused by default, and merge the holder into the receiving contact when the workspace says so', async () => {
+    const w = await world();
+    const actor = (await actorForMember(t.database.db, w.ws, w.o.memberId))!;
+    const attach = () => attachIdentity(t.database.db, actor, w.a, { channelType: 'telegram', externalId: '12345' });
+    await expect(attach()).rejects.toMatchObject({ code: 'conflict' });
+
+    expect((await w.o.client.patch('/api/v1/workspace', { identityCollision: 'merge' })).json().workspace.identityCollision).toBe('merge');
+    const result = await attach();
+    expect(result.merged).toMatchObject({ contactId: w.c });
+    const holder = await t.database.db.selectFrom('contact_identities').select('contact_id').where('workspace_id', '=', w.ws).where('external_id', '=', '12345').executeTakeFirstOrThrow();
+    expect(holder.contact_id).toBe(w.a);
+    expect((await t.database.db.selectFrom('contacts').select('merged_into_id').where('id', '=', w.c).executeTakeFirstOrThrow()).merged_into_id).toBe(w.a);
+    expect(await attach()).toEqual({ merged: null });
   });
 });

@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
-import { requireVisibleContact, visibleContact } from '../contacts/index.js';
+import { addIdentity, requireVisibleContact, visibleContact, visibleContactIds, type IdentityInput } from '../contacts/index.js';
 import { applyMerge, captureSnapshot, restoreSnapshot, type MergeSnapshot } from './queries/merge-rows.js';
 import * as store from './merges-store.js';
 
@@ -70,6 +70,11 @@ export function chooseValues(rows: Map<string, Record<string, unknown>>, input: 
 
 export async function mergeContacts(db: Db, actor: Actor, input: MergeInput) {
   requireAccess(actor, 'contacts:merge');
+  return merge(db, actor, input);
+}
+
+/** The merge itself; callers have checked that it is allowed (a permission or a workspace rule). */
+async function merge(db: Db, actor: Actor, input: MergeInput) {
   const mergedIds = [...new Set(input.mergedIds)].filter((id) => id !== input.survivorId);
   if (!mergedIds.length || mergedIds.length > MAX_MERGED) {
     throw invalid([{ path: 'mergedIds', message: `Name 1 to ${MAX_MERGED} other contacts to merge into the survivor` }]);
@@ -126,4 +131,23 @@ export async function listMerges(db: Db, actor: Actor, contactId: string) {
     mergedBy: r.merged_by ? { id: r.merged_by, name: r.merged_by_name } : null,
     undoneAt: r.undone_at,
   }));
+}
+
+/**
+ * Gives a contact an incoming identity (from a channel or an import). When another contact
+ * already holds it, the workspace's rule decides: `refuse` (409, as addIdentity does) or `merge`
+ * that contact into this one, which brings the identity along.
+ */
+export async function attachIdentity(db: Db, actor: Actor, contactId: string, identity: IdentityInput) {
+  requireAccess(actor, 'contacts:write');
+  return inTransaction(db, async (tx) => {
+    const holder = await store.identityHolder(tx, actor.workspaceId, identity);
+    if (holder === contactId) return { merged: null };
+    if (holder && (await store.identityCollisionRule(tx, actor.workspaceId)) === 'merge' && (await visibleContactIds(tx, actor, [holder])).length) {
+      const { mergeId } = await merge(tx, actor, { survivorId: contactId, mergedIds: [holder] });
+      return { merged: { contactId: holder, mergeId } };
+    }
+    await addIdentity(tx, actor, contactId, identity);
+    return { merged: null };
+  });
 }

@@ -6,6 +6,7 @@ export const workspaceSchema = z.object({
   timezone: z.string(),
   locale: z.string(),
   defaultRegion: z.string(),
+  identityCollision: z.enum(['refuse', 'merge']),
   createdAt: z.date(),
 });
 
@@ -28,4 +29,5 @@ export const workspacePatchBody = z.strictObject({
   timezone: timezone.optional(),
   locale: z.enum(['zh-CN', 'en']).optional(),
   defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'Two-letter region code such as CN').optional(),
+  identityCollision: z.enum(['refuse', 'merge']).optional(),
 });

@@ -7,6 +7,7 @@ export interface WorkspacesTable {
   timezone: Generated<string>;
   locale: Generated<string>;
   default_region: Generated<string>;
+  identity_collision: Generated<'refuse' | 'merge'>;
   created_at: Generated<Date>;
 }
 

@@ -8,7 +8,11 @@ export const insertWorkspace = (db: Db, name: string) =>
 export const findWorkspace = (db: Db, workspaceId: string) =>
   db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
 
-export const updateWorkspace = (db: Db, workspaceId: string, patch: { name?: string; timezone?: string; locale?: string; default_region?: string }) =>
+export const updateWorkspace = (
+  db: Db,
+  workspaceId: string,
+  patch: { name?: string; timezone?: string; locale?: string; default_region?: string; identity_collision?: 'refuse' | 'merge' },
+) =>
   db.updateTable('workspaces').set(patch).where('id', '=', workspaceId).returningAll().executeTakeFirstOrThrow();
 
 export const insertRoles = (db: Db, workspaceId: string, roles: ReadonlyArray<{ key: string | null; name: string; permissions: readonly string[]; scope: DataScope }>) =>

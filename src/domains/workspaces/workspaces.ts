@@ -8,12 +8,15 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { seedContactDefaults } from '../contacts/index.js';
 import * as store from './workspaces-store.js';
 
-export const toWorkspace = (w: { id: string; name: string; timezone: string; locale: string; default_region: string; created_at: Date }) => ({
+type WorkspaceRow = { id: string; name: string; timezone: string; locale: string; default_region: string; identity_collision: 'refuse' | 'merge'; created_at: Date };
+
+export const toWorkspace = (w: WorkspaceRow) => ({
   id: w.id,
   name: w.name,
   timezone: w.timezone,
   locale: w.locale,
   defaultRegion: w.default_region,
+  identityCollision: w.identity_collision,
   createdAt: w.created_at,
 });
 
@@ -39,12 +42,20 @@ export async function createWorkspace(db: Db, ownerUserId: string | null, name: 
   });
 }
 
-export async function updateWorkspace(db: Db, actor: Actor, patch: { name?: string; timezone?: string; locale?: string; defaultRegion?: string }) {
+export async function updateWorkspace(
+  db: Db,
+  actor: Actor,
+  patch: { name?: string; timezone?: string; locale?: string; defaultRegion?: string; identityCollision?: 'refuse' | 'merge' },
+) {
   requireAccess(actor, 'workspace:manage');
   return inTransaction(db, async (tx) => {
     const before = await store.findWorkspace(tx, actor.workspaceId);
-    const { defaultRegion, ...rest } = patch;
-    const after = await store.updateWorkspace(tx, actor.workspaceId, { ...rest, ...(defaultRegion ? { default_region: defaultRegion } : {}) });
+    const { defaultRegion, identityCollision, ...rest } = patch;
+    const after = await store.updateWorkspace(tx, actor.workspaceId, {
+      ...rest,
+      ...(defaultRegion ? { default_region: defaultRegion } : {}),
+      ...(identityCollision ? { identity_collision: identityCollision } : {}),
+    });
     await recordAudit(tx, actor, {
       action: 'workspace.updated',
       entityType: 'workspace',
