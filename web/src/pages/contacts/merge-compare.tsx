@@ -54,8 +54,9 @@ export function MergeCompare({ contacts: listed, open, onClose }: { contacts: Ar
       void message.success(t('merge.done'));
       void queryClient.invalidateQueries({ queryKey: ['list', '/contacts/duplicates'] });
       void queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      // Navigate before closing: closing unmounts this component and its navigate with it.
+      void navigate(`/contacts/${r.contactId}`);
       onClose();
-      void navigate(`/contacts/${r.contact.id}`);
     },
     onError: toast,
   });
