@@ -54,7 +54,12 @@ export function applyFieldErrors(form: FormInstance, error: unknown, fields: str
 export function useFormErrorHandler() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  return (form: FormInstance, fields: string[]) => (error: unknown) => {
+  // conflictField: where a 409 belongs (e.g. the unique key or name), instead of a toast.
+  return (form: FormInstance, fields: string[], conflictField?: string) => (error: unknown) => {
+    if (conflictField && isApiError(error) && error.code === 'conflict') {
+      form.setFields([{ name: conflictField, errors: [error.detail || t('errors.conflict')] }]);
+      return;
+    }
     if (!applyFieldErrors(form, error, fields)) void message.error(errorText(t, error));
   };
 }

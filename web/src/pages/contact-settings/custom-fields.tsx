@@ -30,7 +30,7 @@ export default function CustomFieldsPage() {
       ? createCustomField({ ...v, options: v.options ?? [] })
       : updateCustomField(editing.id, { label: v.label, options: v.options, required: v.required }),
     onSuccess: () => { setEditing(null); void message.success(t('common.saved')); void refresh(); },
-    onError: onFormError(form, ['key', 'label', 'type', 'options', 'required']),
+    onError: onFormError(form, ['key', 'label', 'type', 'options', 'required'], editing === 'new' ? 'key' : undefined),
   });
   const remove = useMutation({ mutationFn: deleteCustomField, onSuccess: () => void refresh(), onError: toast });
   const open = (f: CustomField | 'new') => {

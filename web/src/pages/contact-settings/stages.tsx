@@ -30,7 +30,7 @@ export default function StagesPage() {
       return editing === 'new' || !editing ? createStage(body) : updateStage(editing.id, body);
     },
     onSuccess: () => { setEditing(null); void message.success(t('common.saved')); void refresh(); },
-    onError: onFormError(form, ['name', 'color']),
+    onError: onFormError(form, ['name', 'color'], 'name'),
   });
   const remove = useMutation({ mutationFn: deleteStage, onSuccess: () => void refresh(), onError: toast });
   const open = (s: Stage | 'new') => { setEditing(s); form.setFieldsValue(s === 'new' ? { name: '', color: presetColors[0] } : { name: s.name, color: s.color ?? undefined }); };

@@ -39,7 +39,7 @@ export default function TagsPage() {
       return undefined;
     },
     onSuccess: done,
-    onError: onFormError(form, ['name', 'singleChoice', 'color']),
+    onError: onFormError(form, ['name', 'singleChoice', 'color'], 'name'),
   });
   const removeGroup = useMutation({ mutationFn: deleteTagGroup, onSuccess: () => void refresh(), onError: toast });
   const removeTag = useMutation({ mutationFn: deleteTag, onSuccess: () => void refresh(), onError: toast });

@@ -29,7 +29,7 @@ export function SavedViews({ viewId, current, onPick }: { viewId: string | null;
   const create = useMutation({
     mutationFn: (v: { name: string; shared: boolean }) => createView({ ...v, ...current }),
     onSuccess: async (r) => { setSaving(false); form.resetFields(); void message.success(t('common.saved')); await refresh(); onPick(r.view); },
-    onError: onFormError(form, ['name', 'shared']),
+    onError: onFormError(form, ['name', 'shared'], 'name'),
   });
   const update = useMutation({
     mutationFn: (id: string) => updateView(id, current),

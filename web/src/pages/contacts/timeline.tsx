@@ -1,6 +1,6 @@
 import {
-  CalendarOutlined, EditOutlined, EnvironmentOutlined, FileTextOutlined, MailOutlined, MergeCellsOutlined, MessageOutlined,
-  PhoneOutlined, PlusCircleOutlined, QrcodeOutlined, ShoppingOutlined, SwapOutlined, TagsOutlined, UploadOutlined, UserSwitchOutlined,
+  CalendarOutlined, DeleteOutlined, EditOutlined, EnvironmentOutlined, FileTextOutlined, MailOutlined, MergeCellsOutlined, MessageOutlined,
+  PhoneOutlined, PlusCircleOutlined, QrcodeOutlined, ShoppingOutlined, SwapOutlined, TagsOutlined, UndoOutlined, UploadOutlined, UserSwitchOutlined,
 } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Select, Timeline, Typography } from 'antd';
@@ -16,7 +16,7 @@ const icons: Record<string, ReactNode> = {
   note: <FileTextOutlined />, call: <PhoneOutlined />, visit: <EnvironmentOutlined />, meeting: <CalendarOutlined />, email: <MailOutlined />,
   message: <MessageOutlined />, stage_changed: <SwapOutlined />, tags_added: <TagsOutlined />, tags_removed: <TagsOutlined />,
   owner_changed: <UserSwitchOutlined />, code_scan: <QrcodeOutlined />, form_submission: <EditOutlined />, order: <ShoppingOutlined />,
-  merged: <MergeCellsOutlined />, created: <PlusCircleOutlined />, imported: <UploadOutlined />,
+  merged: <MergeCellsOutlined />, created: <PlusCircleOutlined />, imported: <UploadOutlined />, deleted: <DeleteOutlined />, restored: <UndoOutlined />,
 };
 
 const nameOf = (v: unknown): string | undefined =>
@@ -38,12 +38,13 @@ function Details({ event }: { event: TimelineEvent }) {
   if (Array.isArray(p.tags)) parts.push(p.tags.map((x) => nameOf(x) ?? '').filter(Boolean).join('、'));
   const body = typeof p.body === 'string' ? p.body : undefined;
   const known = new Set(['body', 'direction', 'durationSeconds', 'outcome', 'location', 'from', 'to', 'fromName', 'toName', 'tags', 'fromId', 'toId', 'tagIds']);
-  const rest = Object.entries(p).filter(([k, v]) => !known.has(k) && v !== null && v !== undefined && typeof v !== 'object');
+  // Ids (mergeId, stageId…) mean nothing to a reader; other simple props are shown as they are.
+  const rest = Object.entries(p).filter(([k, v]) => !known.has(k) && !/Ids?$/.test(k) && v !== null && v !== undefined && typeof v !== 'object');
   return (
     <>
       {parts.length ? <div>{parts.join(' · ')}</div> : null}
       {body ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="timeline-body">{body}</Typography.Paragraph> : null}
-      {rest.length ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{rest.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}</Typography.Text> : null}
+      {rest.length ? <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{rest.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}</Typography.Text></div> : null}
     </>
   );
 }
