@@ -93,9 +93,11 @@ export function BatchBar({ selection, filter, total, onSelectAll, onClear }: {
           ) : null}
           <Button type="link" size="small" onClick={onClear}>{t('contacts.batch.clear')}</Button>
           <div style={{ flex: 1 }} />
-          <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => { setValue([]); setKind(key as Kind); } }}>
-            <Button type="primary" size="small" data-testid="batch-actions">{t('contacts.batch.actions')} <DownOutlined /></Button>
-          </Dropdown>
+          {items.length ? (
+            <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => { setValue([]); setKind(key as Kind); } }}>
+              <Button type="primary" size="small" data-testid="batch-actions">{t('contacts.batch.actions')} <DownOutlined /></Button>
+            </Dropdown>
+          ) : null}
         </Flex>
       } />
       <Modal open={kind !== null} title={kind ? t(`contacts.batch.${kind}`) : ''} onCancel={() => setKind(null)} cancelText={t('common.cancel')}

@@ -33,6 +33,8 @@ export default function ContactsPage() {
   const { list, count, items } = useContactSearch(clean, sort);
   const tableColumns = useContactColumns(columns, fields.data ?? []);
   const filtered = Object.keys(clean).length > 0;
+  // Rows are selectable only for someone who may run at least one batch action.
+  const batchAllowed = can('contacts:write') || can('contacts:export') || can('contacts:delete');
 
   const setFilter = (f: ContactFilter) => { setFilterState(f); setSelection(noSelection); };
   const setColumns = (c: string[]) => { setColumnsState(c); if (!view) rememberColumns(c); };
@@ -86,7 +88,7 @@ export default function ContactsPage() {
         <Table
           rowKey="id" size="middle" loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)} dataSource={items} pagination={false}
           scroll={{ x: 'max-content' }} columns={tableColumns} locale={{ emptyText: list.isPending ? <span /> : empty }}
-          rowSelection={{
+          rowSelection={!batchAllowed ? undefined : {
             selectedRowKeys: selection.allOfFilter ? items.map((c) => c.id) : selection.ids,
             onChange: (keys) => setSelection({ ids: keys.map(String), allOfFilter: false }),
             preserveSelectedRowKeys: true,
