@@ -13,6 +13,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The embedded database's files as a tarball (PGlite only), to start another instance from. */
+  dumpDataDir?(): Promise<Blob>;
   /** Subscribes to a NOTIFY channel; returns the unsubscribe function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -26,7 +28,8 @@ const parseInt8 = (v: string) => Number(v);
 const DATE = 1082;
 const keepText = (v: string) => v;
 
-export type DatabaseTarget = { url: string; poolSize?: number } | { dataDir: string } | { memory: true };
+/** `memory` may start from a dump of another instance (`dumpDataDir`), which skips initdb. */
+export type DatabaseTarget = { url: string; poolSize?: number } | { dataDir: string } | { memory: true; from?: Blob };
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   return 'url' in target ? openPostgres(target.url, target.poolSize ?? 10) : openPGlite(target);
@@ -66,7 +69,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   };
 }
 
-async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<DatabaseHandle> {
+async function openPGlite(target: { dataDir: string } | { memory: true; from?: Blob }): Promise<DatabaseHandle> {
   let dataDir: string | undefined;
   let unlock = () => {};
   if ('dataDir' in target) {
@@ -74,7 +77,11 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
     unlock = lockDataDir(target.dataDir);
     dataDir = `${target.dataDir}/pglite`;
   }
-  const pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepText } }).catch((err) => {
+  const from = 'memory' in target ? target.from : undefined;
+  const pglite = await PGlite.create(dataDir, {
+    parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepText },
+    ...(from ? { loadDataDir: from } : {}),
+  }).catch((err) => {
     unlock();
     throw err;
   });
@@ -82,6 +89,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
   return {
     db,
     kind: 'pglite',
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     listen: (channel, onNotify) => pglite.listen(channel, onNotify).then((unsub) => unsub),
     async close() {
       await db.destroy();
