@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { Progress, Typography } from 'antd';
+import { Alert, Progress, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/client';
 import { getJob } from '../api/jobs';
 import type { Job } from '../api/types';
 import { ErrorAlert } from './errors';
@@ -21,8 +22,11 @@ export function useJob(jobId: string | null | undefined) {
 export function JobProgressBar({ jobId }: { jobId: string }) {
   const { t } = useTranslation();
   const job = useJob(jobId);
+  // Following a job needs jobs:read; without it the work still runs, only its progress is hidden.
+  if (job.isError && isApiError(job.error) && job.error.status === 403) return <Alert type="info" showIcon title={t('contacts.batch.progressHidden')} />;
   if (job.isError) return <ErrorAlert error={job.error} />;
   const j = job.data;
+  const result = j?.result as { affected?: unknown } | null | undefined;
   const total = j?.progressTotal ?? 0;
   const done = Math.min(j?.progressDone ?? 0, total);
   const percent = j?.status === 'done' ? 100 : total ? Math.floor((done / total) * 100) : 0;
@@ -33,6 +37,7 @@ export function JobProgressBar({ jobId }: { jobId: string }) {
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {t(`jobs.statuses.${j?.status ?? 'queued'}`)}{total ? ` · ${done.toLocaleString()} / ${total.toLocaleString()}` : ''}
       </Typography.Text>
+      {j?.status === 'done' && typeof result?.affected === 'number' ? <Typography.Paragraph style={{ marginTop: 8 }}>{t('contacts.batch.done', { count: result.affected })}</Typography.Paragraph> : null}
       {j?.lastError ? <Typography.Paragraph type="danger" style={{ marginTop: 8 }}>{j.lastError}</Typography.Paragraph> : null}
     </div>
   );
