@@ -98,6 +98,7 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
       },
     });
     const seconds = (performance.now() - started) / 1000;
+    const rowsTotal = result.rowsTotal ?? 0;
     clearInterval(sampler);
     const phases = phaseTimes();
     const counts = await sql<{ contacts: number; tags: number; timeline: number }>`
@@ -109,8 +110,8 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     const jobPhases = Object.values(phases).reduce((a, b) => a + b, 0) / 1000;
     return {
       db: kind,
-      rows: result.rowsTotal,
-      'rows/s': Math.round(result.rowsTotal / seconds),
+      rows: rowsTotal,
+      'rows/s': Math.round(rowsTotal / seconds),
       seconds: Number(seconds.toFixed(1)),
       created: result.rowsCreated,
       failed: result.rowsFailed,

@@ -177,6 +177,50 @@ export async function insertTagsForSet(
   return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0) };
 }
 
+/**
+ * Adds (contact, tag) pairs — pairs[i] = (contactIds[i], tagIds[i]) — in one statement: each
+ * contact gets its own tags (an import's rows), live contacts only, existing assignments kept.
+ * The caller has kept one tag per single-choice group per contact; for those pairs
+ * (`singleChoice[i]`) the contact's other tag of that group is removed and logged in
+ * contact_tag_removals under the ref, as insertTagsForSet does.
+ */
+export async function insertTagPairs(
+  db: Db,
+  workspaceId: string,
+  pairs: { contactIds: readonly string[]; tagIds: readonly string[]; singleChoice: readonly boolean[] },
+  change: { source: TagSource; sourceRef: string; memberId: string | null },
+) {
+  const replacing = pairs.singleChoice.some(Boolean);
+  const { rows } = await sql<{ added: number; replaced: number }>`
+    with pair as (
+      select p.contact_id, p.tag_id, p.single_choice
+      from unnest(${[...pairs.contactIds]}::uuid[], ${[...pairs.tagIds]}::uuid[], ${[...pairs.singleChoice]}::bool[]) as p(contact_id, tag_id, single_choice)
+      join contacts c on c.workspace_id = ${workspaceId} and c.id = p.contact_id and c.deleted_at is null
+    ),
+    replaced as (
+      delete from contact_tags ct
+      using pair p, tags w, tags other
+      where ${replacing} and p.single_choice and ct.workspace_id = ${workspaceId} and ct.contact_id = p.contact_id and ct.tag_id <> p.tag_id
+        and w.workspace_id = ct.workspace_id and w.id = p.tag_id
+        and other.workspace_id = ct.workspace_id and other.id = ct.tag_id and other.group_id = w.group_id
+      returning ct.contact_id, ct.tag_id
+    ),
+    logged as (
+      insert into contact_tag_removals (workspace_id, source_ref, contact_id, tag_id, removed_by)
+      select ${workspaceId}::uuid, ${change.sourceRef}, r.contact_id, r.tag_id, ${change.memberId}::uuid from replaced r
+      on conflict do nothing
+    ),
+    added as (
+      insert into contact_tags (workspace_id, contact_id, tag_id, source, source_ref, added_by)
+      select ${workspaceId}::uuid, p.contact_id, p.tag_id, ${change.source}, ${change.sourceRef}, ${change.memberId}::uuid
+      from pair p
+      on conflict do nothing
+      returning 1
+    )
+    select (select count(*) from added)::int as added, (select count(*) from replaced)::int as replaced`.execute(db);
+  return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0) };
+}
+
 /** Removes `tagIds` from every live contact of the set, logging each removal under the ref. */
 export async function deleteTagsForSet(db: Db, workspaceId: string, set: ContactSet, tagIds: readonly string[], change: { sourceRef: string; memberId: string | null }) {
   const { rows } = await sql<{ removed: number }>`

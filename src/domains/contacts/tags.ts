@@ -227,6 +227,52 @@ export async function addTagsToContacts(
   });
 }
 
+/**
+ * Adds each contact its own tags in one statement (an import batch: row i's contact gets row i's
+ * tags): pairs[i] = (contactIds[i], tagIds[i]). The rules of addTagsToContacts per contact: live
+ * contacts only, unknown tag ids ignored, of several tags of one single-choice group the first
+ * listed for the contact wins and replaces the contact's other tag of that group. One
+ * `contacts.tags.added` event for the whole change, under `sourceRef`.
+ */
+export async function addTagPairsToContacts(
+  tx: Tx | Db,
+  workspaceId: string,
+  pairs: { contactIds: readonly string[]; tagIds: readonly string[] },
+  source: TagSource,
+  sourceRef: string | null,
+  memberId: string | null,
+): Promise<{ added: number; replaced: number; sourceRef: string }> {
+  const ref = sourceRef ?? randomUUID();
+  if (pairs.contactIds.length !== pairs.tagIds.length) throw new Error('addTagPairsToContacts: contactIds and tagIds differ in length');
+  if (!pairs.contactIds.length) return { added: 0, replaced: 0, sourceRef: ref };
+  return inTransaction(tx, async (t) => {
+    const tags = new Map((await store.tagsWithGroups(t, workspaceId, [...new Set(pairs.tagIds)])).map((tag) => [tag.id, tag]));
+    const contactIds: string[] = [];
+    const tagIds: string[] = [];
+    const singleChoice: boolean[] = [];
+    const taken = new Set<string>(); // contact + single-choice group, and contact + tag
+    for (let i = 0; i < pairs.contactIds.length; i++) {
+      const contactId = pairs.contactIds[i]!;
+      const tag = tags.get(pairs.tagIds[i]!);
+      if (!tag) continue;
+      const key = tag.single_choice ? `${contactId}:g:${tag.group_id}` : `${contactId}:t:${tag.id}`;
+      if (taken.has(key)) continue;
+      taken.add(key);
+      contactIds.push(contactId);
+      tagIds.push(tag.id);
+      singleChoice.push(tag.single_choice);
+    }
+    if (!contactIds.length) return { added: 0, replaced: 0, sourceRef: ref };
+    const locked = contactIds.filter((_, i) => singleChoice[i]);
+    if (locked.length) await store.lockContacts(t, workspaceId, { contactIds: [...new Set(locked)] });
+    const counts = await store.insertTagPairs(t, workspaceId, { contactIds, tagIds, singleChoice }, { source, sourceRef: ref, memberId });
+    if (counts.added + counts.replaced > 0) {
+      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, tagIds: [...new Set(tagIds)], source, actorMemberId: memberId, ...counts });
+    }
+    return { ...counts, sourceRef: ref };
+  });
+}
+
 /** Removes tags from a set of contacts in one statement; one `contacts.tags.removed` event (rows in contact_tag_removals by ref). */
 export async function removeTagsFromContacts(
   tx: Tx | Db,

@@ -1,13 +1,15 @@
-// One batch of an import: normalise and validate the rows, match them (within the batch, against
-// the file so far and against existing contacts) in one SELECT, apply the policy, and write the
-// effects set-based. The caller commits this with the job's checkpoint in one transaction.
+// One batch of an import: the rows come normalised and validated (the job does that while the
+// previous batch's transaction runs); match them (within the batch, against the file so far and
+// against existing contacts) in one SELECT, apply the policy, and write the effects set-based —
+// a fixed number of statements per batch whatever its size. The caller commits this with the
+// job's checkpoint in one transaction.
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../platform/db/connect.js';
-import { addTagsToContacts } from '../contacts/index.js';
-import { recordTimelineEvents } from '../timeline/index.js';
-import type { CsvRecord } from './csv.js';
+import type { Tx } from '../../platform/db/transaction.js';
+import { emit } from '../../platform/events/index.js';
+import { addTagPairsToContacts } from '../contacts/index.js';
+import { recordTimelineEventSet } from '../timeline/index.js';
 import type { Mapping } from './mapping.js';
-import { normaliseRow, rowKeys, type Lookup, type NormalisedRow, type RowError } from './normalise-row.js';
+import { rowKeys, type NormalisedRow, type RowError } from './normalise-row.js';
 import * as bulk from './queries/contacts-bulk.js';
 import { insertErrors, insertRowKeys } from './store.js';
 import type { DedupePolicy } from './tables.js';
@@ -16,11 +18,15 @@ import { lap } from './timing.js';
 export interface ImportSettings {
   workspaceId: string;
   importId: string;
+  /** When the import was created: its timeline entries are not older. */
+  since: Date;
   headers: string[];
   mapping: Mapping;
   policy: DedupePolicy;
   tagIds: string[];
   createdBy: string | null;
+  /** New contacts without an owner get the importing member (so an own/team scope sees them). */
+  defaultOwner: string | null;
 }
 
 export interface BatchCounts {
@@ -38,10 +44,9 @@ function headerOf(key: string, mapping: Mapping): string {
   return Object.keys(mapping).find((h) => mapping[h] === target) ?? '';
 }
 
-export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, records: readonly CsvRecord[]): Promise<BatchCounts> {
+export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly NormalisedRow[], batch: number): Promise<BatchCounts> {
   let t = performance.now();
   await bulk.lockWorkspaceImports(tx, s.workspaceId);
-  const rows = records.map((r) => normaliseRow(r.line, r.cells, s.headers, s.mapping, lookup));
   const errors: Array<RowError & { line: number }> = [];
   const failedLines = new Set<number>();
   const fail = (line: number, column: string, reason: string) => {
@@ -51,18 +56,29 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
   for (const row of rows) for (const e of row.errors) fail(row.line, e.column, e.reason);
   const valid = rows.filter((r) => !r.errors.length);
 
-  t = lap('normalise', t);
   const keysOf = new Map(valid.map((r) => [r, rowKeys(r)]));
-  const matches = await bulk.matchKeys(tx, s.workspaceId, s.importId, [...new Set([...keysOf.values()].flat())]);
+  const allKeys = new Set<string>();
+  for (const keys of keysOf.values()) for (const k of keys) allKeys.add(k);
+  const matches = await bulk.matchKeys(tx, s.workspaceId, s.importId, s.since, [...allKeys]);
+  // Keys (and contact:<id>) → the line that used them: earlier rows of this batch, and rows of
+  // earlier batches that matched existing contacts. Contacts earlier batches created → their line.
   const earlierLine = new Map<string, number>();
+  const createdLine = new Map<string, number>();
   const holders = new Map<string, Array<{ id: string; live: boolean }>>();
   for (const m of matches) {
     if (m.kind === 'file') earlierLine.set(m.key, m.line!);
-    else holders.set(m.key, [...(holders.get(m.key) ?? []), { id: m.contact_id!, live: m.live }]);
+    else if (m.kind === 'created') createdLine.set(m.contact_id!, m.line!);
+    else {
+      const list = holders.get(m.key);
+      if (list) list.push({ id: m.contact_id!, live: m.live });
+      else holders.set(m.key, [{ id: m.contact_id!, live: m.live }]);
+    }
   }
 
   const creates: Array<{ row: NormalisedRow; id: string }> = [];
   const updates: Array<{ row: NormalisedRow; id: string }> = [];
+  // Only rows that matched existing contacts are remembered across batches: a contact this
+  // import created holds the row's keys itself, and its `imported` entry names the line.
   const usedKeys: Array<{ key: string; line: number }> = [];
   let skipped = 0;
 
@@ -81,80 +97,119 @@ export async function applyBatch(tx: Db, s: ImportSettings, lookup: Lookup, reco
     }
     if (refused) continue;
     const contactKeys = [...ids].map((id) => `contact:${id}`);
-    const duplicate = [...keys, ...contactKeys].find((k) => earlierLine.has(k));
+    // The first key an earlier row used: in this batch or remembered, or held by a contact an
+    // earlier batch created (that row had the key); then the matched contacts themselves.
+    let duplicate: { key: string; line: number } | undefined;
+    for (const key of keys) {
+      const line = earlierLine.get(key) ?? holders.get(key)?.map((h) => createdLine.get(h.id)).find((l) => l !== undefined);
+      if (line !== undefined) {
+        duplicate = { key, line };
+        break;
+      }
+    }
+    if (!duplicate) {
+      const key = contactKeys.find((k) => earlierLine.has(k));
+      if (key) duplicate = { key, line: earlierLine.get(key)! };
+    }
     if (duplicate) {
-      const what = duplicate.startsWith('contact:') ? 'the same existing contact' : `the same ${KEY_NAMES[duplicate.split(':')[0]!]}`;
-      const column = duplicate.startsWith('contact:') ? headerOf(keys[0]!, s.mapping) : headerOf(duplicate, s.mapping);
-      fail(row.line, column, `Duplicate of line ${earlierLine.get(duplicate)} (${what})`);
+      const what = duplicate.key.startsWith('contact:') ? 'the same existing contact' : `the same ${KEY_NAMES[duplicate.key.split(':')[0]!]}`;
+      const column = duplicate.key.startsWith('contact:') ? headerOf(keys[0]!, s.mapping) : headerOf(duplicate.key, s.mapping);
+      fail(row.line, column, `Duplicate of line ${duplicate.line} (${what})`);
       continue;
     }
-    const remember = (k: string) => {
+    const remember = (persist: boolean) => (k: string) => {
       earlierLine.set(k, row.line);
-      usedKeys.push({ key: k, line: row.line });
+      if (persist) usedKeys.push({ key: k, line: row.line });
     };
     if (ids.size > 1) {
       // The file's keys point at different contacts: nothing to choose between under skip;
       // otherwise writing to one would be a guess, so the row waits for a merge.
       if (s.policy === 'skip') {
         skipped++;
-        [...keys, ...contactKeys].forEach(remember);
+        [...keys, ...contactKeys].forEach(remember(true));
       } else {
         fail(row.line, headerOf(keys[0]!, s.mapping), `Matches ${ids.size} different contacts; merge them first`);
       }
       continue;
     }
-    [...keys, ...contactKeys].forEach(remember);
     const [existing] = ids;
+    [...keys, ...contactKeys].forEach(remember(existing !== undefined));
     if (!existing) creates.push({ row, id: randomUUID() });
     else if (s.policy === 'skip') skipped++;
     else updates.push({ row, id: existing });
   }
-
   t = lap('keys', t);
+
   await insertErrors(tx, s.workspaceId, s.importId, errors);
   await insertRowKeys(tx, s.workspaceId, s.importId, usedKeys);
-
   t = lap('errors+keys', t);
-  await bulk.insertContacts(tx, s.workspaceId, creates.map(({ row, id }) => ({ id, columns: row.columns, custom: row.custom })));
+
+  await bulk.insertContacts(
+    tx,
+    s.workspaceId,
+    creates.map(({ row, id }) => ({
+      id,
+      columns: row.columns.owner_member_id || !s.defaultOwner ? row.columns : { ...row.columns, owner_member_id: s.defaultOwner },
+      custom: row.custom,
+    })),
+  );
   const changed = new Set<string>();
   if (s.policy !== 'skip') {
     const updated = await bulk.updateContacts(tx, s.workspaceId, s.policy, updates.map(({ row, id }) => ({ id, columns: row.columns, custom: row.custom })));
     updated.forEach((id) => changed.add(id));
   }
-
   t = lap('contacts', t);
+
   const withIdentities = s.policy === 'merge' ? [...creates, ...updates] : creates;
   const identityRows = withIdentities.flatMap(({ row, id }) => row.identities.map((i) => ({ contact_id: id, channel_type: i.channelType, external_id: i.externalId })));
   const gotIdentity = await bulk.insertIdentities(tx, s.workspaceId, identityRows);
-
   t = lap('identities', t);
+
   // Tags: every created contact; matched ones under overwrite and merge (added, never removed),
-  // and under fill_empty only when the contact had no tag at all. Through the contacts domain's
-  // set-based addTagsToContacts (single-choice groups, its event), one call per tag.
+  // and under fill_empty only when the contact had no tag at all. One statement for the batch
+  // through the contacts domain's addTagPairsToContacts (single-choice groups, one event).
   const created = new Set(creates.map((c) => c.id));
   const untagged = s.policy === 'fill_empty' ? new Set(await bulk.untaggedContacts(tx, s.workspaceId, updates.map((u) => u.id))) : undefined;
   const tagged = s.policy === 'skip' ? creates : [...creates, ...updates].filter(({ id }) => !untagged || created.has(id) || untagged.has(id));
   const tagIds = await bulk.resolveTags(tx, s.workspaceId, tagged.flatMap(({ row }) => row.tags));
-  const contactsByTag = new Map<string, string[]>();
+  const pairContacts: string[] = [];
+  const pairTags: string[] = [];
   for (const { row, id } of tagged) {
     for (const tagId of new Set([...s.tagIds, ...row.tags.map((n) => tagIds.get(n.toLowerCase())!)])) {
-      contactsByTag.set(tagId, [...(contactsByTag.get(tagId) ?? []), id]);
+      pairContacts.push(id);
+      pairTags.push(tagId);
     }
   }
-  for (const [tagId, contactIds] of contactsByTag) {
-    await addTagsToContacts(tx, s.workspaceId, { contactIds }, [tagId], 'import', s.importId, s.createdBy);
-  }
+  await addTagPairsToContacts(tx, s.workspaceId, { contactIds: pairContacts, tagIds: pairTags }, 'import', s.importId, s.createdBy);
   const gotTag = await bulk.taggedBy(tx, s.workspaceId, s.importId, updates.map((u) => u.id));
-
   t = lap('tags', t);
-  for (const id of [...gotIdentity, ...gotTag]) if (!created.has(id)) changed.add(id);
-  const lineOf = new Map([...creates, ...updates].map(({ row, id }) => [id, row.line]));
-  await recordTimelineEvents(tx, s.workspaceId, [
-    ...creates.map(({ row, id }) => ({ contactId: id, type: 'imported', actorMemberId: s.createdBy, props: { importId: s.importId, line: row.line, action: 'created' } })),
-    ...[...changed].map((id) => ({ contactId: id, type: 'imported', actorMemberId: s.createdBy, props: { importId: s.importId, line: lineOf.get(id), action: 'updated' } })),
-  ]);
 
+  for (const id of [...gotIdentity, ...gotTag]) if (!created.has(id)) changed.add(id);
+  const lineOf = new Map(updates.map(({ row, id }) => [id, row.line]));
+  const changedIds = [...changed];
+  await recordTimelineEventSet(tx, s.workspaceId, {
+    type: 'imported',
+    actorMemberId: s.createdBy,
+    contactIds: [...creates.map((c) => c.id), ...changedIds],
+    props: { importId: s.importId },
+    perContact: {
+      line: [...creates.map((c) => c.row.line), ...changedIds.map((id) => lineOf.get(id) ?? null)],
+      action: [...creates.map(() => 'created'), ...changedIds.map(() => 'updated')],
+    },
+  });
+  // Per-contact contacts.contact.created events would be one outbox row per row imported; the
+  // batch says it once, with the ids, for automations that react to new contacts.
+  if (creates.length) {
+    await emit(tx, s.workspaceId, 'imports.contacts.created', {
+      importId: s.importId,
+      batch,
+      fromLine: rows[0]!.line,
+      toLine: rows.at(-1)!.line,
+      contactIds: creates.map((c) => c.id),
+    });
+  }
   lap('timeline', t);
+
   return {
     created: creates.length,
     updated: changed.size,

@@ -256,6 +256,36 @@ describe('the import job', () => {
     expect(timeline.rows[0]!.n).toBe(10);
   });
 
+  it('makes the importing member the owner of new contacts without one, so an own-scope importer sees them', async () => {
+    const importer = await addMember(t, ws, { name: '导入员', permissions: ['contacts:read', 'contacts:write', 'contacts:import'], scope: 'own' });
+    const client = await importer.login();
+    const { id, view } = await importFile(`姓名,手机\n自己的,13900000901\n`, { 姓名: 'name', 手机: 'phone' }, 'skip', {}, client);
+    expect(view.rowsCreated).toBe(1);
+    const [contact] = await contactsWhere('+8613900000901');
+    expect(contact!.owner_member_id).toBe(importer.memberId);
+    const list = await client.get('/api/v1/contacts?limit=50');
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().items.map((c: { id: string }) => c.id)).toEqual([contact!.id]);
+    // One imports.contacts.created event per batch names the new contacts.
+    const events = await db().selectFrom('outbox_events').select('payload').where('workspace_id', '=', ws).where('type', '=', 'imports.contacts.created').execute();
+    expect(events.map((e) => e.payload)).toContainEqual({ importId: id, batch: 1, fromLine: 2, toLine: 2, contactIds: [contact!.id] });
+  });
+
+  it('reports a duplicate of a row an earlier batch created, by the key they share', async () => {
+    const csv = ['姓名,手机,邮箱', '甲,13900001001,jia@example.com', '乙,13900001002,', '丙,13900001001,', '丁,,jia@example.com', '戊,13900001003,yi@x.com'].join('\n');
+    const up = await upload(c, 'batches.csv', csv);
+    const id = up.json().import.id;
+    const start = await c.post(`/api/v1/imports/${id}/start`, { mapping: { 姓名: 'name', 手机: 'phone', 邮箱: 'email' }, policy: 'skip' });
+    await db().updateTable('jobs').set({ payload: JSON.stringify({ workspaceId: ws, importId: id, batchSize: 2 }) }).where('id', '=', start.json().jobId).execute();
+    expect((await runToEnd(db(), ws, start.json().jobId, [importContactsJob])).status).toBe('done');
+    expect((await c.get(`/api/v1/imports/${id}`)).json().import).toMatchObject({ rowsCreated: 3, rowsFailed: 2 });
+    const errors = await db().selectFrom('import_errors').select(['line', 'column_name', 'reason']).where('workspace_id', '=', ws).where('import_id', '=', id).orderBy('line').execute();
+    expect(errors).toEqual([
+      { line: 4, column_name: '手机', reason: 'Duplicate of line 2 (the same phone)' },
+      { line: 5, column_name: '邮箱', reason: 'Duplicate of line 2 (the same e-mail)' },
+    ]);
+  });
+
   it('reads a GBK (GB18030) file from Chinese Excel', async () => {
     const text = '姓名,手机,城市\r\n欧阳娜娜,13900000501,广州\r\n';
     const gbk = Buffer.from(

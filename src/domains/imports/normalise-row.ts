@@ -86,8 +86,29 @@ export function splitTags(raw: string): string[] {
  * phone, e-mail or identity is refused because it could not be matched again on a re-run.
  */
 export function normaliseRow(line: number, cells: readonly string[], headers: readonly string[], mapping: Mapping, lookup: Lookup): NormalisedRow {
-  const row: NormalisedRow = { line, columns: emptyColumns(), custom: {}, tags: [], identities: [], values: {}, errors: [] };
+  return rowNormaliser(headers, mapping, lookup)(line, cells);
+}
+
+/** normaliseRow for many rows of one file: what depends only on the mapping is worked out once. */
+export function rowNormaliser(headers: readonly string[], mapping: Mapping, lookup: Lookup): (line: number, cells: readonly string[]) => NormalisedRow {
   const fieldsByKey = new Map(lookup.fields.map((f) => [f.key, f]));
+  // One field per check (mode 'update' checks only the keys given, so the result is the same).
+  const fieldLists = new Map(lookup.fields.map((f) => [f.key, [f]]));
+  const keyHeader = headers.find((h) => mapping[h] === 'phone' || mapping[h] === 'email' || mapping[h]?.startsWith('identity.')) ?? '';
+  return (line, cells) => normaliseOne(line, cells, headers, mapping, lookup, fieldsByKey, fieldLists, keyHeader);
+}
+
+function normaliseOne(
+  line: number,
+  cells: readonly string[],
+  headers: readonly string[],
+  mapping: Mapping,
+  lookup: Lookup,
+  fieldsByKey: ReadonlyMap<string, FieldDefinition>,
+  fieldLists: ReadonlyMap<string, FieldDefinition[]>,
+  keyHeader: string,
+): NormalisedRow {
+  const row: NormalisedRow = { line, columns: emptyColumns(), custom: {}, tags: [], identities: [], values: {}, errors: [] };
   const fail = (column: string, reason: string) => row.errors.push({ column, reason });
 
   headers.forEach((header, i) => {
@@ -177,7 +198,7 @@ export function normaliseRow(line: number, cells: readonly string[], headers: re
       const field = fieldsByKey.get(key);
       // A date cell in any of the accepted spellings is read as ISO before the field's own check.
       const value = field?.type === 'date' ? (parseDate(raw) ?? raw) : raw;
-      const { values, errors } = checkCustomValues(lookup.fields, { [key]: value }, { mode: 'update', coerce: true });
+      const { values, errors } = checkCustomValues(fieldLists.get(key) ?? lookup.fields, { [key]: value }, { mode: 'update', coerce: true });
       if (errors.length) return fail(header, errors[0]!.message);
       row.custom[key] = values[key];
       row.values[target] = values[key];
@@ -185,7 +206,6 @@ export function normaliseRow(line: number, cells: readonly string[], headers: re
   });
 
   if (!row.errors.length && !row.columns.phone && !row.columns.email && !row.identities.length) {
-    const keyHeader = headers.find((h) => mapping[h] === 'phone' || mapping[h] === 'email' || mapping[h]?.startsWith('identity.')) ?? '';
     fail(keyHeader, 'No phone, e-mail or identity: the row could not be matched on a re-run');
   }
   return row;

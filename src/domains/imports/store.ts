@@ -87,6 +87,12 @@ export async function addCounts(db: Db, workspaceId: string, id: string, c: { cr
     .execute();
 }
 
+/** Whether the member is active in the workspace (new contacts' default owner). */
+export async function isActiveMember(db: Db, workspaceId: string, memberId: string) {
+  const row = await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('id', '=', memberId).where('status', '=', 'active').executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function finishImport(db: Db, workspaceId: string, id: string, rowsTotal: number) {
   await db
     .updateTable('imports')
@@ -102,8 +108,7 @@ export async function insertErrors(db: Db, workspaceId: string, importId: string
   await sql`
     insert into import_errors (workspace_id, import_id, line, column_name, reason)
     select ${workspaceId}, ${importId}, e.line, e.column_name, e.reason
-    from jsonb_to_recordset(${JSON.stringify(errors.map((e) => ({ line: e.line, column_name: e.column, reason: e.reason })))}::jsonb)
-      as e(line int, column_name text, reason text)
+    from unnest(${errors.map((e) => e.line)}::int[], ${errors.map((e) => e.column)}::text[], ${errors.map((e) => e.reason)}::text[]) as e(line, column_name, reason)
     on conflict do nothing`.execute(db);
 }
 
@@ -125,7 +130,7 @@ export async function insertRowKeys(db: Db, workspaceId: string, importId: strin
   await sql`
     insert into import_row_keys (workspace_id, import_id, key, line)
     select ${workspaceId}, ${importId}, k.key, k.line
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(key text, line int)
+    from unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.line)}::int[]) as k(key, line)
     on conflict do nothing`.execute(db);
 }
 

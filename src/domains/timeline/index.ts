@@ -1,6 +1,6 @@
 // The timeline domain's public surface: a contact's timeline, tasks and notifications.
 export { timelineRoutes } from './routes.js';
-export { recordTimelineEvents, listTimeline, type NewTimelineEvent, type TimelineEvent } from './timeline.js';
+export { recordTimelineEvents, recordTimelineEventSet, listTimeline, type NewTimelineEvent, type TimelineEvent, type TimelineEventSet } from './timeline.js';
 export { timelineHandler } from './on-events.js';
 export { taskRoutes } from './tasks-routes.js';
 export { notificationRoutes } from './notifications-routes.js';

@@ -85,3 +85,34 @@ export async function insertTimelineEvents(db: Db, workspaceId: string, events: 
     on conflict do nothing`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/** Entries of one type for many contacts: the same props for all, plus per-contact values. */
+export interface TimelineEventSet {
+  type: string;
+  actorMemberId: string | null;
+  contactIds: readonly string[];
+  props: Record<string, unknown>;
+  /** props[key] for contactIds[i] is values[i] (numbers, strings, booleans or null). */
+  perContact?: Record<string, ReadonlyArray<string | number | boolean | null>>;
+}
+
+/**
+ * Inserts a set in one INSERT … SELECT FROM unnest(typed arrays): no per-row JSON object on the
+ * way in, the props are built in SQL. Returns how many were inserted.
+ */
+export async function insertTimelineEventSet(db: Db, workspaceId: string, set: TimelineEventSet) {
+  if (!set.contactIds.length) return 0;
+  const keys = Object.keys(set.perContact ?? {});
+  for (const key of keys) if (set.perContact![key]!.length !== set.contactIds.length) throw new Error(`perContact.${key} has the wrong length`);
+  // Each per-contact column travels as text[] of JSON texts and is read back with ::jsonb.
+  const columns = keys.map((key) => set.perContact![key]!.map((v) => (v === null ? 'null' : JSON.stringify(v))));
+  const names = ['contact_id', ...keys.map((_, i) => `v${i}`)];
+  const built = keys.length
+    ? sql` || jsonb_build_object(${sql.join(keys.map((key, i) => sql`${key}::text, u.${sql.raw(`v${i}`)}::jsonb`))})`
+    : sql``;
+  const result = await sql`
+    insert into timeline_events (workspace_id, contact_id, type, actor_member_id, props)
+    select ${workspaceId}::uuid, u.contact_id, ${set.type}, ${set.actorMemberId}::uuid, ${JSON.stringify(set.props)}::jsonb${built}
+    from unnest(${[...set.contactIds]}::uuid[]${sql.join(columns.map((c) => sql`, ${c}::text[]`), sql``)}) as u(${sql.raw(names.join(', '))})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

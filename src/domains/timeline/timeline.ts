@@ -74,3 +74,7 @@ export async function deleteTimelineEvent(db: Db, actor: Actor, id: string) {
 export const recordTimelineEvents = (tx: Tx | Db, workspaceId: string, events: readonly store.NewTimelineEvent[]) =>
   store.insertTimelineEvents(tx, workspaceId, events);
 export type { NewTimelineEvent } from './store.js';
+
+/** Records one type of entry for many contacts (the import's `imported` entries) in one statement; the caller has checked the contacts. */
+export const recordTimelineEventSet = (tx: Tx | Db, workspaceId: string, set: store.TimelineEventSet) => store.insertTimelineEventSet(tx, workspaceId, set);
+export type { TimelineEventSet } from './store.js';

@@ -2,7 +2,7 @@
 // belong to other domains, whose services write one contact at a time; an import writes
 // thousands per transaction, so (DESIGN.md rule 5) it reads and writes them here in a few
 // statements per batch: one SELECT over the batch's keys, one INSERT … SELECT from
-// jsonb_to_recordset per table, one UPDATE … FROM for the matched contacts. It keeps the same
+// unnest(typed arrays) per table, one UPDATE … FROM for the matched contacts. It keeps the same
 // invariants those services keep: E.164 phones, lower-cased e-mails, checked custom values (the
 // row normaliser uses the contacts index for those), unique identities (ON CONFLICT DO NOTHING),
 // tag assignments and timeline entries go through the contacts and timeline
@@ -50,8 +50,12 @@ export async function lockWorkspaceImports(tx: Db, workspaceId: string) {
 }
 
 export interface KeyMatch {
-  /** 'file': an earlier batch of this import used the key (line); 'contact': a contact holds it. */
-  kind: 'file' | 'contact';
+  /**
+   * 'contact': a contact holds the key; 'file': an earlier batch of this import applied a row
+   * that matched an existing contact with the key (line); 'created': an earlier batch of this
+   * import created the contact (contact_id) from a row (line).
+   */
+  kind: 'file' | 'contact' | 'created';
   key: string;
   line: number | null;
   contact_id: string | null;
@@ -59,17 +63,30 @@ export interface KeyMatch {
 }
 
 /**
- * One statement for a batch: the contacts holding any of its keys (live ones by phone or e-mail;
- * any holder of an identity, since identities are unique even on deleted contacts), and which of
- * those keys — or matched contacts — earlier batches of this import already used.
+ * One statement for a batch: the contacts holding any of its keys (live ones by phone or e-mail,
+ * through contacts_phone / contacts_email; any holder of an identity, through
+ * contact_identities_key, since identities are unique even on deleted contacts); which of those
+ * contacts this import created in an earlier batch (their `imported` timeline entry, written in
+ * that batch's transaction, names the import and the line — read through
+ * timeline_events_contact, from the import's start); and which keys, or matched contacts,
+ * earlier batches used on rows that matched existing contacts (import_row_keys).
  */
-export async function matchKeys(tx: Db, workspaceId: string, importId: string, keys: readonly string[]): Promise<KeyMatch[]> {
+export async function matchKeys(tx: Db, workspaceId: string, importId: string, since: Date, keys: readonly string[]): Promise<KeyMatch[]> {
   if (!keys.length) return [];
-  const phones = keys.filter((k) => k.startsWith('phone:')).map((k) => k.slice(6));
-  const emails = keys.filter((k) => k.startsWith('email:')).map((k) => k.slice(6));
-  const identities = keys.filter((k) => k.startsWith('identity:')).map((k) => k.slice(9));
-  const types = identities.map((k) => k.slice(0, k.indexOf(':')));
-  const externalIds = identities.map((k) => k.slice(k.indexOf(':') + 1));
+  const phones: string[] = [];
+  const emails: string[] = [];
+  const types: string[] = [];
+  const externalIds: string[] = [];
+  for (const k of keys) {
+    if (k.startsWith('phone:')) phones.push(k.slice(6));
+    else if (k.startsWith('email:')) emails.push(k.slice(6));
+    else if (k.startsWith('identity:')) {
+      const rest = k.slice(9);
+      const colon = rest.indexOf(':');
+      types.push(rest.slice(0, colon));
+      externalIds.push(rest.slice(colon + 1));
+    }
+  }
   const { rows } = await sql<KeyMatch>`
     with matched as (
       select 'phone:' || c.phone as key, c.id as contact_id, true as live
@@ -81,12 +98,16 @@ export async function matchKeys(tx: Db, workspaceId: string, importId: string, k
         where c.workspace_id = ${workspaceId} and c.email = any(${emails}::text[]) and c.deleted_at is null and c.merged_into_id is null
       union all
       select 'identity:' || i.channel_type || ':' || i.external_id, i.contact_id, (c.deleted_at is null and c.merged_into_id is null)
-        from contact_identities i
+        from unnest(${types}::text[], ${externalIds}::text[]) as k(channel_type, external_id)
+        join contact_identities i on i.workspace_id = ${workspaceId} and i.channel_type = k.channel_type and i.external_id = k.external_id
         join contacts c on c.workspace_id = i.workspace_id and c.id = i.contact_id
-        where i.workspace_id = ${workspaceId}
-          and (i.channel_type, i.external_id) in (select * from unnest(${types}::text[], ${externalIds}::text[]))
     )
     select 'contact' as kind, key, null::int as line, contact_id, live from matched
+    union all
+    select 'created', null, (e.props->>'line')::int, e.contact_id, true
+      from timeline_events e
+      where e.workspace_id = ${workspaceId} and e.contact_id in (select contact_id from matched) and e.occurred_at >= ${since}
+        and e.type = 'imported' and e.props->>'importId' = ${importId} and e.props->>'action' = 'created'
     union all
     select 'file', k.key, k.line, null, true
       from import_row_keys k
@@ -106,14 +127,23 @@ const recordColumns = sql.raw(`id uuid, name text, gender text, birthday date, p
 
 const asRecords = (rows: NewContact[]) => JSON.stringify(rows.map((r) => ({ id: r.id, ...r.columns, custom: r.custom })));
 
+const contactColumns = ['name', 'gender', 'birthday', 'phone', 'email', 'company', 'title', 'city', 'region', 'stage_id', 'owner_member_id', 'source_channel', 'influence'] as const;
+const contactTypes: Record<(typeof contactColumns)[number], string> = {
+  name: 'text', gender: 'text', birthday: 'date', phone: 'text', email: 'text', company: 'text', title: 'text', city: 'text', region: 'text',
+  stage_id: 'uuid', owner_member_id: 'uuid', source_channel: 'text', influence: 'int',
+};
+
+/** New contacts in one INSERT … SELECT FROM unnest(one typed array per column). */
 export async function insertContacts(tx: Db, workspaceId: string, rows: NewContact[]) {
   if (!rows.length) return;
+  const arrays = contactColumns.map((col) => sql`${rows.map((r) => r.columns[col])}::${sql.raw(contactTypes[col])}[]`);
   await sql`
     insert into contacts (workspace_id, id, name, gender, birthday, phone, email, company, title, city, region, stage_id,
       owner_member_id, source_channel, influence, custom)
     select ${workspaceId}, r.id, coalesce(r.name, ''), coalesce(r.gender, 'unknown'), r.birthday, r.phone, r.email, r.company,
-      r.title, r.city, r.region, r.stage_id, r.owner_member_id, r.source_channel, r.influence, coalesce(r.custom, '{}')
-    from jsonb_to_recordset(${asRecords(rows)}::jsonb) as r(${recordColumns})`.execute(tx);
+      r.title, r.city, r.region, r.stage_id, r.owner_member_id, r.source_channel, r.influence, r.custom
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${sql.join(arrays)}, ${rows.map((r) => JSON.stringify(r.custom))}::jsonb[])
+      as r(id, ${sql.raw(contactColumns.join(', '))}, custom)`.execute(tx);
 }
 
 const scalar = ['name', 'birthday', 'phone', 'email', 'company', 'title', 'city', 'region', 'stage_id', 'owner_member_id', 'source_channel', 'influence'] as const;
@@ -159,7 +189,8 @@ export async function insertIdentities(tx: Db, workspaceId: string, rows: Array<
   const { rows: added } = await sql<{ contact_id: string }>`
     insert into contact_identities (workspace_id, contact_id, channel_type, external_id)
     select ${workspaceId}, r.contact_id, r.channel_type, r.external_id
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(contact_id uuid, channel_type text, external_id text)
+    from unnest(${rows.map((r) => r.contact_id)}::uuid[], ${rows.map((r) => r.channel_type)}::text[], ${rows.map((r) => r.external_id)}::text[])
+      as r(contact_id, channel_type, external_id)
     on conflict do nothing
     returning contact_id`.execute(tx);
   return added.map((r) => r.contact_id);
