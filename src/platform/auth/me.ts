@@ -17,7 +17,14 @@ export async function describeMe(db: Db, session: SessionInfo) {
     user: toUser(user),
     workspace:
       workspace && grant
-        ? { id: workspace.id, name: workspace.name, timezone: workspace.timezone, locale: workspace.locale, defaultRegion: workspace.default_region }
+        ? {
+            id: workspace.id,
+            name: workspace.name,
+            timezone: workspace.timezone,
+            locale: workspace.locale,
+            defaultRegion: workspace.default_region,
+            identityCollision: workspace.identity_collision,
+          }
         : null,
     member: grant
       ? {

@@ -22,7 +22,9 @@ export const userSchema = z.object({ id: z.string(), email: z.string(), name: z.
 
 export const meSchema = z.object({
   user: userSchema,
-  workspace: z.object({ id: z.string(), name: z.string(), timezone: z.string(), locale: z.string(), defaultRegion: z.string() }).nullable(),
+  workspace: z
+    .object({ id: z.string(), name: z.string(), timezone: z.string(), locale: z.string(), defaultRegion: z.string(), identityCollision: z.enum(['refuse', 'merge']) })
+    .nullable(),
   member: z
     .object({
       id: z.string(),

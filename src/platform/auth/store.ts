@@ -107,7 +107,7 @@ export const listUserWorkspaces = (db: Db, userId: string) =>
     .execute();
 
 export const findWorkspace = (db: Db, id: string) =>
-  db.selectFrom('workspaces').select(['id', 'name', 'timezone', 'locale', 'default_region']).where('id', '=', id).executeTakeFirst();
+  db.selectFrom('workspaces').select(['id', 'name', 'timezone', 'locale', 'default_region', 'identity_collision']).where('id', '=', id).executeTakeFirst();
 
 export const listMemberTeamIds = async (db: Db, workspaceId: string, memberId: string) =>
   (

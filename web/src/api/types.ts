@@ -15,6 +15,7 @@ export interface Workspace {
   timezone: string;
   locale: string;
   defaultRegion: string;
+  identityCollision: 'refuse' | 'merge';
 }
 
 export interface Me {

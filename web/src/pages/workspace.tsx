@@ -8,7 +8,7 @@ import { useSession } from '../auth/session';
 import { useFormErrorHandler } from '../components/errors';
 import { PageHeader } from '../components/page-header';
 
-const fields = ['name', 'timezone', 'locale', 'defaultRegion'];
+const fields = ['name', 'timezone', 'locale', 'defaultRegion', 'identityCollision'];
 
 function timezones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
@@ -21,7 +21,7 @@ export default function WorkspacePage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const onError = useFormErrorHandler();
-  const [form] = Form.useForm<Pick<Workspace, 'name' | 'timezone' | 'locale' | 'defaultRegion'>>();
+  const [form] = Form.useForm<Pick<Workspace, 'name' | 'timezone' | 'locale' | 'defaultRegion' | 'identityCollision'>>();
   const save = useMutation({
     mutationFn: updateWorkspace,
     onSuccess: async () => {
@@ -49,6 +49,14 @@ export default function WorkspacePage() {
           <Form.Item name="defaultRegion" label={t('workspace.defaultRegion')} extra={t('workspace.defaultRegionHint')}
             rules={[{ pattern: /^[A-Z]{2}$/, message: t('validation.region') }]} normalize={(v: string) => v?.toUpperCase()}>
             <Input maxLength={2} style={{ width: 120 }} />
+          </Form.Item>
+          <Form.Item name="identityCollision" label={t('workspace.identityCollision')} extra={t('workspace.identityCollisionHint')}>
+            <Select
+              options={[
+                { value: 'refuse', label: t('workspace.identityCollisionRefuse') },
+                { value: 'merge', label: t('workspace.identityCollisionMerge') },
+              ]}
+            />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={save.isPending}>{t('common.save')}</Button>
         </Form>
