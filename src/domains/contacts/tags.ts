@@ -267,7 +267,10 @@ export async function addTagPairsToContacts(
     if (locked.length) await store.lockContacts(t, workspaceId, { contactIds: [...new Set(locked)] });
     const counts = await store.insertTagPairs(t, workspaceId, { contactIds, tagIds, singleChoice }, { source, sourceRef: ref, memberId });
     if (counts.added + counts.replaced > 0) {
-      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, tagIds: [...new Set(tagIds)], source, actorMemberId: memberId, ...counts });
+      // The contacts are named: one ref may span many calls (an import's batches), and readers
+      // should look at this call's contacts only, not every row the ref has tagged so far.
+      const contacts = [...new Set(contactIds)];
+      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, contactIds: contacts, tagIds: [...new Set(tagIds)], source, actorMemberId: memberId, ...counts });
     }
     return { ...counts, sourceRef: ref };
   });

@@ -36,8 +36,11 @@ export const props = {
           where mc.workspace_id = ${workspaceId} and mc.id = any(${[...mergedIds]}::uuid[])), '[]'::jsonb))`,
 };
 
-/** tags_added: one entry per contact that a change (by its source_ref) tagged, listing its tags. */
-export const insertTagsAdded = (db: Db, workspaceId: string, sourceRef: string, source: string, d: Derivation) =>
+/**
+ * tags_added: one entry per contact that a change (by its source_ref) tagged, listing its tags;
+ * only the named contacts when the event names them (a ref shared by an import's batches).
+ */
+export const insertTagsAdded = (db: Db, workspaceId: string, sourceRef: string, contactIds: readonly string[] | null, source: string, d: Derivation) =>
   sql`insert into timeline_events (workspace_id, id, contact_id, type, occurred_at, actor_member_id, props, source_event)
       select ct.workspace_id, md5('tags:' || ${sourceRef}::text || ':' || ct.contact_id::text || ':tags_added')::uuid, ct.contact_id, 'tags_added',
              ${d.occurredAt}::timestamptz, ${d.actorMemberId}::uuid,
@@ -46,6 +49,7 @@ export const insertTagsAdded = (db: Db, workspaceId: string, sourceRef: string, 
       from contact_tags ct
       join tags t on t.workspace_id = ct.workspace_id and t.id = ct.tag_id
       where ct.workspace_id = ${workspaceId} and ct.source_ref = ${sourceRef}
+        ${contactIds ? sql`and ct.contact_id = any(${[...contactIds]}::uuid[])` : sql``}
       group by ct.workspace_id, ct.contact_id
       on conflict do nothing`.execute(db);
 
