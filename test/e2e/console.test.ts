@@ -1,44 +1,28 @@
 // The console end to end: the real server (fresh data dir) and the built SPA, driven in Chromium.
 // Needs /usr/bin/chromium; without it the suite is skipped with a message, never passed silently.
 // The console is (re)built first when web/dist is missing or older than web/src.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { hasChromium, openConsole, signIn, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[e2e/console] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or run .ci/run)`);
+warnIfNoChromium('e2e/console');
 
 describe.skipIf(!hasChromium)('console in Chromium', () => {
+  let session: BrowserSession;
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-console.js', import.meta.url))], { stdio: 'inherit' });
-    server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    session = await openConsole({ width: 1280, height: 800 });
+    ({ server, page } = session);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => session?.close());
 
   it('signs in, switches language, creates an API key, finds it in the audit log, signs out', async () => {
-    page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-email').fill(server.login.email);
-    await page.getByTestId('login-password').fill(server.login.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-menu').waitFor();
+    await signIn(session);
 
     // Language: make sure we start in Chinese (the account may prefer English), then toggle both ways.
     await page.goto(`${server.url}/settings/api-keys`);

@@ -1,16 +1,12 @@
 // The customer pages end to end: the real server (fresh data dir) and the built console in Chromium.
 // Import a CSV through the mapping screen, filter the list, batch-tag the filtered contacts, open a
 // profile and add a note. Needs /usr/bin/chromium; without it the suite is skipped with a message.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { hasChromium, openConsole, signIn, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[e2e/contacts] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or run .ci/run)`);
+warnIfNoChromium('e2e/contacts');
 
 // "Wohnort" is a header no suggestion knows, so the test maps it by hand.
 const CSV = [
@@ -21,8 +17,8 @@ const CSV = [
 ].join('\n');
 
 describe.skipIf(!hasChromium)('customer pages in Chromium', () => {
+  let session: BrowserSession;
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
 
   /** JSON calls with the signed-in page's cookies and CSRF token, for setup and checks. */
@@ -34,29 +30,17 @@ describe.skipIf(!hasChromium)('customer pages in Chromium', () => {
   }
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-console.js', import.meta.url))], { stdio: 'inherit' });
-    server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    session = await openConsole({ width: 1280, height: 900 });
+    ({ server, page } = session);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => session?.close());
 
   it('imports a CSV, filters, batch-tags, and adds a note on a profile', async () => {
-    page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/login`);
     // The console's language is fixed to Chinese for stable option labels.
     await page.evaluate(() => localStorage.setItem('renmai.locale', 'zh-CN'));
-    await page.getByTestId('login-email').fill(server.login.email);
-    await page.getByTestId('login-password').fill(server.login.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-menu').waitFor();
+    await signIn(session);
 
     // A tag to apply later.
     const { group } = await apiCall<{ group: { id: string } }>('POST', '/tag-groups', { name: 'E2E 分组' });

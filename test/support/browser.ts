@@ -1,0 +1,52 @@
+// The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core against
+// the real server (started fresh) and the built console. Without /usr/bin/chromium the suites
+// are skipped with a message saying why, never passed silently.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from './server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+export function warnIfNoChromium(suite: string) {
+  if (!hasChromium) console.warn(`[${suite}] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or run .ci/run)`);
+}
+
+export interface BrowserSession {
+  server: TestServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Builds the console if it is stale, starts a fresh server and opens a page in Chromium. */
+export async function openConsole(viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-console.js', import.meta.url))], { stdio: 'inherit' });
+  const server = await startTestServer();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(15_000);
+  return {
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Signs in with the demo login the server printed, and waits for the console shell. */
+export async function signIn(session: BrowserSession) {
+  const { page, server } = session;
+  await page.getByTestId('login-email').fill(server.login.email);
+  await page.getByTestId('login-password').fill(server.login.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('user-menu').waitFor();
+}
