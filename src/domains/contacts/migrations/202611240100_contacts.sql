@@ -64,7 +64,6 @@ create index contacts_owner on contacts (workspace_id, owner_member_id) where de
 create index contacts_stage on contacts (workspace_id, stage_id) where deleted_at is null;
 create index contacts_phone on contacts (workspace_id, phone) where phone is not null;
 create index contacts_email on contacts (workspace_id, email) where email is not null;
-create index contacts_custom on contacts using gin (custom jsonb_path_ops);
 create index contacts_deleted on contacts (workspace_id, deleted_at) where deleted_at is not null;
 
 -- Any number of channel identities per contact; one contact per (channel type, external id).
