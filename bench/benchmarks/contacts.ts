@@ -292,7 +292,7 @@ async function batchTag(ctx: Context, filter: object, matches: number): Promise<
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     if (job.status !== 'done') throw new RequestFailed(`job ${jobId} ended ${String(job.status)}: ${String(job.lastError ?? '')}`.slice(0, 300));
-    detail = `202 + job; queued ${((answer.ms) / 1000).toFixed(2)} s; ${timesOf(job)}`;
+    detail = `202 + job; the POST answered in ${(answer.ms / 1000).toFixed(2)} s; ${timesOf(job)}`;
   } else {
     detail = `inline answer ${JSON.stringify(body).slice(0, 80)}`;
   }
