@@ -1,6 +1,8 @@
 // Keyset pagination over any contact sort: createdAt, updatedAt, lastActiveAt, name or a custom
 // field. Rows are ordered `value <dir> nulls last, id <dir>`; the cursor names the sort, whether
 // the last value was null, the value as text and the id, and is checked before it reaches SQL.
+// Columns that are never null (created_at, updated_at, name) are ordered and compared as a plain
+// row `(value, id)`, the form that walks their (workspace_id, value desc, id desc) indexes.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
@@ -23,13 +25,15 @@ export interface CompiledSort {
   kind: ValueKind;
   /** The sort value of `c`. */
   expr: RawBuilder<unknown>;
+  /** The value is a NOT NULL column. */
+  notNull: boolean;
 }
 
-const builtin: Record<string, { column: string; kind: ValueKind }> = {
-  createdAt: { column: 'created_at', kind: 'timestamp' },
-  updatedAt: { column: 'updated_at', kind: 'timestamp' },
-  lastActiveAt: { column: 'last_active_at', kind: 'timestamp' },
-  name: { column: 'name', kind: 'text' },
+const builtin: Record<string, { column: string; kind: ValueKind; notNull: boolean }> = {
+  createdAt: { column: 'created_at', kind: 'timestamp', notNull: true },
+  updatedAt: { column: 'updated_at', kind: 'timestamp', notNull: true },
+  lastActiveAt: { column: 'last_active_at', kind: 'timestamp', notNull: false },
+  name: { column: 'name', kind: 'text', notNull: true },
 };
 
 /** Resolves the sort against the workspace's custom fields (400 on an unknown or list-valued field). */
@@ -37,20 +41,22 @@ export function compileSort(sort: ContactSort | undefined, fields: readonly Fiel
   const by = sort?.by ?? 'createdAt';
   const dir = sort?.dir ?? 'desc';
   const known = builtin[by];
-  if (known) return { key: `${by}:${dir}`, dir, kind: known.kind, expr: sql`${sql.ref(`c.${known.column}`)}` };
+  if (known) return { key: `${by}:${dir}`, dir, kind: known.kind, expr: sql`${sql.ref(`c.${known.column}`)}`, notNull: known.notNull };
   const key = by.slice('custom.'.length);
   const field = fields.find((f) => f.key === key);
   if (!field) throw invalid([{ path: `${path}.by`, message: 'Unknown custom field' }]);
   if (field.type === 'multi_select') throw invalid([{ path: `${path}.by`, message: 'A multi-select field cannot be sorted on' }]);
   const kind: ValueKind = field.type === 'number' || field.type === 'money' ? 'number' : field.type === 'date' ? 'date' : field.type === 'boolean' ? 'boolean' : 'text';
-  return { key: `${by}:${dir}`, dir, kind, expr: customValueSql('c', key, field.type) };
+  return { key: `${by}:${dir}`, dir, kind, expr: customValueSql('c', key, field.type), notNull: false };
 }
 
 /** The sort value as text (what the cursor carries); null stays null. */
 export const sortValueText = (s: CompiledSort) => sql<string | null>`to_json(${s.expr}) #>> '{}'`;
 
-export const orderBySort = (s: CompiledSort) =>
-  s.dir === 'asc' ? sql`${s.expr} asc nulls last, c.id asc` : sql`${s.expr} desc nulls last, c.id desc`;
+export function orderBySort(s: CompiledSort) {
+  const dir = sql.raw(s.dir);
+  return s.notNull ? sql`${s.expr} ${dir}, c.id ${dir}` : sql`${s.expr} ${dir} nulls last, c.id ${dir}`;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
@@ -87,5 +93,6 @@ export function afterCursor(s: CompiledSort, cursor: string | undefined | null):
   if (isNull === 1) return sql<SqlBool>`(${s.expr} is null and c.id ${past} ${id}::uuid)`;
   const value = bindValue(s.kind, text);
   if (!value) throw refused();
+  if (s.notNull) return sql<SqlBool>`((${s.expr}, c.id) ${past} (${value}, ${id}::uuid))`;
   return sql<SqlBool>`(${s.expr} ${past} ${value} or (${s.expr} = ${value} and c.id ${past} ${id}::uuid) or ${s.expr} is null)`;
 }

@@ -236,11 +236,8 @@ export function contactFilterSql(actor: Actor, filter: ContactFilter, fields: re
   const tagged = (ids: readonly string[]) =>
     sql`select 1 from contact_tags ct where ct.workspace_id = ${col('workspace_id')} and ct.contact_id = ${col('id')} and ct.tag_id in (${list(ids)})`;
   if (f.tags?.any) parts.push(sql<SqlBool>`exists (${tagged(f.tags.any)})`);
-  if (f.tags?.all) {
-    const all = [...new Set(f.tags.all)];
-    parts.push(sql<SqlBool>`(select count(*) from contact_tags ct where ct.workspace_id = ${col('workspace_id')} and ct.contact_id = ${col('id')}
-                              and ct.tag_id in (${list(all)})) = ${all.length}`);
-  }
+  // One EXISTS per tag: each is an index probe, where a count per candidate row is not.
+  for (const tagId of new Set(f.tags?.all ?? [])) parts.push(sql<SqlBool>`exists (${tagged([tagId])})`);
   if (f.tags?.none) parts.push(sql<SqlBool>`not exists (${tagged(f.tags.none)})`);
   if (f.sourceChannels) parts.push(sql<SqlBool>`${col('source_channel')} in (${list(f.sourceChannels)})`);
   if (f.sourceCodeIds) parts.push(sql<SqlBool>`${col('source_code_id')} in (${list(f.sourceCodeIds)})`);
