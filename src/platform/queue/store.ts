@@ -15,19 +15,21 @@ export interface Owner {
   workerId: string;
 }
 
+/** What a worker writes when it takes a job: running, leased to it, one more attempt. */
+const takeLease = (workerId: string, leaseMs: number) => ({
+  status: 'running' as const,
+  locked_by: workerId,
+  locked_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`,
+  attempts: sql<number>`attempts + 1`,
+  started_at: sql<Date>`coalesce(started_at, now())`,
+});
+
 /** Claims up to `limit` due jobs of one queue: queued ones whose time has come, and running ones whose lease lapsed. */
 export async function claimJobs(db: Db, queue: QueueName, names: string[], workerId: string, leaseMs: number, limit: number): Promise<JobRow[]> {
   if (limit <= 0 || names.length === 0) return [];
-  const lease = `${leaseMs} milliseconds`;
   return db
     .updateTable('jobs')
-    .set({
-      status: 'running',
-      locked_by: workerId,
-      locked_until: sql<Date>`now() + ${lease}::interval`,
-      attempts: sql<number>`attempts + 1`,
-      started_at: sql<Date>`coalesce(started_at, now())`,
-    })
+    .set(takeLease(workerId, leaseMs))
     .where((eb) =>
       eb(
         eb.refTuple('workspace_id', 'id'),
@@ -122,16 +124,9 @@ export async function markFailed(db: Db, o: Owner, message: string, delayMs: num
 
 /** Claims one queued job by id (a CLI running a job it just enqueued, in its own process). */
 export async function claimJob(db: Db, workspaceId: string, jobId: string, workerId: string, leaseMs: number): Promise<JobRow | undefined> {
-  const lease = `${leaseMs} milliseconds`;
   return db
     .updateTable('jobs')
-    .set({
-      status: 'running',
-      locked_by: workerId,
-      locked_until: sql<Date>`now() + ${lease}::interval`,
-      attempts: sql<number>`attempts + 1`,
-      started_at: sql<Date>`coalesce(started_at, now())`,
-    })
+    .set(takeLease(workerId, leaseMs))
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', jobId)
     .where('status', '=', 'queued')
