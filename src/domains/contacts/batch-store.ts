@@ -3,23 +3,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 
-export const setStage = (db: Db, workspaceId: string, ids: readonly string[], stageId: string | null) =>
+/** Sets the stage or the owner of the live contacts among `ids` that differ from `value`. */
+export const setReference = (db: Db, workspaceId: string, ids: readonly string[], column: 'stage_id' | 'owner_member_id', value: string | null) =>
   sql<{ id: string; before: string | null }>`
-    update contacts c set stage_id = ${stageId}, updated_at = now()
+    update contacts c set ${sql.ref(column)} = ${value}, updated_at = now()
     from contacts old
     where c.workspace_id = ${workspaceId} and c.id = any(${[...ids]}::uuid[]) and c.deleted_at is null
-      and c.stage_id is distinct from ${stageId}::uuid
+      and c.${sql.ref(column)} is distinct from ${value}::uuid
       and old.workspace_id = c.workspace_id and old.id = c.id
-    returning c.id, old.stage_id as before`.execute(db).then((r) => r.rows);
-
-export const setOwner = (db: Db, workspaceId: string, ids: readonly string[], ownerId: string | null) =>
-  sql<{ id: string; before: string | null }>`
-    update contacts c set owner_member_id = ${ownerId}, updated_at = now()
-    from contacts old
-    where c.workspace_id = ${workspaceId} and c.id = any(${[...ids]}::uuid[]) and c.deleted_at is null
-      and c.owner_member_id is distinct from ${ownerId}::uuid
-      and old.workspace_id = c.workspace_id and old.id = c.id
-    returning c.id, old.owner_member_id as before`.execute(db).then((r) => r.rows);
+    returning c.id, old.${sql.ref(column)} as before`.execute(db).then((r) => r.rows);
 
 export const softDelete = (db: Db, workspaceId: string, ids: readonly string[]) =>
   sql<{ id: string }>`

@@ -57,6 +57,11 @@ describe('batch work', () => {
     const events = await t.database.db.selectFrom('outbox_events').select('payload').where('workspace_id', '=', o.workspace.id).where('type', '=', 'contacts.contact.stage_changed').execute();
     expect(events.flatMap((e) => e.payload.contactIds as string[]).sort()).toEqual(ids.slice(0, 3).sort());
 
+    const unowned = await o.client.post('/api/v1/contacts/batch', { action: 'assign_owner', target: { ids: ids.slice(0, 2) }, ownerId: null });
+    expect(unowned.json()).toEqual({ done: true, affected: 2 });
+    const owners = await t.database.db.selectFrom('contacts').select('owner_member_id').where('workspace_id', '=', o.workspace.id).where('owner_member_id', 'is', null).execute();
+    expect(owners).toHaveLength(2);
+
     expect((await o.client.post('/api/v1/contacts/batch', { action: 'delete', target: { ids } })).json()).toEqual({ done: true, affected: 5 });
     expect((await o.client.post('/api/v1/contacts/count', { filter: {} })).json().count).toBe(0);
     expect((await o.client.post('/api/v1/contacts/batch', { action: 'restore', target: { ids: ids.slice(0, 2) } })).json()).toEqual({ done: true, affected: 2 });

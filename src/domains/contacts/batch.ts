@@ -55,14 +55,14 @@ async function applyChunk(tx: Tx, actor: Actor, input: BatchInput, ids: string[]
     case 'remove_tags':
       return (await removeTagsFromContacts(tx, ws, { contactIds: ids }, input.tagIds, 'batch', ref, by)).removed;
     case 'set_stage': {
-      const changed = await store.setStage(tx, ws, ids, input.stageId);
+      const changed = await store.setReference(tx, ws, ids, 'stage_id', input.stageId);
       for (const [from, contactIds] of byBefore(changed)) {
         await emit(tx, ws, 'contacts.contact.stage_changed', { contactIds, fromStageId: from, toStageId: input.stageId, actorMemberId: by });
       }
       return changed.length;
     }
     case 'assign_owner': {
-      const changed = await store.setOwner(tx, ws, ids, input.ownerId);
+      const changed = await store.setReference(tx, ws, ids, 'owner_member_id', input.ownerId);
       for (const [from, contactIds] of byBefore(changed)) {
         await emit(tx, ws, 'contacts.contact.owner_changed', { contactIds, fromOwnerId: from, toOwnerId: input.ownerId, actorMemberId: by });
       }
