@@ -1,3 +1,6 @@
+// The job queue: a lean `FOR UPDATE SKIP LOCKED` queue in the application's own database.
+// pg-boss and graphile-worker both need a PostgreSQL server they can hold extra connections and
+// LISTEN on; the embedded PGlite is one in-process connection, and one code path must serve both.
 export { defineJob, createJobRegistry, queueNames } from './define.js';
 export type { AnyJobDefinition, JobContext, JobDefinition, JobInfo, JobRegistry, QueueName } from './define.js';
 export { enqueue, JOBS_CHANNEL } from './enqueue.js';
