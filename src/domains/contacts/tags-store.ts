@@ -131,78 +131,22 @@ export const lockContacts = (db: Db, workspaceId: string, set: ContactSet) =>
         where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${inSet(set)}
         order by c.id for no key update) locked`.execute(db);
 
-/**
- * Adds `tagIds` (existing tags of the workspace; one per single-choice group) to every live contact
- * of the set in one statement. In a single-choice group the contact's other tag of that group is
- * removed and logged in contact_tag_removals under the same ref. Existing assignments keep their
- * source. Returns how many assignments were added and replaced.
- */
-export async function insertTagsForSet(
-  db: Db,
-  workspaceId: string,
-  set: ContactSet,
-  tagIds: readonly string[],
-  change: { source: TagSource; sourceRef: string; memberId: string | null },
-) {
-  const { rows } = await sql<{ added: number; replaced: number }>`
-    with target as (
-      select c.id from contacts c where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${inSet(set)}
-    ),
-    wanted as (
-      select t.id as tag_id, t.group_id, g.single_choice
-      from tags t join tag_groups g on g.workspace_id = t.workspace_id and g.id = t.group_id
-      where t.workspace_id = ${workspaceId} and t.id = any(${[...tagIds]}::uuid[])
-    ),
-    replaced as (
-      delete from contact_tags ct
-      using target, tags other, wanted w
-      where ct.workspace_id = ${workspaceId} and ct.contact_id = target.id
-        and other.workspace_id = ct.workspace_id and other.id = ct.tag_id
-        and w.single_choice and other.group_id = w.group_id and ct.tag_id <> w.tag_id
-      returning ct.contact_id, ct.tag_id
-    ),
-    logged as (
-      insert into contact_tag_removals (workspace_id, source_ref, contact_id, tag_id, removed_by)
-      select ${workspaceId}::uuid, ${change.sourceRef}, r.contact_id, r.tag_id, ${change.memberId}::uuid from replaced r
-      on conflict do nothing
-    ),
-    added as (
-      insert into contact_tags (workspace_id, contact_id, tag_id, source, source_ref, added_by)
-      select ${workspaceId}::uuid, target.id, w.tag_id, ${change.source}, ${change.sourceRef}, ${change.memberId}::uuid
-      from target cross join wanted w
-      on conflict do nothing
-      returning 1
-    )
-    select (select count(*) from added)::int as added, (select count(*) from replaced)::int as replaced`.execute(db);
-  return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0) };
-}
+type TagChange = { source: TagSource; sourceRef: string; memberId: string | null };
 
 /**
- * Adds (contact, tag) pairs — pairs[i] = (contactIds[i], tagIds[i]) — in one statement: each
- * contact gets its own tags (an import's rows), live contacts only, existing assignments kept.
- * The caller has kept one tag per single-choice group per contact; for those pairs
- * (`singleChoice[i]`) the contact's other tag of that group is removed and logged in
- * contact_tag_removals under the ref, as insertTagsForSet does.
+ * Adds the (contact, tag) pairs that `pairs` selects — columns contact_id, tag_id, group_id,
+ * single_choice, live contacts only — in one statement. For a single-choice tag the contact's other
+ * tag of that group is removed and logged in contact_tag_removals under the ref. Existing
+ * assignments keep their source. Returns how many assignments were added and replaced.
  */
-export async function insertTagPairs(
-  db: Db,
-  workspaceId: string,
-  pairs: { contactIds: readonly string[]; tagIds: readonly string[]; singleChoice: readonly boolean[] },
-  change: { source: TagSource; sourceRef: string; memberId: string | null },
-) {
-  const replacing = pairs.singleChoice.some(Boolean);
+async function applyTagPairs(db: Db, workspaceId: string, pairs: RawBuilder<unknown>, change: TagChange) {
   const { rows } = await sql<{ added: number; replaced: number }>`
-    with pair as (
-      select p.contact_id, p.tag_id, p.single_choice
-      from unnest(${[...pairs.contactIds]}::uuid[], ${[...pairs.tagIds]}::uuid[], ${[...pairs.singleChoice]}::bool[]) as p(contact_id, tag_id, single_choice)
-      join contacts c on c.workspace_id = ${workspaceId} and c.id = p.contact_id and c.deleted_at is null
-    ),
+    with pair as (${pairs}),
     replaced as (
       delete from contact_tags ct
-      using pair p, tags w, tags other
-      where ${replacing} and p.single_choice and ct.workspace_id = ${workspaceId} and ct.contact_id = p.contact_id and ct.tag_id <> p.tag_id
-        and w.workspace_id = ct.workspace_id and w.id = p.tag_id
-        and other.workspace_id = ct.workspace_id and other.id = ct.tag_id and other.group_id = w.group_id
+      using pair p, tags other
+      where p.single_choice and ct.workspace_id = ${workspaceId} and ct.contact_id = p.contact_id and ct.tag_id <> p.tag_id
+        and other.workspace_id = ct.workspace_id and other.id = ct.tag_id and other.group_id = p.group_id
       returning ct.contact_id, ct.tag_id
     ),
     logged as (
@@ -220,6 +164,36 @@ export async function insertTagPairs(
     select (select count(*) from added)::int as added, (select count(*) from replaced)::int as replaced`.execute(db);
   return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0) };
 }
+
+/** Adds `tagIds` (existing tags; one per single-choice group) to every live contact of the set. */
+export const insertTagsForSet = (db: Db, workspaceId: string, set: ContactSet, tagIds: readonly string[], change: TagChange) =>
+  applyTagPairs(
+    db,
+    workspaceId,
+    sql`select c.id as contact_id, t.id as tag_id, t.group_id, g.single_choice
+        from contacts c
+        cross join tags t
+        join tag_groups g on g.workspace_id = t.workspace_id and g.id = t.group_id
+        where c.workspace_id = ${workspaceId} and c.deleted_at is null and ${inSet(set)}
+          and t.workspace_id = ${workspaceId} and t.id = any(${[...tagIds]}::uuid[])`,
+    change,
+  );
+
+/**
+ * Adds (contact, tag) pairs — pairs[i] = (contactIds[i], tagIds[i]) — each contact its own tags
+ * (an import's rows). The caller has kept one tag per single-choice group per contact.
+ */
+export const insertTagPairs = (db: Db, workspaceId: string, pairs: { contactIds: readonly string[]; tagIds: readonly string[] }, change: TagChange) =>
+  applyTagPairs(
+    db,
+    workspaceId,
+    sql`select p.contact_id, p.tag_id, t.group_id, g.single_choice
+        from unnest(${[...pairs.contactIds]}::uuid[], ${[...pairs.tagIds]}::uuid[]) as p(contact_id, tag_id)
+        join contacts c on c.workspace_id = ${workspaceId} and c.id = p.contact_id and c.deleted_at is null
+        join tags t on t.workspace_id = ${workspaceId} and t.id = p.tag_id
+        join tag_groups g on g.workspace_id = t.workspace_id and g.id = t.group_id`,
+    change,
+  );
 
 /** Removes `tagIds` from every live contact of the set, logging each removal under the ref. */
 export async function deleteTagsForSet(db: Db, workspaceId: string, set: ContactSet, tagIds: readonly string[], change: { sourceRef: string; memberId: string | null }) {

@@ -265,7 +265,7 @@ export async function addTagPairsToContacts(
     if (!contactIds.length) return { added: 0, replaced: 0, sourceRef: ref };
     const locked = contactIds.filter((_, i) => singleChoice[i]);
     if (locked.length) await store.lockContacts(t, workspaceId, { contactIds: [...new Set(locked)] });
-    const counts = await store.insertTagPairs(t, workspaceId, { contactIds, tagIds, singleChoice }, { source, sourceRef: ref, memberId });
+    const counts = await store.insertTagPairs(t, workspaceId, { contactIds, tagIds }, { source, sourceRef: ref, memberId });
     if (counts.added + counts.replaced > 0) {
       // The contacts are named: one ref may span many calls (an import's batches), and readers
       // should look at this call's contacts only, not every row the ref has tagged so far.
