@@ -4,6 +4,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
+import { emit } from '../../platform/events/index.js';
 import { conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
 import { requireVisibleContact } from '../contacts/index.js';
@@ -31,6 +32,8 @@ async function record(db: Db, actor: Actor, contactId: string, type: string, pro
   return inTransaction(db, async (tx) => {
     await requireVisibleContact(tx, actor, contactId);
     const { id } = await store.insertTimelineEvent(tx, actor.workspaceId, { contactId, type, occurredAt, actorMemberId: actor.memberId, props });
+    // Segments, auto-tag rules and RFM react to interactions as they are recorded.
+    await emit(tx, actor.workspaceId, 'timeline.event.recorded', { contactId, eventId: id, type });
     return toEvent((await store.findTimelineEvent(tx, actor.workspaceId, id))!);
   });
 }
