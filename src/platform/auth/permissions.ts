@@ -9,6 +9,7 @@ export const permissionGroups = {
   jobs: ['jobs:read', 'jobs:write'],
   contacts: ['contacts:read', 'contacts:write', 'contacts:delete', 'contacts:import', 'contacts:export', 'contacts:merge'],
   'contact-settings': ['contact-settings:write'],
+  rfm: ['rfm:read', 'rfm:write'],
 } as const;
 
 export type Permission = (typeof permissionGroups)[keyof typeof permissionGroups][number];
@@ -32,9 +33,9 @@ export const builtinRoles: ReadonlyArray<{ key: string; name: string; permission
   {
     key: 'manager',
     name: 'Manager',
-    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts()],
+    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read'],
     scope: 'team_tree',
   },
-  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write'], scope: 'own' },
+  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read'], scope: 'own' },
   { key: 'viewer', name: 'Viewer', permissions: readOnly, scope: 'all' },
 ];
