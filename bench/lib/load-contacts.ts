@@ -161,18 +161,21 @@ export async function loadContacts(db: Db, options: LoadContactsOptions): Promis
       let heavyContactId = '';
       let tagSeconds = 0;
       const people = generatePeople({ seed, count: size });
+      // contacts.tag_ids as the contact_tags triggers would leave it (sorted), written directly:
+      // the load runs with triggers off.
+      const tagIdsOf = (p: Person) => `{${p.tags.map((t) => tagIds[t]!).sort().join(',')}}`;
       for (let from = 0; from < size; from += CONTACT_BATCH) {
         const batch: Person[] = [];
         for (let i = 0; i < CONTACT_BATCH && from + i < size; i++) batch.push(people.next().value as Person);
         heavyContactId ||= batch[0]!.id;
         await sql`
-          insert into contacts (workspace_id, id, name, phone, email, company, city, stage_id, owner_member_id, custom, created_at, updated_at)
-          select ${ws}::uuid, u.id, u.name, u.phone, u.email, u.company, u.city, u.stage_id, ${ownerMemberId}::uuid, u.custom::jsonb, u.created_at, u.created_at
+          insert into contacts (workspace_id, id, name, phone, email, company, city, stage_id, owner_member_id, custom, tag_ids, created_at, updated_at)
+          select ${ws}::uuid, u.id, u.name, u.phone, u.email, u.company, u.city, u.stage_id, ${ownerMemberId}::uuid, u.custom::jsonb, u.tag_ids::uuid[], u.created_at, u.created_at
           from unnest(${batch.map((p) => p.id)}::uuid[], ${batch.map((p) => p.name)}::text[], ${batch.map((p) => p.phone)}::text[],
                       ${batch.map((p) => p.email)}::text[], ${batch.map((p) => p.company)}::text[], ${batch.map((p) => p.city)}::text[],
-                      ${batch.map((p) => stageIds[p.lifecycleStage])}::uuid[], ${batch.map(customOf)}::text[],
+                      ${batch.map((p) => stageIds[p.lifecycleStage])}::uuid[], ${batch.map(customOf)}::text[], ${batch.map(tagIdsOf)}::text[],
                       ${batch.map((p) => p.createdAt.toISOString())}::timestamptz[])
-            as u(id, name, phone, email, company, city, stage_id, custom, created_at)`.execute(conn);
+            as u(id, name, phone, email, company, city, stage_id, custom, tag_ids, created_at)`.execute(conn);
         const tagContact: string[] = [];
         const tagId: string[] = [];
         const tagAt: string[] = [];

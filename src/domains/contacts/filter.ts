@@ -233,12 +233,11 @@ export function contactFilterSql(actor: Actor, filter: ContactFilter, fields: re
       )
       select tm.member_id from team_members tm where tm.workspace_id = ${ws} and tm.team_id in (select id from tree))`);
   }
-  const tagged = (ids: readonly string[]) =>
-    sql`select 1 from contact_tags ct where ct.workspace_id = ${col('workspace_id')} and ct.contact_id = ${col('id')} and ct.tag_id in (${list(ids)})`;
-  if (f.tags?.any) parts.push(sql<SqlBool>`exists (${tagged(f.tags.any)})`);
-  // One EXISTS per tag: each is an index probe, where a count per candidate row is not.
-  for (const tagId of new Set(f.tags?.all ?? [])) parts.push(sql<SqlBool>`exists (${tagged([tagId])})`);
-  if (f.tags?.none) parts.push(sql<SqlBool>`not exists (${tagged(f.tags.none)})`);
+  // tag_ids is the contact's own copy of its tags (GIN-indexed): a check on the row, not a probe per candidate.
+  const tagIds = (ids: readonly string[]) => sql`${sql.val([...new Set(ids)])}::uuid[]`;
+  if (f.tags?.any) parts.push(sql<SqlBool>`${col('tag_ids')} && ${tagIds(f.tags.any)}`);
+  if (f.tags?.all) parts.push(sql<SqlBool>`${col('tag_ids')} @> ${tagIds(f.tags.all)}`);
+  if (f.tags?.none) parts.push(sql<SqlBool>`not (${col('tag_ids')} && ${tagIds(f.tags.none)})`);
   if (f.sourceChannels) parts.push(sql<SqlBool>`${col('source_channel')} in (${list(f.sourceChannels)})`);
   if (f.sourceCodeIds) parts.push(sql<SqlBool>`${col('source_code_id')} in (${list(f.sourceCodeIds)})`);
   if (f.consent) {

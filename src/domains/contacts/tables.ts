@@ -56,6 +56,8 @@ export interface ContactsTable {
   last_active_at: Date | null;
   deleted_at: Date | null;
   merged_into_id: string | null;
+  /** A copy of the contact's tag ids kept by triggers on contact_tags, for filtering; never written by code. */
+  tag_ids: Generated<string[]>;
 }
 
 export interface ContactIdentitiesTable {
@@ -127,6 +129,13 @@ export interface SavedViewsTable {
   created_at: Generated<Date>;
 }
 
+/** The contacts a batch job works on (batch.ts). */
+export interface ContactBatchTargetsTable {
+  workspace_id: string;
+  job_id: string;
+  contact_id: string;
+}
+
 export interface ContactTables {
   stages: StagesTable;
   custom_fields: CustomFieldsTable;
@@ -138,4 +147,5 @@ export interface ContactTables {
   tags: TagsTable;
   contact_tags: ContactTagsTable;
   saved_views: SavedViewsTable;
+  contact_batch_targets: ContactBatchTargetsTable;
 }

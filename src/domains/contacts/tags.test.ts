@@ -164,3 +164,46 @@ describe('addTagsToContacts on a large set', () => {
     expect(await events(ws, 'contacts.tags.removed')).toHaveLength(1);
   });
 });
+
+describe('contacts.tag_ids', () => {
+  /** Contacts whose tag_ids differ from their contact_tags rows. */
+  const drift = async (ws: string) =>
+    (
+      await sql<{ id: string }>`
+        select c.id from contacts c
+        where c.workspace_id = ${ws}
+          and c.tag_ids is distinct from coalesce((select array_agg(ct.tag_id order by ct.tag_id) from contact_tags ct
+                                                   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id), '{}')`.execute(db())
+    ).rows;
+
+  it('stays equal to contact_tags through tagging, single-choice replacement, removal, merge and undo, and tag deletion', async () => {
+    const w = await signedInOwner(t);
+    const ws = w.workspace.id;
+    const level = (await w.client.post('/api/v1/tag-groups', { name: 'Level', singleChoice: true })).json().group;
+    const topics = (await w.client.post('/api/v1/tag-groups', { name: 'Topics' })).json().group;
+    const tag = async (groupId: string, name: string) => (await w.client.post('/api/v1/tags', { groupId, name })).json().tag.id as string;
+    const [gold, silver, tea, golf] = [await tag(level.id, 'Gold'), await tag(level.id, 'Silver'), await tag(topics.id, 'Tea'), await tag(topics.id, 'Golf')];
+    const [a, b, c] = [await insertContact(ws, w.memberId, 'A'), await insertContact(ws, w.memberId, 'B'), await insertContact(ws, w.memberId, 'C')];
+
+    const batch = (body: object) => w.client.post('/api/v1/contacts/batch', body);
+    expect((await batch({ action: 'add_tags', tagIds: [silver, tea], target: { ids: [a, b, c] } })).statusCode).toBe(200);
+    expect((await w.client.post(`/api/v1/contacts/${a}/tags`, { tagIds: [gold, golf] })).statusCode).toBe(200);
+    const tagIdsOf = async (id: string) => (await db().selectFrom('contacts').select('tag_ids').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirstOrThrow()).tag_ids;
+    expect(await tagIdsOf(a)).toEqual([gold, tea, golf].sort());
+    expect(await tagIdsOf(b)).toEqual([silver, tea].sort());
+    expect((await batch({ action: 'remove_tags', tagIds: [tea], target: { ids: [b] } })).statusCode).toBe(200);
+    expect(await tagIdsOf(b)).toEqual([silver]);
+
+    const merged = await w.client.post('/api/v1/contacts/merge', { survivorId: a, mergedIds: [b] });
+    expect(merged.statusCode).toBe(200);
+    expect(await drift(ws)).toEqual([]);
+    expect((await w.client.post(`/api/v1/contact-merges/${merged.json().mergeId}/undo`)).statusCode).toBe(200);
+    expect(await tagIdsOf(b)).toEqual([silver]);
+    expect(await drift(ws)).toEqual([]);
+
+    expect((await w.client.delete(`/api/v1/tags/${tea}`)).statusCode).toBe(204);
+    expect(await tagIdsOf(a)).toEqual([gold, golf].sort());
+    expect(await tagIdsOf(c)).toEqual([silver]);
+    expect(await drift(ws)).toEqual([]);
+  });
+});
