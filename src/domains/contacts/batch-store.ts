@@ -1,6 +1,6 @@
 // Set-based changes to a chunk of contacts (ids already resolved within the actor's scope).
 // Each returns the contacts it changed, with the value they had, for the events.
-import { sql } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 
 /** Sets the stage or the owner of the live contacts among `ids` that differ from `value`. */
@@ -26,3 +26,28 @@ export const restore = (db: Db, workspaceId: string, ids: readonly string[], day
     where workspace_id = ${workspaceId} and id = any(${[...ids]}::uuid[]) and merged_into_id is null
       and deleted_at > now() - make_interval(days => ${days})
     returning id`.execute(db).then((r) => r.rows);
+
+/** Records the contacts `target` (a predicate on `contacts c`) selects as the job's targets; returns how many. */
+export const resolveTargets = async (db: Db, workspaceId: string, jobId: string, target: Expression<SqlBool>) =>
+  Number(
+    (
+      await sql`insert into contact_batch_targets (workspace_id, job_id, contact_id)
+                select ${workspaceId}::uuid, ${jobId}::uuid, c.id from contacts c where ${target}`.execute(db)
+    ).numAffectedRows ?? 0,
+  );
+
+/** The job's next `limit` targets after `after`, in id order. */
+export const nextTargets = (db: Db, workspaceId: string, jobId: string, after: string | null, limit: number) =>
+  db
+    .selectFrom('contact_batch_targets')
+    .select('contact_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('job_id', '=', jobId)
+    .$if(after !== null, (q) => q.where('contact_id', '>', after!))
+    .orderBy('contact_id')
+    .limit(limit)
+    .execute()
+    .then((rows) => rows.map((r) => r.contact_id));
+
+export const dropTargets = (db: Db, workspaceId: string, jobId: string) =>
+  db.deleteFrom('contact_batch_targets').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId).execute();

@@ -42,6 +42,9 @@ describe('batch work', () => {
     const job = (await o.client.get(`/api/v1/jobs/${jobId}`)).json().job;
     expect(job).toMatchObject({ status: 'done', progressDone: 1200, progressTotal: 1200, result: { affected: 1200, processed: 1200 } });
     expect(await tagged(o.workspace.id, tagId)).toEqual([{ city: '北京', n: 1200 }]);
+    // The targets it recorded at the start are gone with the job.
+    const left = await sql<{ n: number }>`select count(*)::int as n from contact_batch_targets where workspace_id = ${o.workspace.id}`.execute(t.database.db);
+    expect(left.rows[0]!.n).toBe(0);
     const audit = (await o.client.get('/api/v1/audit-log?action=contacts.batch')).json().items;
     expect(audit[0].after).toMatchObject({ action: 'add_tags', affected: 1200, jobId });
   });

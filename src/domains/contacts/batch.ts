@@ -1,7 +1,8 @@
 // Batch work on a selection or on every result of a filter: add/remove tags, set stage, assign
 // owner, delete, restore. Up to INLINE_LIMIT contacts it runs in the request; beyond, as a job
-// that walks the set in id order, committing each chunk with its checkpoint (progress bar;
-// a crash resumes after the last committed chunk).
+// that first records its target contacts (one INSERT … SELECT, committed with the first
+// checkpoint), then walks them in id order, committing each chunk with its checkpoint (progress
+// bar; a crash resumes after the last committed chunk).
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { z } from 'zod';
@@ -31,11 +32,6 @@ async function targetOf(db: Db, actor: Actor, input: BatchInput): Promise<Expres
   const ids = sql`c.id = any(${input.target.ids}::uuid[]) and c.workspace_id = ${actor.workspaceId} and ${visibleOwner(actor, 'c.owner_member_id')}`;
   // Restoring works on deleted contacts; everything else on live ones.
   return sql<SqlBool>`(${ids} and c.deleted_at ${input.action === 'restore' ? sql`is not null` : sql`is null`})`;
-}
-
-async function nextChunk(db: Db, target: Expression<SqlBool>, after: string | null, limit: number) {
-  const rows = await sql<{ id: string }>`select c.id from contacts c where ${target} ${after ? sql`and c.id > ${after}` : sql``} order by c.id limit ${limit}`.execute(db);
-  return rows.rows.map((r) => r.id);
 }
 
 /** Ids grouped by the value they had before the change, for one event per group. */
@@ -97,13 +93,15 @@ interface Progress {
   affected: number;
 }
 
-/** Walks the target in chunks, each committed with `onChunk` (the job's checkpoint) in its transaction. */
-async function walk(db: Db, actor: Actor, input: BatchInput, ref: string, from: Progress, onChunk?: (p: Progress, tx: Tx) => Promise<void>) {
+/** The next chunk of target ids after `after`, in id order. */
+type NextIds = (tx: Tx, after: string | null) => Promise<string[]>;
+
+/** Walks the targets in chunks, each committed with `onChunk` (the job's checkpoint) in its transaction. */
+async function walk(db: Db, actor: Actor, input: BatchInput, ref: string, nextIds: NextIds, from: Progress, onChunk?: (p: Progress, tx: Tx) => Promise<void>) {
   let progress = from;
   for (;;) {
     const step = await inTransaction(db, async (tx) => {
-      const target = await targetOf(tx, actor, input);
-      const ids = await nextChunk(tx, target, progress.after, CHUNK);
+      const ids = await nextIds(tx, progress.after);
       if (!ids.length) return null;
       const affected = await applyChunk(tx, actor, input, ids, `${ref}:${progress.processed}`);
       const next = { after: ids.at(-1)!, processed: progress.processed + ids.length, affected: progress.affected + affected };
@@ -125,7 +123,10 @@ async function auditBatch(db: Db, actor: Actor, input: BatchInput, result: Progr
   });
 }
 
-export const batchJob = defineJob<z.ZodType<{ workspaceId: string; memberId: string; batch: BatchInput }>, Progress>({
+/** A job's state: `null` until its targets are recorded, then the walk's progress. */
+type JobState = Progress | null;
+
+export const batchJob = defineJob<z.ZodType<{ workspaceId: string; memberId: string; batch: BatchInput }>, JobState>({
   name: 'contacts.batch',
   queue: 'bulk',
   maxAttempts: 5,
@@ -135,9 +136,22 @@ export const batchJob = defineJob<z.ZodType<{ workspaceId: string; memberId: str
     const actor = await actorForMember(ctx.db, workspaceId, memberId);
     if (!actor) throw new Error('The member who started this batch is no longer active');
     requireAccess(actor, permissionOf(batch.action));
-    const start = ctx.state ?? { after: null, processed: 0, affected: 0 };
-    const result = await walk(ctx.db, actor, batch, ctx.job.id, start, (p, tx) => ctx.checkpoint(p, p.processed, tx));
-    await auditBatch(ctx.db, actor, batch, result, ctx.job.id);
+    const jobId = ctx.job.id;
+    let start = ctx.state ?? null;
+    if (!start) {
+      const resolved = { after: null, processed: 0, affected: 0 };
+      const total = await inTransaction(ctx.db, async (tx) => {
+        const n = await store.resolveTargets(tx, workspaceId, jobId, await targetOf(tx, actor, batch));
+        await ctx.checkpoint(resolved, 0, tx);
+        return n;
+      });
+      await ctx.progress(0, total);
+      start = resolved;
+    }
+    const next: NextIds = (tx, after) => store.nextTargets(tx, workspaceId, jobId, after, CHUNK);
+    const result = await walk(ctx.db, actor, batch, jobId, next, start, (p, tx) => ctx.checkpoint(p, p.processed, tx));
+    await store.dropTargets(ctx.db, workspaceId, jobId);
+    await auditBatch(ctx.db, actor, batch, result, jobId);
     return { affected: result.affected, processed: result.processed };
   },
 });
@@ -153,7 +167,10 @@ export async function runBatch(db: Db, actor: Actor, input: BatchInput): Promise
   }
   const ref = randomUUID();
   return inTransaction(db, async (tx) => {
-    const result = await walk(tx, actor, input, ref, { after: null, processed: 0, affected: 0 });
+    // At most INLINE_LIMIT contacts: one chunk straight from the filter.
+    const next: NextIds = async (inner, after) =>
+      (await sql<{ id: string }>`select c.id from contacts c where ${target} ${after ? sql`and c.id > ${after}` : sql``} order by c.id limit ${CHUNK}`.execute(inner)).rows.map((r) => r.id);
+    const result = await walk(tx, actor, input, ref, next, { after: null, processed: 0, affected: 0 });
     await auditBatch(tx, actor, input, result, null);
     return { done: true, affected: result.affected };
   });
