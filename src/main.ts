@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { startBackground, type Background } from './platform/events/index.js';
 import { startHousekeeping } from './platform/housekeeping.js';
+import { startContactPurge } from './domains/contacts/index.js';
 import { startReminderSweep } from './domains/timeline/index.js';
 import { createLogger } from './platform/log/logger.js';
 
@@ -28,10 +29,12 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const background = await startBackground({ db: database.db, handle: database, logger, config, jobs: backgroundJobs, handlers: eventHandlers });
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopReminders = startReminderSweep(database.db, logger);
+  const stopPurge = startContactPurge(database.db, logger);
   return {
     async stop() {
       stopHousekeeping();
       await stopReminders();
+      await stopPurge();
       await background.stop();
     },
   };

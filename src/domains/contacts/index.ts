@@ -22,3 +22,7 @@ export { batchRoutes } from './batch-routes.js';
 export { batchJob, runBatch, INLINE_LIMIT } from './batch.js';
 export { exportRoutes } from './export-routes.js';
 export { exportJob } from './export.js';
+// For the segment compiler (src/domains/segments), which reads contacts the way the filter does.
+export { customValueSql, escapeLike } from './filter.js';
+export { listFieldDefinitions } from './custom-fields-store.js';
+export { purgeExpiredContacts, startContactPurge } from './purge.js';
