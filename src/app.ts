@@ -13,6 +13,7 @@ import { invitationRoutes, memberRoutes, roleRoutes, teamRoutes, workspaceRoutes
 import { mergeRoutes } from './domains/merges/index.js';
 import { batchRoutes, contactRoutes, customFieldRoutes, exportRoutes, stageRoutes, tagRoutes, viewRoutes } from './domains/contacts/index.js';
 import { notificationRoutes, taskRoutes, timelineRoutes } from './domains/timeline/index.js';
+import { rfmRoutes } from './domains/rfm/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -41,6 +42,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(timelineRoutes);
       await api.register(taskRoutes);
       await api.register(notificationRoutes);
+      await api.register(rfmRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -4,6 +4,7 @@ import type { AnyJobDefinition } from './platform/queue/index.js';
 import { timelineHandler } from './domains/timeline/index.js';
 import { importContactsJob } from './domains/imports/index.js';
 import { batchJob, exportJob } from './domains/contacts/index.js';
+import { rfmHandler, rfmRecomputeJob, rfmTriggersHandler } from './domains/rfm/index.js';
 
-export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob];
-export const eventHandlers: readonly EventHandler[] = [timelineHandler];
+export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler];

@@ -11,6 +11,7 @@ import { startBackground, type Background } from './platform/events/index.js';
 import { startHousekeeping } from './platform/housekeeping.js';
 import { startContactPurge } from './domains/contacts/index.js';
 import { startReminderSweep } from './domains/timeline/index.js';
+import { startRfmSchedule } from './domains/rfm/index.js';
 import { createLogger } from './platform/log/logger.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -29,10 +30,12 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const background = await startBackground({ db: database.db, handle: database, logger, config, jobs: backgroundJobs, handlers: eventHandlers });
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopReminders = startReminderSweep(database.db, logger);
+  const stopRfm = startRfmSchedule(database.db, logger);
   const stopPurge = startContactPurge(database.db, logger);
   return {
     async stop() {
       stopHousekeeping();
+      stopRfm();
       await stopReminders();
       await stopPurge();
       await background.stop();

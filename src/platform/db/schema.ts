@@ -4,6 +4,7 @@ import type { AuditTables } from '../audit/tables.js';
 import type { ContactTables } from '../../domains/contacts/tables.js';
 import type { ImportTables } from '../../domains/imports/tables.js';
 import type { MergeTables } from '../../domains/merges/tables.js';
+import type { RfmTables } from '../../domains/rfm/tables.js';
 import type { TimelineTables } from '../../domains/timeline/tables.js';
 import type { WorkspaceTables } from '../../domains/workspaces/tables.js';
 import type { AuthTables } from '../auth/tables.js';
@@ -12,6 +13,6 @@ import type { HttpTables } from '../http/tables.js';
 import type { QueueTables } from '../queue/tables.js';
 
 export interface Database
-  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables {
+  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables, RfmTables {
   schema_migrations: { name: string; checksum: string; applied_at: Generated<Date> };
 }

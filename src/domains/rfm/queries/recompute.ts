@@ -1,0 +1,206 @@
+// RFM from orders, set-based: the full recompute of a workspace and the update of one contact
+// after an order, each one statement. Reads timeline_events and contacts (read-only joins across
+// domains live here, DESIGN.md), writes this domain's contact_rfm, rfm_layer_changes and the cuts
+// in rfm_settings.
+//
+// Definitions (workspace time zone): recency_days = today − the date of the last counted order
+// (0 for today or a future date); frequency = counted orders dated within the last window_days
+// days, today included; monetary = the sum of their props.amount (a non-numeric amount counts as
+// an order of no value). Scores are 1–5:
+// - quantile: score = 1 + floor(5 · percent_rank) over the workspace's customers (by recency
+//   descending for R, ascending values for F and M), capped at 5 (computed in integers). Ties share the lower rank, so
+//   equal values always get equal scores. The bounds this produced (the least value — for R the
+//   most days — that reached score 2, 3, 4, 5) are saved as cuts.
+// - thresholds: the bounds people set.
+// The update after an order scores one contact against the saved cuts (the quintiles move only
+// with the full recompute, which the schedule runs daily).
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../../platform/db/connect.js';
+import { layerSql, type HighBounds, type Layer } from '../layers.js';
+import type { ChangeReason } from '../tables.js';
+
+export interface Cuts {
+  /** Bounds to reach scores 2, 3, 4, 5 (null: not reachable). R in days (at most), F and M at least. */
+  r: ReadonlyArray<number | null>;
+  f: ReadonlyArray<number | null>;
+  m: ReadonlyArray<number | null>;
+}
+
+export interface Scoring {
+  timezone: string;
+  windowDays: number;
+  orderTypes: readonly string[];
+  orderStatuses: readonly string[] | null;
+  high: HighBounds;
+}
+
+const today = (s: Scoring) => sql`(now() at time zone ${s.timezone})::date`;
+/** The first instant of the window: midnight, window_days − 1 days before today. */
+const windowStart = (s: Scoring) => sql`((${today(s)} - ${s.windowDays - 1}::int)::timestamp at time zone ${s.timezone})`;
+const amount = sql`case when jsonb_typeof(e.props -> 'amount') = 'number' then (e.props ->> 'amount')::numeric end`;
+
+/** Orders of the workspace (or one contact) that count. */
+function orders(workspaceId: string, s: Scoring, contactIds?: readonly string[]) {
+  return sql`e.workspace_id = ${workspaceId} and e.type = any(${[...s.orderTypes]}::text[])
+    ${contactIds ? sql`and e.contact_id = any(${[...contactIds]}::uuid[])` : sql``}
+    ${s.orderStatuses ? sql`and e.props ->> 'status' = any(${[...s.orderStatuses]}::text[])` : sql``}`;
+}
+
+/** One row per live contact with a counted order: recency_days, frequency, monetary. */
+function aggregate(workspaceId: string, s: Scoring, contactIds?: readonly string[]) {
+  return sql`
+    select a.contact_id, a.recency_days, a.frequency, a.monetary
+    from (
+      select e.contact_id,
+             greatest(0, ${today(s)} - (max(e.occurred_at) at time zone ${s.timezone})::date) as recency_days,
+             (count(*) filter (where e.occurred_at >= ${windowStart(s)}))::int as frequency,
+             coalesce(sum(${amount}) filter (where e.occurred_at >= ${windowStart(s)}), 0) as monetary
+      from timeline_events e
+      where ${orders(workspaceId, s, contactIds)}
+      group by e.contact_id
+    ) a
+    join contacts c on c.workspace_id = ${workspaceId} and c.id = a.contact_id and c.deleted_at is null`;
+}
+
+/** 1 + how many bounds the value reaches: at most the bound for R (days), at least for F and M. */
+function byCuts(column: string, cuts: ReadonlyArray<number | null>, atMost: boolean): RawBuilder<number> {
+  const col = sql.ref(column);
+  const parts = cuts.map((c) => (c === null ? sql`0` : atMost ? sql`(${col} <= ${c})::int` : sql`(${col} >= ${c}::numeric)::int`));
+  return sql<number>`(1 + ${sql.join(parts, sql` + `)})::smallint`;
+}
+
+/** 1 + floor(5 · percent_rank), in integers (percent_rank = (rank − 1) / (n − 1)) so no rounding can move a boundary. */
+const quintile = (order: RawBuilder<unknown>) =>
+  sql<number>`least(5, 1 + (5 * (rank() over (order by ${order}) - 1)) / greatest(count(*) over () - 1, 1))::smallint`;
+
+const scoresOf = (alias: string) => [sql.ref(`${alias}.r_score`), sql.ref(`${alias}.f_score`), sql.ref(`${alias}.m_score`)] as const;
+
+export interface FullResult {
+  customers: number;
+  removed: number;
+  changes: number;
+}
+
+/**
+ * Recomputes every customer of the workspace in one statement: scores, layers, the moves between
+ * layers (recorded under `sourceRef`), rows of contacts that are no longer customers removed, and
+ * (quantile) the new cuts saved. `cuts` is given for thresholds, undefined for quantile.
+ */
+export async function recomputeAll(db: Db, workspaceId: string, s: Scoring, cuts: Cuts | undefined, change: { reason: ChangeReason; sourceRef: string }) {
+  const scores = cuts
+    ? sql`${byCuts('recency_days', cuts.r, true)} as r_score, ${byCuts('frequency', cuts.f, false)} as f_score, ${byCuts('monetary', cuts.m, false)} as m_score`
+    : sql`${quintile(sql`recency_days desc`)} as r_score, ${quintile(sql`frequency`)} as f_score, ${quintile(sql`monetary`)} as m_score`;
+  const saveCuts = cuts
+    ? sql`update rfm_settings set computed_at = now() where workspace_id = ${workspaceId} returning 1`
+    : sql`insert into rfm_settings (workspace_id, r_cuts, f_cuts, m_cuts, computed_at)
+          select ${workspaceId}::uuid,
+                 array[max(recency_days) filter (where r_score >= 2), max(recency_days) filter (where r_score >= 3),
+                       max(recency_days) filter (where r_score >= 4), max(recency_days) filter (where r_score >= 5)],
+                 array[min(frequency) filter (where f_score >= 2), min(frequency) filter (where f_score >= 3),
+                       min(frequency) filter (where f_score >= 4), min(frequency) filter (where f_score >= 5)]::numeric[],
+                 array[min(monetary) filter (where m_score >= 2), min(monetary) filter (where m_score >= 3),
+                       min(monetary) filter (where m_score >= 4), min(monetary) filter (where m_score >= 5)],
+                 now()
+          from scored
+          on conflict (workspace_id) do update set r_cuts = excluded.r_cuts, f_cuts = excluded.f_cuts, m_cuts = excluded.m_cuts, computed_at = excluded.computed_at
+          returning 1`;
+  const { rows } = await sql<{ customers: number; removed: number; changes: number }>`
+    with agg as (${aggregate(workspaceId, s)}),
+    scored as (select agg.*, ${scores} from agg),
+    layered as (
+      select s.*, ${layerSql(...scoresOf('s'), s.high)} as layer, o.layer as old_layer
+      from scored s
+      left join contact_rfm o on o.workspace_id = ${workspaceId} and o.contact_id = s.contact_id
+    ),
+    upserted as (
+      insert into contact_rfm (workspace_id, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, computed_at)
+      select ${workspaceId}::uuid, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, now() from layered
+      on conflict (workspace_id, contact_id) do update set
+        recency_days = excluded.recency_days, frequency = excluded.frequency, monetary = excluded.monetary,
+        r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score, layer = excluded.layer, computed_at = excluded.computed_at
+      returning 1
+    ),
+    removed as (
+      delete from contact_rfm t
+      where t.workspace_id = ${workspaceId} and not exists (select 1 from agg where agg.contact_id = t.contact_id)
+      returning 1
+    ),
+    changes as (
+      insert into rfm_layer_changes (workspace_id, contact_id, from_layer, to_layer, reason, source_ref)
+      select ${workspaceId}::uuid, contact_id, old_layer, layer, ${change.reason}, ${change.sourceRef} from layered
+      where old_layer is not null and old_layer <> layer
+      returning 1
+    ),
+    cuts as (${saveCuts})
+    select (select count(*) from upserted)::int as customers, (select count(*) from removed)::int as removed,
+           (select count(*) from changes)::int as changes, (select count(*) from cuts)::int as cuts`.execute(db);
+  const row = rows[0]!;
+  return { customers: Number(row.customers), removed: Number(row.removed), changes: Number(row.changes) } satisfies FullResult;
+}
+
+export interface ContactChange {
+  contactId: string;
+  fromLayer: Layer;
+  toLayer: Layer;
+  changeId: string;
+}
+
+/**
+ * Recomputes some contacts (one after an order; those of a merge or a restore) against the saved
+ * cuts in one statement: their rows are written, or removed when a contact has no counted order
+ * or is no longer live, and moves between layers are recorded and returned.
+ */
+export async function recomputeContacts(
+  db: Db,
+  workspaceId: string,
+  contactIds: readonly string[],
+  s: Scoring,
+  cuts: Cuts,
+  change: { reason: ChangeReason; sourceRef: string },
+): Promise<ContactChange[]> {
+  if (!contactIds.length) return [];
+  const ids = [...contactIds];
+  const { rows } = await sql<{ contact_id: string; from_layer: Layer; to_layer: Layer; id: string }>`
+    with agg as (${aggregate(workspaceId, s, ids)}),
+    scored as (
+      select agg.*, ${byCuts('recency_days', cuts.r, true)} as r_score, ${byCuts('frequency', cuts.f, false)} as f_score,
+             ${byCuts('monetary', cuts.m, false)} as m_score
+      from agg
+    ),
+    layered as (
+      select scored.*, ${layerSql(...scoresOf('scored'), s.high)} as layer, o.layer as old_layer
+      from scored
+      left join contact_rfm o on o.workspace_id = ${workspaceId} and o.contact_id = scored.contact_id
+    ),
+    upserted as (
+      insert into contact_rfm (workspace_id, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, computed_at)
+      select ${workspaceId}::uuid, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, now() from layered
+      on conflict (workspace_id, contact_id) do update set
+        recency_days = excluded.recency_days, frequency = excluded.frequency, monetary = excluded.monetary,
+        r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score, layer = excluded.layer, computed_at = excluded.computed_at
+      returning 1
+    ),
+    removed as (
+      delete from contact_rfm t
+      where t.workspace_id = ${workspaceId} and t.contact_id = any(${ids}::uuid[]) and not exists (select 1 from agg where agg.contact_id = t.contact_id)
+      returning 1
+    ),
+    changes as (
+      insert into rfm_layer_changes (workspace_id, contact_id, from_layer, to_layer, reason, source_ref)
+      select ${workspaceId}::uuid, contact_id, old_layer, layer, ${change.reason}, ${change.sourceRef} from layered
+      where old_layer is not null and old_layer <> layer
+      returning contact_id, from_layer, to_layer, id
+    )
+    -- (Data-modifying CTEs run whether or not the final select reads them.)
+    select contact_id, from_layer, to_layer, id from changes`.execute(db);
+  return rows.map((row) => ({ contactId: row.contact_id, fromLayer: row.from_layer, toLayer: row.to_layer, changeId: row.id }));
+}
+
+/**
+ * Serialises a full recompute against updates of single contacts: the full one takes the
+ * workspace's RFM lock exclusively, single updates share it (held to the end of the transaction).
+ */
+export const lockWorkspace = (db: Db, workspaceId: string, mode: 'exclusive' | 'shared') =>
+  mode === 'exclusive'
+    ? sql`select pg_advisory_xact_lock(hashtextextended(${`rfm:${workspaceId}`}, 0))`.execute(db)
+    : sql`select pg_advisory_xact_lock_shared(hashtextextended(${`rfm:${workspaceId}`}, 0))`.execute(db);
