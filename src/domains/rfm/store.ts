@@ -62,3 +62,17 @@ export const contactChanges = (db: Db, workspaceId: string, contactId: string, l
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+
+/** Claims a (move, rule) pair; false when the rule already acted on that move. */
+export const claimFiring = async (db: Db, workspaceId: string, changeId: string, ruleId: string) =>
+  Boolean(
+    await db
+      .insertInto('rfm_rule_firings')
+      .values({ workspace_id: workspaceId, change_id: changeId, rule_id: ruleId })
+      .onConflict((oc) => oc.doNothing())
+      .returning('rule_id')
+      .executeTakeFirst(),
+  );
+
+export const setFiringTask = (db: Db, workspaceId: string, changeId: string, ruleId: string, taskId: string) =>
+  db.updateTable('rfm_rule_firings').set({ task_id: taskId }).where('workspace_id', '=', workspaceId).where('change_id', '=', changeId).where('rule_id', '=', ruleId).execute();

@@ -67,9 +67,18 @@ export interface RfmLayerChangesTable {
   changed_at: Generated<Date>;
 }
 
+export interface RfmRuleFiringsTable {
+  workspace_id: string;
+  change_id: string;
+  rule_id: string;
+  task_id: string | null;
+  fired_at: Generated<Date>;
+}
+
 export interface RfmTables {
   contact_rfm: ContactRfmTable;
   rfm_settings: RfmSettingsTable;
   rfm_rules: RfmRulesTable;
   rfm_layer_changes: RfmLayerChangesTable;
+  rfm_rule_firings: RfmRuleFiringsTable;
 }

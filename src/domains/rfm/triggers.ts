@@ -1,8 +1,9 @@
 // What a layer move sets off: an `rfm_layer_changed` entry on the contact's timeline, and for each
 // enabled rule whose from/to lists match (empty = any), a task for the contact's owner (or the
 // rule's fallback member) that reminds at once, so it reaches them as a notification too.
-// Moves caused by a settings change set nothing off. Runs in the event handler's transaction,
-// so a redelivered event (after a failure) repeats nothing that committed.
+// Moves caused by a settings change set nothing off. Runs in the event handler's transaction;
+// a rule acts on a move once (rfm_rule_firings), and the timeline entry has the move's id, so a
+// redelivered event repeats nothing.
 import type { Logger } from 'pino';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/transaction.js';
@@ -58,17 +59,19 @@ export async function applyTriggers(tx: Tx, workspaceId: string, source: { sourc
     moves += acted.length;
     for (const move of acted) {
       for (const rule of rules.filter((r) => matches(r, move))) {
+        if (!(await store.claimFiring(tx, workspaceId, move.id, rule.id))) continue;
         const assigneeId = move.owner_member_id ?? rule.fallback_member_id;
         if (!assigneeId) continue;
         const now = Date.now();
         try {
-          await createTask(tx, ruleActor(workspaceId, rule.created_by ?? assigneeId), move.contact_id, {
+          const task = await createTask(tx, ruleActor(workspaceId, rule.created_by ?? assigneeId), move.contact_id, {
             title: rule.task_title ?? `${name(move.from_layer)} → ${name(move.to_layer)}: ${move.contact_name}`,
             notes: `RFM: ${move.contact_name} ${name(move.from_layer)} → ${name(move.to_layer)} (${rule.name})`,
             dueAt: rule.task_due_days === null ? null : new Date(now + rule.task_due_days * DAY_MS),
             remindAt: rule.notify ? new Date(now) : null,
             assigneeId,
           });
+          await store.setFiringTask(tx, workspaceId, move.id, rule.id, task.id);
           tasks += 1;
         } catch (error) {
           // An owner who has left (inactive member): nobody to give the task to.
