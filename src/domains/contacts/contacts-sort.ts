@@ -27,6 +27,8 @@ export interface CompiledSort {
   expr: RawBuilder<unknown>;
   /** The value is a NOT NULL column. */
   notNull: boolean;
+  /** A (workspace_id, value, id) index of live contacts serves this order and its cursor (the NOT NULL columns). */
+  indexed: boolean;
 }
 
 const builtin: Record<string, { column: string; kind: ValueKind; notNull: boolean }> = {
@@ -41,13 +43,13 @@ export function compileSort(sort: ContactSort | undefined, fields: readonly Fiel
   const by = sort?.by ?? 'createdAt';
   const dir = sort?.dir ?? 'desc';
   const known = builtin[by];
-  if (known) return { key: `${by}:${dir}`, dir, kind: known.kind, expr: sql`${sql.ref(`c.${known.column}`)}`, notNull: known.notNull };
+  if (known) return { key: `${by}:${dir}`, dir, kind: known.kind, expr: sql`${sql.ref(`c.${known.column}`)}`, notNull: known.notNull, indexed: known.notNull };
   const key = by.slice('custom.'.length);
   const field = fields.find((f) => f.key === key);
   if (!field) throw invalid([{ path: `${path}.by`, message: 'Unknown custom field' }]);
   if (field.type === 'multi_select') throw invalid([{ path: `${path}.by`, message: 'A multi-select field cannot be sorted on' }]);
   const kind: ValueKind = field.type === 'number' || field.type === 'money' ? 'number' : field.type === 'date' ? 'date' : field.type === 'boolean' ? 'boolean' : 'text';
-  return { key: `${by}:${dir}`, dir, kind, expr: customValueSql('c', key, field.type), notNull: false };
+  return { key: `${by}:${dir}`, dir, kind, expr: customValueSql('c', key, field.type), notNull: false, indexed: false };
 }
 
 /** The sort value as text (what the cursor carries); null stays null. */

@@ -1,8 +1,8 @@
 // SQL for contacts, their identities and consents. Reads join the stage and the owner's name
 // (members → users) so a list page is one query, plus one for the page's tags.
-import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
-import type { ChannelType, CustomValues, Gender } from './tables.js';
+import type { ChannelType, ContactsTable, CustomValues, Gender } from './tables.js';
 
 /** The columns a contact write may set (snake_case, as stored). */
 export interface ContactColumns {
@@ -33,10 +33,15 @@ export const stageExists = async (db: Db, workspaceId: string, id: string) =>
 export const memberExists = async (db: Db, workspaceId: string, id: string) =>
   Boolean(await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst());
 
-/** Contacts joined with their stage and owner's name; callers add the predicate and order. */
-export const contactRows = (db: Db, workspaceId: string) =>
+type ContactRecord = Selectable<ContactsTable>;
+
+/**
+ * Contacts (or the rows of `source`, a subquery over contacts aliased `c`) joined with their stage
+ * and owner's name; callers add the predicate and order.
+ */
+export const contactRows = (db: Db, workspaceId: string, source = sql<ContactRecord>`contacts`.as('c')) =>
   db
-    .selectFrom('contacts as c')
+    .selectFrom(source)
     .leftJoin('stages as s', (j) => j.onRef('s.workspace_id', '=', 'c.workspace_id').onRef('s.id', '=', 'c.stage_id'))
     .leftJoin('members as m', (j) => j.onRef('m.workspace_id', '=', 'c.workspace_id').onRef('m.id', '=', 'c.owner_member_id'))
     .leftJoin('users as u', 'u.id', 'm.user_id')
@@ -211,6 +216,28 @@ export const searchContactRows = (
     .orderBy(page.order)
     .limit(page.limit + 1)
     .execute();
+
+/**
+ * As searchContactRows, over only the first `size` live contacts of the workspace in the page's
+ * order (after its cursor): the form that walks the sort's index and stops after `size` rows
+ * whatever the planner estimates the filter keeps (it cannot estimate a custom field range).
+ * Fewer than limit + 1 rows means the window did not hold the whole page.
+ */
+export const searchContactWindow = (
+  db: Db,
+  workspaceId: string,
+  page: Parameters<typeof searchContactRows>[2] & { size: number },
+) => {
+  const window = sql<ContactRecord>`(select c.* from contacts c
+    where c.workspace_id = ${workspaceId} and c.deleted_at is null ${page.after ? sql`and ${page.after}` : sql``}
+    order by ${page.order} limit ${page.size})`;
+  return contactRows(db, workspaceId, window.as('c'))
+    .select(page.sortValue.as('sort_value'))
+    .where(page.where)
+    .orderBy(page.order)
+    .limit(page.limit + 1)
+    .execute();
+};
 
 export const countContactRows = async (db: Db, workspaceId: string, where: Expression<SqlBool>) =>
   (
