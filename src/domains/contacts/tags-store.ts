@@ -1,6 +1,6 @@
 // SQL for tag groups, tags and the tags on contacts. Tagging works on sets: one statement tags
 // one contact or 200,000, respecting single-choice groups.
-import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 import type { TagSource } from './tables.js';
 
@@ -15,22 +15,30 @@ export const listTagGroups = (db: Db, workspaceId: string, cap: number) =>
     .limit(cap)
     .execute();
 
-/** Tags with how many live contacts carry each; `groupIds` narrows to those groups. */
+/** The workspace's tags; `groupIds` or `ids` narrow them. */
 export const listTags = (db: Db, workspaceId: string, filter: { groupIds?: readonly string[]; ids?: readonly string[] } = {}) =>
   db
     .selectFrom('tags as t')
     .select(['t.id', 't.group_id', 't.name', 't.color', 't.created_at'])
-    .select(
-      sql<number>`(select count(*)::int from contact_tags ct
-                   join contacts c on c.workspace_id = ct.workspace_id and c.id = ct.contact_id
-                   where ct.workspace_id = t.workspace_id and ct.tag_id = t.id and c.deleted_at is null)`.as('contact_count'),
-    )
     .where('t.workspace_id', '=', workspaceId)
     .$if(Boolean(filter.groupIds), (q) => q.where('t.group_id', 'in', [...filter.groupIds!]))
     .$if(Boolean(filter.ids), (q) => q.where('t.id', 'in', [...filter.ids!]))
     .orderBy('t.created_at')
     .orderBy('t.id')
     .execute();
+
+/**
+ * How many contacts matching `visible` (a predicate on `contacts c`: the caller's scope) carry each
+ * tag — all tags in one pass over the contacts' tag_ids, or only `tagIds` through its GIN index.
+ */
+export async function countContactsByTag(db: Db, workspaceId: string, visible: Expression<SqlBool>, tagIds?: readonly string[]) {
+  const { rows } = await sql<{ tag_id: string; n: number }>`
+    select t.tag_id, count(*)::int as n
+    from contacts c cross join lateral unnest(c.tag_ids) as t(tag_id)
+    where c.workspace_id = ${workspaceId} and ${visible} ${tagIds ? sql`and c.tag_ids && ${sql.val([...tagIds])}::uuid[]` : sql``}
+    group by t.tag_id`.execute(db);
+  return new Map(rows.map((r) => [r.tag_id, r.n]));
+}
 
 export const findTagGroup = (db: Db, workspaceId: string, id: string) =>
   db

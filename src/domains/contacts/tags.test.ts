@@ -165,6 +165,26 @@ describe('addTagsToContacts on a large set', () => {
   });
 });
 
+describe('tag counts', () => {
+  it('count only the contacts the caller may see', async () => {
+    const w = await signedInOwner(t);
+    const ws = w.workspace.id;
+    const group = (await w.client.post('/api/v1/tag-groups', { name: 'Topics' })).json().group;
+    const tea = (await w.client.post('/api/v1/tags', { groupId: group.id, name: 'Tea' })).json().tag.id as string;
+    const agent = await addMember(t, ws, 'agent');
+    const mine = [await insertContact(ws, agent.memberId), await insertContact(ws, agent.memberId)];
+    const theirs = [await insertContact(ws, w.memberId), await insertContact(ws, null), await insertContact(ws, w.memberId)];
+    expect((await w.client.post('/api/v1/contacts/batch', { action: 'add_tags', tagIds: [tea], target: { ids: [...mine, ...theirs] } })).statusCode).toBe(200);
+    await db().updateTable('contacts').set({ deleted_at: new Date() }).where('workspace_id', '=', ws).where('id', '=', theirs[2]!).execute();
+
+    const teaCount = async (client: Awaited<ReturnType<typeof agent.login>>) =>
+      (await client.get('/api/v1/tag-groups')).json().items[0].tags.find((x: { id: string }) => x.id === tea).contactCount as number;
+    expect(await teaCount(w.client)).toBe(4);
+    expect(await teaCount(await agent.login())).toBe(2);
+    expect((await w.client.patch(`/api/v1/tags/${tea}`, { name: 'Green tea' })).json().tag.contactCount).toBe(4);
+  });
+});
+
 describe('contacts.tag_ids', () => {
   /** Contacts whose tag_ids differ from their contact_tags rows. */
   const drift = async (ws: string) =>

@@ -8,7 +8,7 @@ import type { Db } from '../../platform/db/connect.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { conflict, invalid, notFound } from '../../platform/http/errors.js';
-import { requireVisibleContact } from './access.js';
+import { requireVisibleContact, visibleContact } from './access.js';
 import type { TagSource } from './tables.js';
 import * as store from './tags-store.js';
 
@@ -19,15 +19,21 @@ export const MAX_TAGS = 2000;
 
 type TagRow = Awaited<ReturnType<typeof store.listTags>>[number];
 type GroupRow = NonNullable<Awaited<ReturnType<typeof store.findTagGroup>>>;
+/** Contacts per tag id, as the caller sees them. */
+type Counts = Map<string, number>;
 
-const toTag = (t: TagRow) => ({ id: t.id, groupId: t.group_id, name: t.name, color: t.color, contactCount: t.contact_count });
-const toGroup = (g: GroupRow, tags: TagRow[]) => ({
+const toTag = (t: TagRow, counts: Counts) => ({ id: t.id, groupId: t.group_id, name: t.name, color: t.color, contactCount: counts.get(t.id) ?? 0 });
+const toGroup = (g: GroupRow, tags: TagRow[], counts: Counts) => ({
   id: g.id,
   name: g.name,
   singleChoice: g.single_choice,
   position: g.position,
-  tags: tags.filter((t) => t.group_id === g.id).map(toTag),
+  tags: tags.filter((t) => t.group_id === g.id).map((t) => toTag(t, counts)),
 });
+
+/** Counts for `tags` within the actor's data scope (every tag of the workspace: one pass, no id list). */
+const countsOf = (db: Db, actor: Actor, tags?: readonly TagRow[]) =>
+  store.countContactsByTag(db, actor.workspaceId, visibleContact(actor), tags?.map((t) => t.id));
 export type Tag = ReturnType<typeof toTag>;
 export type TagGroup = ReturnType<typeof toGroup>;
 
@@ -44,14 +50,15 @@ async function uniqueName<T>(what: string, work: () => Promise<T>): Promise<T> {
 
 export async function listTagGroups(db: Db, actor: Actor) {
   requireAccess(actor, 'contacts:read');
-  const [groups, tags] = await Promise.all([store.listTagGroups(db, actor.workspaceId, MAX_TAG_GROUPS), store.listTags(db, actor.workspaceId)]);
-  return { items: groups.map((g) => toGroup(g, tags)), nextCursor: null };
+  const [groups, tags, counts] = await Promise.all([store.listTagGroups(db, actor.workspaceId, MAX_TAG_GROUPS), store.listTags(db, actor.workspaceId), countsOf(db, actor)]);
+  return { items: groups.map((g) => toGroup(g, tags, counts)), nextCursor: null };
 }
 
-async function groupView(db: Db, workspaceId: string, id: string) {
-  const group = await store.findTagGroup(db, workspaceId, id);
+async function groupView(db: Db, actor: Actor, id: string) {
+  const group = await store.findTagGroup(db, actor.workspaceId, id);
   if (!group) throw notFound('Tag group');
-  return toGroup(group, await store.listTags(db, workspaceId, { groupIds: [id] }));
+  const tags = await store.listTags(db, actor.workspaceId, { groupIds: [id] });
+  return toGroup(group, tags, tags.length ? await countsOf(db, actor, tags) : new Map());
 }
 
 export async function createTagGroup(db: Db, actor: Actor, input: { name: string; singleChoice?: boolean }) {
@@ -61,7 +68,7 @@ export async function createTagGroup(db: Db, actor: Actor, input: { name: string
       if ((await store.countTagGroups(tx, actor.workspaceId)) >= MAX_TAG_GROUPS) throw conflict(`A workspace can have at most ${MAX_TAG_GROUPS} tag groups`);
       const { id } = await store.insertTagGroup(tx, actor.workspaceId, { name: input.name, singleChoice: input.singleChoice ?? false });
       await recordAudit(tx, actor, { action: 'tag_group.created', entityType: 'tag_group', entityId: id, after: { name: input.name, singleChoice: input.singleChoice ?? false } });
-      return groupView(tx, actor.workspaceId, id);
+      return groupView(tx, actor, id);
     }),
   );
 }
@@ -76,7 +83,7 @@ export async function updateTagGroup(db: Db, actor: Actor, id: string, patch: { 
         throw conflict('Some contacts carry several tags of this group; remove the extra tags before making it single-choice');
       }
       await store.updateTagGroup(tx, actor.workspaceId, id, { name: patch.name, single_choice: patch.singleChoice });
-      const after = await groupView(tx, actor.workspaceId, id);
+      const after = await groupView(tx, actor, id);
       await recordAudit(tx, actor, {
         action: 'tag_group.updated',
         entityType: 'tag_group',
@@ -93,16 +100,16 @@ export async function updateTagGroup(db: Db, actor: Actor, id: string, patch: { 
 export async function deleteTagGroup(db: Db, actor: Actor, id: string) {
   requireAccess(actor, 'contact-settings:write');
   await inTransaction(db, async (tx) => {
-    const group = await groupView(tx, actor.workspaceId, id);
+    const group = await groupView(tx, actor, id);
     await store.deleteTagGroup(tx, actor.workspaceId, id);
     await recordAudit(tx, actor, { action: 'tag_group.deleted', entityType: 'tag_group', entityId: id, before: group });
   });
 }
 
-async function tagView(db: Db, workspaceId: string, id: string) {
-  const [tag] = await store.listTags(db, workspaceId, { ids: [id] });
+async function tagView(db: Db, actor: Actor, id: string) {
+  const [tag] = await store.listTags(db, actor.workspaceId, { ids: [id] });
   if (!tag) throw notFound('Tag');
-  return toTag(tag);
+  return toTag(tag, await countsOf(db, actor, [tag]));
 }
 
 export async function createTag(db: Db, actor: Actor, input: { groupId: string; name: string; color?: string }) {
@@ -112,7 +119,7 @@ export async function createTag(db: Db, actor: Actor, input: { groupId: string; 
       if (!(await store.findTagGroup(tx, actor.workspaceId, input.groupId))) throw notFound('Tag group');
       if ((await store.listTags(tx, actor.workspaceId)).length >= MAX_TAGS) throw conflict(`A workspace can have at most ${MAX_TAGS} tags`);
       const { id } = await store.insertTag(tx, actor.workspaceId, input);
-      const tag = await tagView(tx, actor.workspaceId, id);
+      const tag = await tagView(tx, actor, id);
       await recordAudit(tx, actor, { action: 'tag.created', entityType: 'tag', entityId: id, after: { groupId: tag.groupId, name: tag.name, color: tag.color } });
       return tag;
     }),
@@ -123,9 +130,9 @@ export async function updateTag(db: Db, actor: Actor, id: string, patch: { name?
   requireAccess(actor, 'contact-settings:write');
   return uniqueName('tag in this group', () =>
     inTransaction(db, async (tx) => {
-      const before = await tagView(tx, actor.workspaceId, id);
+      const before = await tagView(tx, actor, id);
       await store.updateTag(tx, actor.workspaceId, id, patch);
-      const after = await tagView(tx, actor.workspaceId, id);
+      const after = await tagView(tx, actor, id);
       await recordAudit(tx, actor, {
         action: 'tag.updated',
         entityType: 'tag',
@@ -142,7 +149,7 @@ export async function updateTag(db: Db, actor: Actor, id: string, patch: { name?
 export async function deleteTag(db: Db, actor: Actor, id: string) {
   requireAccess(actor, 'contact-settings:write');
   await inTransaction(db, async (tx) => {
-    const tag = await tagView(tx, actor.workspaceId, id);
+    const tag = await tagView(tx, actor, id);
     await store.deleteTag(tx, actor.workspaceId, id);
     await recordAudit(tx, actor, { action: 'tag.deleted', entityType: 'tag', entityId: id, before: tag });
   });
