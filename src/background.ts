@@ -5,6 +5,7 @@ import { timelineHandler } from './domains/timeline/index.js';
 import { importContactsJob } from './domains/imports/index.js';
 import { batchJob, exportJob } from './domains/contacts/index.js';
 import { rfmHandler, rfmRecomputeJob, rfmTriggersHandler } from './domains/rfm/index.js';
+import { preferencesHandler, preferencesJob } from './domains/preferences/index.js';
 
-export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob];
-export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler];
+export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler];

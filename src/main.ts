@@ -12,6 +12,7 @@ import { startHousekeeping } from './platform/housekeeping.js';
 import { startContactPurge } from './domains/contacts/index.js';
 import { startReminderSweep } from './domains/timeline/index.js';
 import { startRfmSchedule } from './domains/rfm/index.js';
+import { startPreferencesSchedule } from './domains/preferences/index.js';
 import { createLogger } from './platform/log/logger.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -31,11 +32,13 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopReminders = startReminderSweep(database.db, logger);
   const stopRfm = startRfmSchedule(database.db, logger);
+  const stopPreferences = startPreferencesSchedule(database.db, logger);
   const stopPurge = startContactPurge(database.db, logger);
   return {
     async stop() {
       stopHousekeeping();
       stopRfm();
+      stopPreferences();
       await stopReminders();
       await stopPurge();
       await background.stop();

@@ -44,7 +44,7 @@ const order = z.strictObject({
   amount: z.number().min(0),
   currency: z.string().regex(/^[A-Z]{3}$/, 'An ISO 4217 code like CNY'),
   status: text(40).optional(),
-  items: z.array(z.strictObject({ name: text(200), quantity: z.number().int().min(1), price: z.number().min(0).optional() })).max(200).optional(),
+  items: z.array(z.strictObject({ name: text(200), quantity: z.number().int().min(1), price: z.number().min(0).optional(), category: text(100).optional() })).max(200).optional(),
   extra,
 });
 const formSubmission = z.strictObject({

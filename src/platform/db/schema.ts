@@ -5,6 +5,7 @@ import type { ContactTables } from '../../domains/contacts/tables.js';
 import type { ImportTables } from '../../domains/imports/tables.js';
 import type { MergeTables } from '../../domains/merges/tables.js';
 import type { RfmTables } from '../../domains/rfm/tables.js';
+import type { PreferenceTables } from '../../domains/preferences/tables.js';
 import type { SegmentTables } from '../../domains/segments/tables.js';
 import type { TimelineTables } from '../../domains/timeline/tables.js';
 import type { WorkspaceTables } from '../../domains/workspaces/tables.js';
@@ -14,6 +15,6 @@ import type { HttpTables } from '../http/tables.js';
 import type { QueueTables } from '../queue/tables.js';
 
 export interface Database
-  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables, RfmTables, SegmentTables {
+  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables, RfmTables, PreferenceTables, SegmentTables {
   schema_migrations: { name: string; checksum: string; applied_at: Generated<Date> };
 }
