@@ -15,6 +15,7 @@ import { batchRoutes, contactRoutes, customFieldRoutes, exportRoutes, stageRoute
 import { notificationRoutes, taskRoutes, timelineRoutes } from './domains/timeline/index.js';
 import { rfmRoutes } from './domains/rfm/index.js';
 import { preferenceRoutes } from './domains/preferences/index.js';
+import { segmentRoutes } from './domains/segments/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -45,6 +46,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(notificationRoutes);
       await api.register(rfmRoutes);
       await api.register(preferenceRoutes);
+      await api.register(segmentRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import { importContactsJob } from './domains/imports/index.js';
 import { batchJob, exportJob } from './domains/contacts/index.js';
 import { rfmHandler, rfmRecomputeJob, rfmTriggersHandler } from './domains/rfm/index.js';
 import { preferencesHandler, preferencesJob } from './domains/preferences/index.js';
+import { segmentBuildJob, segmentRefreshJob, segmentsHandler } from './domains/segments/index.js';
 
-export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob];
-export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler];
+export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler];

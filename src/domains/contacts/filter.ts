@@ -118,6 +118,8 @@ export const contactFilterSchema = z.strictObject({
   fields: z.array(fieldCondition).max(50).optional(),
   custom: z.array(customCondition).max(50).optional(),
   ids: z.array(z.uuid()).min(1).max(10000).optional(),
+  /** Members of any of these segments (src/domains/segments): lists, batch work and export of a segment. */
+  segmentIds: z.array(z.uuid()).min(1).max(20).optional(),
 });
 export type ContactFilter = z.infer<typeof contactFilterSchema>;
 
@@ -274,6 +276,10 @@ export function contactFilterSql(actor: Actor, filter: ContactFilter, fields: re
     if (errors.length) throw invalid(errors);
   }
   if (f.ids) parts.push(sql<SqlBool>`${col('id')} in (${list(f.ids)})`);
+  if (f.segmentIds) {
+    parts.push(sql<SqlBool>`exists (select 1 from segment_members sm where sm.workspace_id = ${col('workspace_id')} and sm.contact_id = ${col('id')}
+                                    and sm.segment_id = any(${[...f.segmentIds]}::uuid[]))`);
+  }
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
 }
 

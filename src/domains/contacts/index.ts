@@ -21,7 +21,7 @@ export { listViews, createView, updateView, deleteView, type SavedView } from '.
 export { batchRoutes } from './batch-routes.js';
 export { batchJob, runBatch, INLINE_LIMIT } from './batch.js';
 export { exportRoutes } from './export-routes.js';
-export { exportJob } from './export.js';
+export { exportJob, startExport } from './export.js';
 // For the segment compiler (src/domains/segments), which reads contacts the way the filter does.
 export { customValueSql, escapeLike } from './filter.js';
 export { listFieldDefinitions } from './custom-fields-store.js';

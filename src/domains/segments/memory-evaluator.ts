@@ -111,7 +111,8 @@ export class MemoryEvaluator {
     const list = Array.isArray(operand) ? operand : [];
     const present = v !== null && v !== undefined;
     const empty = kind === 'text' || kind === 'select' ? !present || v === '' : kind === 'multi' ? !present || (v as unknown[]).length === 0 : !present;
-    const num = (x: unknown) => (kind === 'instant' ? (x as Date).getTime() : x) as number | string;
+    // Numbers, ISO day strings (ordered as text) or instants (as milliseconds): compared with < and >.
+    const num = (x: unknown) => (kind === 'instant' ? (x as Date).getTime() : x) as number;
     switch (op) {
       case 'eq':
         return present && v === operand;
