@@ -41,6 +41,19 @@ function byBefore(rows: Array<{ id: string; before: string | null }>) {
   return groups;
 }
 
+/**
+ * Sets the stage of the live contacts among `ids` (batch work here; auto-tag rules through
+ * index.ts): one stage_changed event per previous stage, carrying `sourceRef` when the caller has
+ * one (a rule run, so reactions can tell what caused the change). Returns the changed ids.
+ */
+export async function setStageOfContacts(tx: Tx, workspaceId: string, ids: readonly string[], stageId: string | null, memberId: string | null, sourceRef?: string) {
+  const changed = await store.setReference(tx, workspaceId, ids, 'stage_id', stageId);
+  for (const [from, contactIds] of byBefore(changed)) {
+    await emit(tx, workspaceId, 'contacts.contact.stage_changed', { contactIds, fromStageId: from, toStageId: stageId, actorMemberId: memberId, ...(sourceRef ? { sourceRef } : {}) });
+  }
+  return changed.map((r) => r.id);
+}
+
 /** Applies the action to one chunk of ids in `tx`; returns how many contacts it changed. */
 async function applyChunk(tx: Tx, actor: Actor, input: BatchInput, ids: string[], ref: string): Promise<number> {
   const ws = actor.workspaceId;
@@ -50,13 +63,8 @@ async function applyChunk(tx: Tx, actor: Actor, input: BatchInput, ids: string[]
       return (await addTagsToContacts(tx, ws, { contactIds: ids }, input.tagIds, 'batch', ref, by)).added;
     case 'remove_tags':
       return (await removeTagsFromContacts(tx, ws, { contactIds: ids }, input.tagIds, 'batch', ref, by)).removed;
-    case 'set_stage': {
-      const changed = await store.setReference(tx, ws, ids, 'stage_id', input.stageId);
-      for (const [from, contactIds] of byBefore(changed)) {
-        await emit(tx, ws, 'contacts.contact.stage_changed', { contactIds, fromStageId: from, toStageId: input.stageId, actorMemberId: by });
-      }
-      return changed.length;
-    }
+    case 'set_stage':
+      return (await setStageOfContacts(tx, ws, ids, input.stageId, by)).length;
     case 'assign_owner': {
       const changed = await store.setReference(tx, ws, ids, 'owner_member_id', input.ownerId);
       for (const [from, contactIds] of byBefore(changed)) {

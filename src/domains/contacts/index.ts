@@ -19,7 +19,7 @@ export { listStages, createStage, updateStage, deleteStage, orderStages, type St
 export { seedContactDefaults, DEFAULT_STAGES } from './stages-store.js';
 export { listViews, createView, updateView, deleteView, type SavedView } from './views.js';
 export { batchRoutes } from './batch-routes.js';
-export { batchJob, runBatch, INLINE_LIMIT } from './batch.js';
+export { batchJob, runBatch, setStageOfContacts, INLINE_LIMIT } from './batch.js';
 export { exportRoutes } from './export-routes.js';
 export { exportJob, startExport } from './export.js';
 // For the segment compiler (src/domains/segments), which reads contacts the way the filter does.
