@@ -14,6 +14,7 @@ import { mergeRoutes } from './domains/merges/index.js';
 import { batchRoutes, contactRoutes, customFieldRoutes, exportRoutes, stageRoutes, tagRoutes, viewRoutes } from './domains/contacts/index.js';
 import { notificationRoutes, taskRoutes, timelineRoutes } from './domains/timeline/index.js';
 import { rfmRoutes } from './domains/rfm/index.js';
+import { tagRuleRoutes } from './domains/autotag/index.js';
 import { preferenceRoutes } from './domains/preferences/index.js';
 import { segmentRoutes } from './domains/segments/index.js';
 import { version } from './version.js';
@@ -45,6 +46,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(taskRoutes);
       await api.register(notificationRoutes);
       await api.register(rfmRoutes);
+      await api.register(tagRuleRoutes);
       await api.register(preferenceRoutes);
       await api.register(segmentRoutes);
     },

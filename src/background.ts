@@ -7,6 +7,7 @@ import { batchJob, exportJob } from './domains/contacts/index.js';
 import { rfmHandler, rfmRecomputeJob, rfmTriggersHandler } from './domains/rfm/index.js';
 import { preferencesHandler, preferencesJob } from './domains/preferences/index.js';
 import { segmentBuildJob, segmentRefreshJob, segmentsHandler } from './domains/segments/index.js';
+import { autotagHandler, ruleBackfillJob, ruleBuildJob, ruleRefreshJob } from './domains/autotag/index.js';
 
-export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob];
-export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler];
+export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob, ruleBuildJob, ruleBackfillJob, ruleRefreshJob];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler];

@@ -47,9 +47,10 @@ async function populate(name: string) {
   const view = (await c.post('/api/v1/contact-views', { name: `${name} view`, filter: {}, shared: true })).json().view.id;
   const segment = (await c.post('/api/v1/segments', { name: `${name} segment`, definition: { kind: 'group', op: 'and', conditions: [] } })).json().segment.id;
   const rfmRule = (await c.post('/api/v1/rfm/rules', { name: `${name} rule` })).json().rule.id;
+  const tagRule = (await c.post('/api/v1/tag-rules', { name: `${name} tag rule`, trigger: { kind: 'event', type: 'note' }, actions: { addTagIds: [tag] } })).json().rule.id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, task, notification, import: imported, stage, field, view, rfmRule, segment }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, task, notification, import: imported, stage, field, view, rfmRule, segment, tagRule }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -57,7 +58,7 @@ let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
-const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments'];
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments', '/tag-rules'];
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -84,6 +85,7 @@ const bodies: Record<string, () => unknown> = {
   'PATCH /api/v1/contact-views/{id}': () => ({ name: 'renamed' }),
   'PATCH /api/v1/segments/{id}': () => ({ name: 'renamed' }),
   'PATCH /api/v1/rfm/rules/{id}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/tag-rules/{id}': () => ({ name: 'renamed' }),
 };
 
 // Path parameters that are not ids.

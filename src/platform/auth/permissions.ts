@@ -11,6 +11,7 @@ export const permissionGroups = {
   'contact-settings': ['contact-settings:write'],
   rfm: ['rfm:read', 'rfm:write'],
   segments: ['segments:read', 'segments:write'],
+  'tag-rules': ['tag-rules:read', 'tag-rules:write'],
 } as const;
 
 export type Permission = (typeof permissionGroups)[keyof typeof permissionGroups][number];
@@ -34,9 +35,9 @@ export const builtinRoles: ReadonlyArray<{ key: string; name: string; permission
   {
     key: 'manager',
     name: 'Manager',
-    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write'],
+    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write'],
     scope: 'team_tree',
   },
-  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read'], scope: 'own' },
+  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read', 'tag-rules:read'], scope: 'own' },
   { key: 'viewer', name: 'Viewer', permissions: readOnly, scope: 'all' },
 ];

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 // The whole database as Kysely sees it: each area declares its own tables beside its migrations.
 import type { AuditTables } from '../audit/tables.js';
+import type { AutotagTables } from '../../domains/autotag/tables.js';
 import type { ContactTables } from '../../domains/contacts/tables.js';
 import type { ImportTables } from '../../domains/imports/tables.js';
 import type { MergeTables } from '../../domains/merges/tables.js';
@@ -15,6 +16,6 @@ import type { HttpTables } from '../http/tables.js';
 import type { QueueTables } from '../queue/tables.js';
 
 export interface Database
-  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables, RfmTables, PreferenceTables, SegmentTables {
+  extends AuthTables, WorkspaceTables, AuditTables, EventTables, QueueTables, HttpTables, ContactTables, TimelineTables, ImportTables, MergeTables, RfmTables, PreferenceTables, SegmentTables, AutotagTables {
   schema_migrations: { name: string; checksum: string; applied_at: Generated<Date> };
 }

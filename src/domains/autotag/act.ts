@@ -1,0 +1,109 @@
+// What a rule does to a set of contacts, set-based in the caller's transaction: add and remove its
+// tags (source `rule`, source_ref = the run's ref), set its stage, give owners a task that reminds
+// at once, and put one `tag_rule_applied` entry naming the rule on the timeline of each contact it
+// changed or notified. Only live contacts are touched.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Actor } from '../../platform/auth/actor.js';
+import type { Tx } from '../../platform/db/transaction.js';
+import { AppError } from '../../platform/http/errors.js';
+import { addTagsToContacts, removeTagsFromContacts, setStageOfContacts } from '../contacts/index.js';
+import { createTask, recordTimelineEvents, type NewTimelineEvent } from '../timeline/index.js';
+import type { Rule } from './compiled.js';
+import { liveContacts, namesOf, tagDeltas } from './queries/contacts.js';
+import type { RunKind } from './tables.js';
+
+/** Owners notified by one run at most: an import that makes 50,000 contacts meet a rule is one cause, not 50,000 tasks. */
+export const NOTIFY_CAP = 200;
+
+export interface Application {
+  rule: Rule;
+  runId: string;
+  /** source_ref of the changes: the run id, or `<run id>:<chunk>` for a backfill's chunks. */
+  ref: string;
+  kind: RunKind;
+  /** Owners are notified on incremental runs only, never by a backfill. */
+  notify: boolean;
+}
+
+export interface Applied {
+  changed: number;
+  notified: number;
+}
+
+/** A uuid from a text: the timeline entry of one run on one contact has one id, however often it is written. */
+const uuidOf = (text: string) => {
+  const h = createHash('md5').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+/**
+ * The rule acts as its author over the whole workspace: tasks record them as creator (as RFM's
+ * trigger rules do). A rule whose author is gone acts as the assignee.
+ */
+const ruleActor = (workspaceId: string, memberId: string): Actor => ({
+  workspaceId,
+  memberId,
+  userId: '',
+  roleKey: null,
+  permissions: new Set(['contacts:read', 'contacts:write']),
+  scope: 'all',
+  apiKeyId: null,
+});
+
+async function notifyOwners(tx: Tx, workspaceId: string, rule: Rule, contactIds: readonly string[], logger: Logger) {
+  const notified = new Set<string>();
+  const contacts = (await liveContacts(tx, workspaceId, contactIds)).filter((c) => c.owner_member_id);
+  for (const c of contacts.slice(0, NOTIFY_CAP)) {
+    try {
+      await createTask(tx, ruleActor(workspaceId, rule.createdBy ?? c.owner_member_id!), c.id, {
+        title: `${rule.name}: ${c.name}`,
+        notes: `Auto-tag rule “${rule.name}”`,
+        remindAt: new Date(),
+        assigneeId: c.owner_member_id!,
+      });
+      notified.add(c.id);
+    } catch (error) {
+      // An owner who has left (inactive member): nobody to tell.
+      if (error instanceof AppError && error.code === 'not_found') logger.info({ contactId: c.id, ruleId: rule.id }, 'auto-tag rule: owner inactive; not notified');
+      else throw error;
+    }
+  }
+  if (contacts.length > NOTIFY_CAP) logger.info({ ruleId: rule.id, owners: contacts.length }, `auto-tag rule: notified the first ${NOTIFY_CAP} owners of this run`);
+  return notified;
+}
+
+export async function applyRule(tx: Tx, workspaceId: string, a: Application, contactIds: readonly string[], logger: Logger): Promise<Applied> {
+  const { actions } = a.rule;
+  const set = { contactIds };
+  if (actions.addTagIds.length) await addTagsToContacts(tx, workspaceId, set, actions.addTagIds, 'rule', a.ref, null);
+  if (actions.removeTagIds.length) await removeTagsFromContacts(tx, workspaceId, set, actions.removeTagIds, 'rule', a.ref, null);
+  const staged = new Set(actions.stageId ? await setStageOfContacts(tx, workspaceId, contactIds, actions.stageId, null, a.ref) : []);
+  const deltas = actions.addTagIds.length || actions.removeTagIds.length ? await tagDeltas(tx, workspaceId, a.ref) : [];
+  const notified = a.notify && actions.notifyOwner ? await notifyOwners(tx, workspaceId, a.rule, contactIds, logger) : new Set<string>();
+
+  const byContact = new Map(deltas.map((d) => [d.contact_id, d]));
+  const changed = new Set([...byContact.keys(), ...staged]);
+  const touched = [...new Set([...changed, ...notified])];
+  if (touched.length) {
+    const names = await namesOf(tx, workspaceId, [...new Set(deltas.flatMap((d) => [...d.added, ...d.removed]))], actions.stageId ? [actions.stageId] : []);
+    const tag = (id: string) => names.tags.get(id) ?? { id, name: null, color: null };
+    const stage = actions.stageId ? (names.stages.get(actions.stageId) ?? { id: actions.stageId, name: null, color: null }) : null;
+    const entries: NewTimelineEvent[] = touched.map((contactId) => ({
+      id: uuidOf(`tag_rule_applied:${a.ref}:${contactId}`),
+      contactId,
+      type: 'tag_rule_applied',
+      props: {
+        rule: { id: a.rule.id, name: a.rule.name },
+        runId: a.runId,
+        trigger: a.kind,
+        added: (byContact.get(contactId)?.added ?? []).map(tag),
+        removed: (byContact.get(contactId)?.removed ?? []).map(tag),
+        stage: staged.has(contactId) ? stage : null,
+        notified: notified.has(contactId),
+      },
+    }));
+    await recordTimelineEvents(tx, workspaceId, entries);
+  }
+  return { changed: changed.size, notified: notified.size };
+}
