@@ -1,6 +1,6 @@
 -- Auto-tag rules: when an interaction is recorded (an event trigger) or a condition on the
 -- contact becomes true or false (a condition trigger), add or remove tags, set the stage, and
--- optionally give the owner a task that reminds at once. See src/domains/autotag/README.md.
+-- optionally give the owner a task that reminds at once (src/domains/autotag/fire.ts, jobs.ts).
 create table tag_rules (
   workspace_id uuid not null references workspaces (id) on delete cascade,
   id uuid not null default gen_random_uuid(),
