@@ -41,10 +41,16 @@ const toSegment = (r: store.SegmentRow, memberCount: number) => ({
 });
 export type Segment = ReturnType<typeof toSegment>;
 
-/** Member counts as the actor may see them: the stored count for a workspace-wide scope. */
+/**
+ * Member counts as the actor may see them. A dynamic segment's stored count is exact for a
+ * workspace-wide scope (deleted contacts leave it); a static list keeps contacts deleted since,
+ * which nobody sees, so it is counted.
+ */
 async function countsFor(db: Db, actor: Actor, rows: store.SegmentRow[]) {
-  if (actor.scope === 'all') return new Map(rows.map((r) => [r.id, r.member_count]));
-  return visibleMemberCounts(db, actor, rows.map((r) => r.id));
+  const stored = actor.scope === 'all' ? rows.filter((r) => r.kind === 'dynamic') : [];
+  const counted = await visibleMemberCounts(db, actor, rows.filter((r) => !stored.includes(r)).map((r) => r.id));
+  for (const r of stored) counted.set(r.id, r.member_count);
+  return counted;
 }
 
 async function present(db: Db, actor: Actor, row: store.SegmentRow) {

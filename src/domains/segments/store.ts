@@ -149,6 +149,8 @@ export function affectedSegments(db: Db, workspaceId: string, selector: { keys: 
   return db
     .selectFrom('segments as s')
     .select(['s.id', 's.definition'])
+    // Locked in lock-key order (lockSegment), so two changes never wait on each other in a circle.
+    .orderBy(sql`hashtext(s.id::text)`)
     .where('s.workspace_id', '=', workspaceId)
     .where('s.kind', '=', 'dynamic')
     .where('s.status', '<>', 'invalid')
@@ -170,7 +172,7 @@ export function affectedSegments(db: Db, workspaceId: string, selector: { keys: 
 }
 
 /** Serialises every change to one segment's membership (builds, incremental updates) until commit. */
-export const lockSegment = (db: Db, id: string) => sql`select pg_advisory_xact_lock(7245400, hashtext(${id}))`.execute(db);
+export const lockSegment = (db: Db, id: string) => sql`select pg_advisory_xact_lock(7245400, hashtext(${id}::text))`.execute(db);
 
 export const workspaceTimezone = async (db: Db, workspaceId: string) =>
   (await db.selectFrom('workspaces').select('timezone').where('id', '=', workspaceId).executeTakeFirstOrThrow()).timezone;
