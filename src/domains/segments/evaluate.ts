@@ -10,7 +10,7 @@ import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { AppError } from '../../platform/http/errors.js';
 import { listFieldDefinitions, type FieldDefinition } from '../contacts/index.js';
-import { definitionSchema, type Definition } from './definition.js';
+import { conditionsOf, definitionSchema, type Definition } from './definition.js';
 import { compileDefinition } from './queries/compile.js';
 import { applyMembership, type MembershipChange } from './queries/membership.js';
 import * as store from './store.js';
@@ -114,4 +114,15 @@ export async function reevaluate(tx: Tx, workspaceId: string, contactIds: readon
     }
   }
   return changes;
+}
+
+/** A custom field was deleted: the dynamic segments reading it stop (status invalid) until redefined. */
+export async function invalidateReaders(tx: Tx, workspaceId: string, key: string) {
+  const readers = await store.affectedSegments(tx, workspaceId, { keys: ['custom'] });
+  for (const s of readers) {
+    const parsed = definitionSchema.safeParse(s.definition);
+    if (parsed.success && conditionsOf(parsed.data).some((c) => c.kind === 'custom' && c.key === key)) {
+      await store.markInvalid(tx, workspaceId, s.id, `Unknown custom field: the field ${key} was deleted`);
+    }
+  }
 }

@@ -5,7 +5,7 @@
 // (membership is diffed against the current state).
 import { z } from 'zod';
 import { defineHandler, type DomainEvent, type EventType, type HandlerContext } from '../../platform/events/index.js';
-import { reevaluate } from './evaluate.js';
+import { invalidateReaders, reevaluate } from './evaluate.js';
 import { contactsOfTagChange } from './queries/membership.js';
 
 const id = z.uuid();
@@ -67,7 +67,7 @@ const reactions = {
   'rfm.layer.changed': { schema: contactRef, change: async (p: z.infer<typeof contactRef>) => ({ contactIds: contactsOf(p), selector: keys('rfm') }) },
 } as const;
 
-type Reacted = keyof typeof reactions | 'contacts.tags.added' | 'contacts.tags.removed';
+type Reacted = keyof typeof reactions | 'contacts.tags.added' | 'contacts.tags.removed' | 'contacts.custom_field.deleted';
 
 const tagChange = z.object({ sourceRef: z.string().min(1), contactIds: z.array(id).optional() });
 
@@ -89,6 +89,11 @@ async function changeOf(ctx: HandlerContext, event: DomainEvent): Promise<Change
 }
 
 async function onEvent(ctx: HandlerContext, event: DomainEvent) {
+  if (event.type === 'contacts.custom_field.deleted') {
+    const p = z.object({ key: z.string() }).safeParse(event.payload);
+    if (p.success) await invalidateReaders(ctx.tx, event.workspaceId, p.data.key);
+    return;
+  }
   const change = await changeOf(ctx, event);
   if (!change) {
     // A payload we cannot read will not get better on retry.
@@ -100,6 +105,6 @@ async function onEvent(ctx: HandlerContext, event: DomainEvent) {
 
 export const segmentsHandler = defineHandler({
   name: 'segments',
-  events: [...(Object.keys(reactions) as EventType[]), 'contacts.tags.added', 'contacts.tags.removed'],
+  events: [...(Object.keys(reactions) as EventType[]), 'contacts.tags.added', 'contacts.tags.removed', 'contacts.custom_field.deleted'],
   handle: onEvent,
 });

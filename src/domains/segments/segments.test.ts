@@ -236,6 +236,20 @@ describe('segments', () => {
     expect(file.body.slice(1).trim().split('\n')).toEqual(['id,name', `${a},导出A`]);
   });
 
+  it('a segment whose custom field was deleted turns invalid, and says why', async () => {
+    const { o, c } = await setup();
+    const a = await contact(o, { name: 'A', custom: { level: 5 } });
+    const s = await create(o, 'levelled', g('and', { kind: 'custom', key: 'level', op: 'gte', value: 3 }));
+    expect(s.memberCount).toBe(1);
+    const field = (await c.get('/api/v1/custom-fields')).json().items.find((f: { key: string }) => f.key === 'level').id;
+    expect((await c.delete(`/api/v1/custom-fields/${field}`)).statusCode).toBe(204);
+    await drain(o.workspace.id);
+    expect((await c.get(`/api/v1/segments/${s.id}`)).json().segment).toMatchObject({ status: 'invalid', error: expect.stringContaining('Unknown custom field') });
+    await c.patch(`/api/v1/contacts/${a}`, { name: 'A2' });
+    await drain(o.workspace.id);
+    expect((await c.get(`/api/v1/segments/${s.id}`)).json().segment).toMatchObject({ status: 'invalid', error: expect.stringContaining('Unknown custom field') });
+  });
+
   it('another workspace’s segment is not found', async () => {
     const one = await setup();
     const two = await setup();
