@@ -158,9 +158,10 @@ export interface Group {
 }
 export type DefinitionNode = Group | Condition;
 
-const groupSchema: z.ZodType<Group> = z.lazy(() =>
-  z.strictObject({ kind: z.literal('group'), op: z.enum(['and', 'or']), conditions: z.array(z.union([groupSchema, conditionSchema])).max(MAX_CONDITIONS) }),
-);
+const groupSchema: z.ZodType<Group> = z.lazy(() => groupObject);
+const groupObject = z.strictObject({ kind: z.literal('group'), op: z.enum(['and', 'or']), conditions: z.array(z.union([groupSchema, conditionSchema])).max(MAX_CONDITIONS) });
+// Named in the OpenAPI document's components (the group is recursive, so it needs a $ref target).
+z.globalRegistry.add(groupObject, { id: 'SegmentGroup' });
 
 /** A whole definition: a root group, at most MAX_DEPTH deep and MAX_CONDITIONS conditions in all. */
 export const definitionSchema = groupSchema.superRefine((root, ctx) => {
