@@ -2,5 +2,5 @@
 // and the layer vocabulary other domains (segments) read contact_rfm with.
 export { rfmRoutes } from './routes.js';
 export { rfmRecomputeJob, startRfmSchedule, enqueueDailyRfm } from './recompute-job.js';
-export { rfmHandler, rfmTriggersHandler } from './on-events.js';
+export { rfmHandler, rfmTriggersHandler, updateContactsRfm } from './on-events.js';
 export { layers, defaultLayerNames, layerOf, type Layer } from './layers.js';

@@ -9,7 +9,7 @@ import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueue } from '../../platform/queue/index.js';
-import { lockWorkspace, recomputeAll } from './queries/recompute.js';
+import { bulkMemory, lockWorkspace, recomputeAll } from './queries/recompute.js';
 import { workspacesDue } from './queries/workspace.js';
 import { loadSettings } from './settings.js';
 
@@ -26,6 +26,7 @@ export const rfmRecomputeJob = defineJob({
     await ctx.progress(0, 2);
     const result = await inTransaction(ctx.db, async (tx) => {
       await lockWorkspace(tx, p.workspaceId, 'exclusive');
+      await bulkMemory(tx);
       const { settings, scoring } = await loadSettings(tx, p.workspaceId);
       const cuts = settings.scoring === 'thresholds' ? settings.cuts ?? undefined : undefined;
       const counts = await recomputeAll(tx, p.workspaceId, scoring, cuts, { reason: p.reason, sourceRef });

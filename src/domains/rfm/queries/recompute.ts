@@ -34,9 +34,10 @@ export interface Scoring {
   high: HighBounds;
 }
 
-const today = (s: Scoring) => sql`(now() at time zone ${s.timezone})::date`;
+// Scalar subqueries, so each is worked out once per statement (an InitPlan), not once per order.
+const today = (s: Scoring) => sql`(select (now() at time zone ${s.timezone})::date)`;
 /** The first instant of the window: midnight, window_days − 1 days before today. */
-const windowStart = (s: Scoring) => sql`((${today(s)} - ${s.windowDays - 1}::int)::timestamp at time zone ${s.timezone})`;
+const windowStart = (s: Scoring) => sql`(select ((now() at time zone ${s.timezone})::date - ${s.windowDays - 1}::int)::timestamp at time zone ${s.timezone})`;
 const amount = sql`case when jsonb_typeof(e.props -> 'amount') = 'number' then (e.props ->> 'amount')::numeric end`;
 
 /** Orders of the workspace (or one contact) that count. */
@@ -69,9 +70,13 @@ function byCuts(column: string, cuts: ReadonlyArray<number | null>, atMost: bool
   return sql<number>`(1 + ${sql.join(parts, sql` + `)})::smallint`;
 }
 
-/** 1 + floor(5 · percent_rank), in integers (percent_rank = (rank − 1) / (n − 1)) so no rounding can move a boundary. */
+/**
+ * 1 + floor(5 · percent_rank), in integers (percent_rank = (rank − 1) / (n − 1)) so no rounding
+ * can move a boundary. n is counted once (a scalar subquery over the CTE `agg`), not by a window
+ * over the whole set, which would buffer every row once more.
+ */
 const quintile = (order: RawBuilder<unknown>) =>
-  sql<number>`least(5, 1 + (5 * (rank() over (order by ${order}) - 1)) / greatest(count(*) over () - 1, 1))::smallint`;
+  sql<number>`least(5, 1 + (5 * (rank() over (order by ${order}) - 1)) / greatest((select count(*) from agg) - 1, 1))::smallint`;
 
 const scoresOf = (alias: string) => [sql.ref(`${alias}.r_score`), sql.ref(`${alias}.f_score`), sql.ref(`${alias}.m_score`)] as const;
 
@@ -112,12 +117,19 @@ export async function recomputeAll(db: Db, workspaceId: string, s: Scoring, cuts
       from scored s
       left join contact_rfm o on o.workspace_id = ${workspaceId} and o.contact_id = s.contact_id
     ),
-    upserted as (
+    -- Existing rows by a plain join update (cheaper than ON CONFLICT per row), new ones inserted.
+    updated as (
+      update contact_rfm t set
+        recency_days = l.recency_days, frequency = l.frequency, monetary = l.monetary,
+        r_score = l.r_score, f_score = l.f_score, m_score = l.m_score, layer = l.layer, computed_at = now()
+      from layered l
+      where t.workspace_id = ${workspaceId} and t.contact_id = l.contact_id and l.old_layer is not null
+      returning 1
+    ),
+    inserted as (
       insert into contact_rfm (workspace_id, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, computed_at)
       select ${workspaceId}::uuid, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, now() from layered
-      on conflict (workspace_id, contact_id) do update set
-        recency_days = excluded.recency_days, frequency = excluded.frequency, monetary = excluded.monetary,
-        r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score, layer = excluded.layer, computed_at = excluded.computed_at
+      where old_layer is null
       returning 1
     ),
     removed as (
@@ -132,7 +144,7 @@ export async function recomputeAll(db: Db, workspaceId: string, s: Scoring, cuts
       returning 1
     ),
     cuts as (${saveCuts})
-    select (select count(*) from upserted)::int as customers, (select count(*) from removed)::int as removed,
+    select (select count(*) from updated)::int + (select count(*) from inserted)::int as customers, (select count(*) from removed)::int as removed,
            (select count(*) from changes)::int as changes, (select count(*) from cuts)::int as cuts`.execute(db);
   const row = rows[0]!;
   return { customers: Number(row.customers), removed: Number(row.removed), changes: Number(row.changes) } satisfies FullResult;
@@ -204,3 +216,6 @@ export const lockWorkspace = (db: Db, workspaceId: string, mode: 'exclusive' | '
   mode === 'exclusive'
     ? sql`select pg_advisory_xact_lock(hashtextextended(${`rfm:${workspaceId}`}, 0))`.execute(db)
     : sql`select pg_advisory_xact_lock_shared(hashtextextended(${`rfm:${workspaceId}`}, 0))`.execute(db);
+
+/** Memory for the full recompute's sorts and hashes (a few hundred thousand customers each way), this transaction only. */
+export const bulkMemory = (db: Db) => sql`set local work_mem = '256MB'`.execute(db);
