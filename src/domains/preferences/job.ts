@@ -48,8 +48,8 @@ export async function startPreferencesRecompute(db: Db, actor: Actor) {
 const DAILY_FROM_HOUR = 3;
 const HOURLY = 3_600_000;
 
-export async function enqueueDailyPreferences(db: Db) {
-  const due = await workspacesDue(db, DAILY_FROM_HOUR);
+export async function enqueueDailyPreferences(db: Db, fromHour = DAILY_FROM_HOUR) {
+  const due = await workspacesDue(db, fromHour);
   for (const w of due) await enqueue(db, preferencesJob, { workspaceId: w.id }, { dedupeKey: `preferences.recompute:daily:${w.day}`, total: 2 });
   return due.length;
 }

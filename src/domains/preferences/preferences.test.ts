@@ -136,3 +136,20 @@ describe('contact preferences', () => {
     expect((await w.client.post('/api/v1/preferences/recompute')).statusCode).toBe(202);
   });
 });
+
+describe('the daily schedule', () => {
+  it('queues one recompute per workspace per local day, none once today’s has run', async () => {
+    const { enqueueDailyPreferences } = await import('./job.js');
+    const w = await signedInOwner(t);
+    const ws = w.workspace.id;
+    const jobs = () => db().selectFrom('jobs').select(['dedupe_key']).where('workspace_id', '=', ws).where('name', '=', 'preferences.recompute').execute();
+    await enqueueDailyPreferences(db(), 0);
+    await enqueueDailyPreferences(db(), 0);
+    expect(await jobs()).toEqual([{ dedupe_key: expect.stringMatching(/^preferences\.recompute:daily:\d{4}-\d{2}-\d{2}$/) }]);
+    const jobId = (await db().selectFrom('jobs').select('id').where('workspace_id', '=', ws).where('name', '=', 'preferences.recompute').executeTakeFirstOrThrow()).id;
+    await runJob(ws, jobId);
+    await db().deleteFrom('jobs').where('workspace_id', '=', ws).execute();
+    await enqueueDailyPreferences(db(), 0);
+    expect(await jobs()).toEqual([]);
+  });
+});

@@ -17,9 +17,11 @@ const CHUNK = 5000;
 
 /** Recomputes some contacts now, or (before the first full recompute found quintiles) queues that. */
 export async function updateContactsRfm(tx: Tx, workspaceId: string, contactIds: readonly string[], change: { reason: ChangeReason; sourceRef: string }, orderType?: string) {
+  // Most recorded interactions are not orders: they cost one settings read, no lock.
+  if (orderType !== undefined && !(await loadSettings(tx, workspaceId)).settings.orderTypes.includes(orderType)) return [];
   await lockWorkspace(tx, workspaceId, 'shared');
+  // Read (again) under the lock: a full recompute that held it may just have saved new cuts.
   const { settings, scoring } = await loadSettings(tx, workspaceId);
-  if (orderType !== undefined && !settings.orderTypes.includes(orderType)) return [];
   if (!settings.cuts) {
     await enqueue(tx, rfmRecomputeJob, { workspaceId, reason: 'schedule' }, { dedupeKey: 'rfm.recompute:first' });
     return [];

@@ -49,8 +49,8 @@ export async function startRfmRecompute(db: Db, actor: Actor) {
 const DAILY_FROM_HOUR = 2;
 
 /** Queues today's recompute of every workspace due one; the dedupe key makes it once a day. */
-export async function enqueueDailyRfm(db: Db) {
-  const due = await workspacesDue(db, DAILY_FROM_HOUR);
+export async function enqueueDailyRfm(db: Db, fromHour = DAILY_FROM_HOUR) {
+  const due = await workspacesDue(db, fromHour);
   for (const w of due) await enqueue(db, rfmRecomputeJob, { workspaceId: w.id, reason: 'schedule' }, { dedupeKey: `rfm.recompute:daily:${w.day}`, total: 2 });
   return due.length;
 }

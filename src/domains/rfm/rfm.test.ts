@@ -145,3 +145,26 @@ describe('RFM by hand', () => {
     expect(list.items).toEqual([expect.objectContaining({ contact: { id: x, name: 'X' }, layer: 'important_develop', layerName: '潜力大客户', monetary: 800 })]);
   });
 });
+
+describe('the daily schedule', () => {
+  it('queues one recompute per workspace per local day, none once today’s has run', async () => {
+    const { enqueueDailyRfm } = await import('./recompute-job.js');
+    const w = await signedInOwner(t);
+    const ws = w.workspace.id;
+    const jobs = () => db().selectFrom('jobs').select(['dedupe_key', 'payload']).where('workspace_id', '=', ws).where('name', '=', 'rfm.recompute').execute();
+    // From hour 0: every workspace's local time is past it.
+    await enqueueDailyRfm(db(), 0);
+    await enqueueDailyRfm(db(), 0);
+    const queued = await jobs();
+    expect(queued).toEqual([{ dedupe_key: expect.stringMatching(/^rfm\.recompute:daily:\d{4}-\d{2}-\d{2}$/), payload: { workspaceId: ws, reason: 'schedule' } }]);
+    // Once it has run (computed_at today), the workspace is no longer due.
+    await db().insertInto('rfm_settings').values({ workspace_id: ws, computed_at: new Date(), layer_names: '{}' }).execute();
+    await db().deleteFrom('jobs').where('workspace_id', '=', ws).execute();
+    await enqueueDailyRfm(db(), 0);
+    expect(await jobs()).toEqual([]);
+    // Not before the hour: 24 is never reached.
+    await db().deleteFrom('rfm_settings').where('workspace_id', '=', ws).execute();
+    await enqueueDailyRfm(db(), 24);
+    expect(await jobs()).toEqual([]);
+  });
+});

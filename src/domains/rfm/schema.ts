@@ -17,12 +17,12 @@ const score = z.number().int().min(2).max(5);
 const layerNameValue = z.string().trim().min(1).max(30);
 
 export const settingsPatch = z.strictObject({
-  windowDays: z.number().int().min(1).max(3650).optional(),
+  windowDays: z.number().int().min(1).max(3650).optional().describe('F and M count the orders of the last windowDays days (today included); R is the age of the last order, however old'),
   orderTypes: z.array(z.string().trim().min(1).max(40)).min(1).max(10).optional(),
-  orderStatuses: z.array(z.string().trim().min(1).max(40)).min(1).max(20).nullable().optional(),
-  scoring: z.enum(['quantile', 'thresholds']).optional(),
+  orderStatuses: z.array(z.string().trim().min(1).max(40)).min(1).max(20).nullable().optional().describe('When set, only orders whose props.status is one of these count; null: every order'),
+  scoring: z.enum(['quantile', 'thresholds']).optional().describe('quantile: 1 + floor(5 × percent_rank) among the customers; thresholds: the bounds in `thresholds`'),
   thresholds: thresholdsSchema.nullable().optional(),
-  highScores: z.strictObject({ r: score, f: score, m: score }).partial().optional(),
+  highScores: z.strictObject({ r: score, f: score, m: score }).partial().optional().describe('A score at or above its bound is high (↑), below is low (↓); M decides 重要/一般, R and F 价值/发展/保持/挽留'),
   // null puts a layer's default name back.
   layerNames: z.partialRecord(layerSchema, layerNameValue.nullable()).optional(),
 });
@@ -40,7 +40,7 @@ export const settingsSchema = z.object({
   orderStatuses: z.array(z.string()).nullable(),
   scoring: z.enum(['quantile', 'thresholds']),
   thresholds: thresholdsSchema.nullable(),
-  highScores: z.object({ r: z.number(), f: z.number(), m: z.number() }),
+  highScores: z.object({ r: z.number(), f: z.number(), m: z.number() }).describe('A score at or above its bound is high (↑), below is low (↓)'),
   layers: z.array(z.object({ key: layerSchema, name: z.string(), defaultName: z.string() })),
   cuts: cutsSchema.nullable().describe('The bounds in effect (scores 2–5): the thresholds, or the quintiles the last full recompute found'),
   computedAt: z.date().nullable(),
