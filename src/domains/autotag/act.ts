@@ -29,6 +29,8 @@ export interface Application {
 export interface Applied {
   changed: number;
   notified: number;
+  /** The contacts whose tags or stage changed. */
+  changedIds: string[];
 }
 
 /** A uuid from a text: the timeline entry of one run on one contact has one id, however often it is written. */
@@ -105,5 +107,5 @@ export async function applyRule(tx: Tx, workspaceId: string, a: Application, con
     }));
     await recordTimelineEvents(tx, workspaceId, entries);
   }
-  return { changed: changed.size, notified: notified.size };
+  return { changed: changed.size, notified: notified.size, changedIds: [...changed] };
 }

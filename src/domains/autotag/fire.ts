@@ -1,15 +1,18 @@
 // Rules firing on changes, in the event handler's transaction, and the loop guard.
 //
 // Every run records the chain of rules that led to it (`tag_rule_runs.chain`, from the root of
-// the cascade). The tag and stage changes a run makes carry its id as their source_ref, so the
-// reaction to them knows its cause: a rule reacting to a change that a rule made extends that
-// run's chain. A change made by a person, an import or an integration starts a new chain.
+// the cascade). A change made by a person, an import or an integration starts a new chain; a
+// rule reacting to a change a rule made extends that rule's chain. Which change a condition
+// rule's crossing came from is decided per contact: it is the latest change to the contact —
+// the automatic change recorded in tag_rule_contact_chains, the change the handled event carries
+// (its source_ref names the run when a rule made it), or what a person or an integration did
+// since (the contact row's updated_at, their tag changes). Handlers run late and out of order,
+// so the handled event alone cannot say.
 //
-// A condition rule only acts on a contact when the contact crosses its condition. Each run works
-// on the contacts its cause changed, a subset of those every earlier run of the chain acted on;
-// so a rule that would act again within its own chain would act again on the same contacts,
-// which is only possible when rules undo each other (A adds X, B removes X, A adds X …). The
-// guard stops that rule there, before it acts: it records a `stopped` run naming the chain,
+// A condition rule acts on a contact only when the contact crosses its condition. A rule that
+// would act on a contact again within its own chain — every run of a chain acts on contacts the
+// run before it changed — is undoing other rules and being undone (A adds X, B removes X, A adds
+// X …). The guard stops it there, before it acts: it records a `stopped` run naming the chain,
 // disables the rule with the reason, and emits `autotag.rule.stopped`. A chain longer than
 // MAX_CASCADE rules is stopped the same way.
 import { randomUUID } from 'node:crypto';
@@ -18,8 +21,9 @@ import type { Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { applyRule } from './act.js';
 import { compileError, compileTimes, compileTrigger, loadWorkspace, parseRule, type Rule, type Workspace } from './compiled.js';
-import { eventMatches } from './queries/event-match.js';
+import { lastChanges, recordChains } from './queries/causes.js';
 import { liveContacts } from './queries/contacts.js';
+import { eventMatches } from './queries/event-match.js';
 import { diffMembers, meets } from './queries/membership.js';
 import type { EventTrigger } from './schema.js';
 import * as store from './store.js';
@@ -34,17 +38,40 @@ export interface Cause {
   parentRunId: string | null;
   /** The outbox event being handled. */
   eventId: number | null;
+  /** When the change happened (null: now, e.g. the daily refresh). */
+  at: Date | null;
 }
 
-export const rootCause = (eventId: number | null): Cause => ({ chain: [], parentRunId: null, eventId });
+export const rootCause = (eventId: number | null, at: Date | null): Cause => ({ chain: [], parentRunId: null, eventId, at });
 
-/** The cause of a change by its source_ref: a rule run's chain, or a new one. */
-export async function causeOf(tx: Tx, workspaceId: string, sourceRef: string | undefined, eventId: number): Promise<Cause> {
+/** The cause an event carries: a rule run's chain when its source_ref names one, else a new chain. */
+export async function causeOf(tx: Tx, workspaceId: string, sourceRef: string | undefined, eventId: number, at: Date): Promise<Cause> {
   // A backfill's chunks are `<run id>:<n>`.
   const runId = sourceRef?.split(':')[0];
-  if (!runId || !/^[0-9a-f-]{36}$/i.test(runId)) return rootCause(eventId);
+  if (!runId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId)) return rootCause(eventId, at);
   const run = await store.findRun(tx, workspaceId, runId);
-  return run ? { chain: run.chain, parentRunId: run.id, eventId } : rootCause(eventId);
+  return run ? { chain: run.chain, parentRunId: run.id, eventId, at } : rootCause(eventId, at);
+}
+
+/** Contacts grouped by the cause of their crossing. */
+export type CausedSets = Array<{ cause: Cause; contactIds: string[] }>;
+
+/** Per contact, the latest of: the handled event's change, the last automatic change, a person's change since. */
+export async function causesOf(tx: Tx, workspaceId: string, contactIds: readonly string[], event: Cause): Promise<CausedSets> {
+  const groups = new Map<string, { cause: Cause; contactIds: string[] }>();
+  const time = (d: Date | null) => (d ? d.getTime() : Number.POSITIVE_INFINITY);
+  for (const row of await lastChanges(tx, workspaceId, contactIds)) {
+    const candidates: Cause[] = [event];
+    if (row.chain && row.at) candidates.push({ chain: row.chain, parentRunId: row.run_id, eventId: event.eventId, at: row.at });
+    candidates.push(rootCause(event.eventId, row.touched_at));
+    // The latest wins; at the same instant (one transaction) the automatic change does.
+    const cause = candidates.reduce((best, c) => (time(c.at) > time(best.at) || (time(c.at) === time(best.at) && c.chain.length > best.chain.length) ? c : best));
+    const key = `${cause.parentRunId ?? ''}|${cause.chain.join(',')}`;
+    const group = groups.get(key) ?? { cause, contactIds: [] };
+    group.contactIds.push(row.contact_id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 async function stop(tx: Tx, workspaceId: string, rule: Rule, kind: 'event' | 'condition', contactIds: readonly string[], cause: Cause, logger: Logger) {
@@ -80,22 +107,20 @@ export async function fire(tx: Tx, workspaceId: string, rule: Rule, kind: 'event
     return null;
   }
   const runId = randomUUID();
-  await store.insertRun(tx, workspaceId, {
-    id: runId,
-    ruleId: rule.id,
-    kind,
-    status: 'applied',
-    chain: [...cause.chain, rule.id],
-    parentRunId: cause.parentRunId,
-    causeEventId: cause.eventId,
-    matched: live.length,
-  });
+  const chain = [...cause.chain, rule.id];
+  await store.insertRun(tx, workspaceId, { id: runId, ruleId: rule.id, kind, status: 'applied', chain, parentRunId: cause.parentRunId, causeEventId: cause.eventId, matched: live.length });
   const applied = await applyRule(tx, workspaceId, { rule, runId, ref: runId, kind, notify: true }, live, logger);
-  await store.finishRun(tx, workspaceId, runId, { status: 'applied', ...applied });
+  await recordChains(tx, workspaceId, applied.changedIds, runId, chain);
+  // A condition rule sees its own change at once (not acting on it): were a person to undo the
+  // change before its event is handled, the undoing is then a crossing like any other.
+  if (rule.trigger.kind === 'condition' && applied.changedIds.length) {
+    await diffMembers(tx, workspaceId, rule.id, compileTrigger(await loadWorkspace(tx, workspaceId), rule.trigger, applied.changedIds), applied.changedIds);
+  }
+  await store.finishRun(tx, workspaceId, runId, { status: 'applied', changed: applied.changed, notified: applied.notified });
   return { runId, ...applied };
 }
 
-/** A recorded interaction: the event rules of its type whose tests it passes act on its contact. */
+/** A recorded interaction (a person's or an integration's act): the event rules of its type whose tests it passes act on its contact. */
 export async function fireEventRules(tx: Tx, workspaceId: string, e: { eventId: string; type: string; contactId: string }, cause: Cause, logger: Logger) {
   const rows = await store.eventRules(tx, workspaceId, e.type);
   if (!rows.length) return;
@@ -113,17 +138,26 @@ export async function fireEventRules(tx: Tx, workspaceId: string, e: { eventId: 
   }
 }
 
+/** The contacts that crossed one condition rule's condition the way it acts on, by cause. */
+export interface Crossing {
+  rule: Rule;
+  sets: CausedSets;
+}
+
 /**
  * A change to contacts: the condition rules that read what changed (`keys`, every one for null)
- * are re-evaluated for those contacts; each acts on the contacts that crossed its condition the
- * way it asks (became true or became false).
+ * are re-evaluated for those contacts, and their members updated. Returns, per rule, the contacts
+ * that crossed its condition the way it asks (became true / became false) with their causes, for
+ * `fire` — after every rule has been evaluated, so that no rule sees another's reaction to the
+ * same change: those reactions are changes of their own, with their own events.
  */
-export async function evaluateConditionRules(tx: Tx, workspaceId: string, contactIds: readonly string[], keys: readonly string[] | null, cause: Cause, logger: Logger) {
+export async function conditionCrossings(tx: Tx, workspaceId: string, contactIds: readonly string[], keys: readonly string[] | null, event: Cause, logger: Logger): Promise<Crossing[]> {
   const ids = [...new Set(contactIds)];
-  if (!ids.length) return;
+  if (!ids.length) return [];
   const candidates = await store.conditionRules(tx, workspaceId, keys);
-  if (!candidates.length) return;
+  if (!candidates.length) return [];
   const w = await loadWorkspace(tx, workspaceId);
+  const crossings: Array<{ rule: Rule; contactIds: string[] }> = [];
   for (const candidate of candidates) {
     // One evaluation of a rule's membership at a time; it may have changed since it was listed.
     const row = await store.findRule(tx, workspaceId, candidate.id, true);
@@ -146,6 +180,18 @@ export async function evaluateConditionRules(tx: Tx, workspaceId: string, contac
       const t = await diffMembers(tx, workspaceId, rule.id, compiled, chunk);
       crossed.push(...(rule.trigger.when === 'becomes_true' ? t.entered : t.left));
     }
-    if (crossed.length) await fire(tx, workspaceId, rule, 'condition', crossed, cause, logger);
+    if (crossed.length) crossings.push({ rule, contactIds: crossed });
   }
+  // Causes are read before any rule acts on this change (acting records newer automatic changes).
+  const all = [...new Set(crossings.flatMap((c) => c.contactIds))];
+  const causes = new Map<string, Cause>();
+  for (const set of await causesOf(tx, workspaceId, all, event)) for (const id of set.contactIds) causes.set(id, set.cause);
+  return crossings.map(({ rule, contactIds: crossed }) => {
+    const sets = new Map<Cause, string[]>();
+    for (const id of crossed) {
+      const cause = causes.get(id) ?? event;
+      sets.set(cause, [...(sets.get(cause) ?? []), id]);
+    }
+    return { rule, sets: [...sets].map(([cause, contactIds]) => ({ cause, contactIds })) };
+  });
 }

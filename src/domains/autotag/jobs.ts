@@ -180,7 +180,7 @@ export const ruleRefreshJob = defineJob({
         const t = await diffMembers(tx, workspaceId, ruleId, compiled, null);
         const crossed = rule.trigger.when === 'becomes_true' ? t.entered : t.left;
         // Time passing is nobody's change: a new chain.
-        if (crossed.length) await fire(tx, workspaceId, rule, 'condition', crossed, rootCause(null), ctx.logger);
+        if (crossed.length) await fire(tx, workspaceId, rule, 'condition', crossed, rootCause(null, null), ctx.logger);
       });
       await ctx.progress(++done, rules.length);
     }

@@ -5,7 +5,7 @@
 // (fire.ts). Runs in the delivery job's transaction, so a delivery's effects commit once.
 import { z } from 'zod';
 import { defineHandler, type DomainEvent, type EventType, type HandlerContext } from '../../platform/events/index.js';
-import { causeOf, evaluateConditionRules, fireEventRules, rootCause } from './fire.js';
+import { causeOf, conditionCrossings, fire, fireEventRules, rootCause } from './fire.js';
 import { contactsOfTagChange } from './queries/contacts.js';
 import { forgetContacts } from './queries/membership.js';
 
@@ -101,9 +101,12 @@ async function onEvent(ctx: HandlerContext, event: DomainEvent) {
     await forgetContacts(tx, ws, change.contactIds);
     return;
   }
-  const cause = change.sourceRef ? await causeOf(tx, ws, change.sourceRef, event.id) : rootCause(event.id);
+  const at = new Date(event.occurredAt);
+  const cause = change.sourceRef ? await causeOf(tx, ws, change.sourceRef, event.id, at) : rootCause(event.id, at);
+  // Every rule judges the change as it was: condition rules are evaluated before any rule acts.
+  const crossings = await conditionCrossings(tx, ws, change.contactIds, change.keys, cause, ctx.logger);
   if (change.recorded) await fireEventRules(tx, ws, change.recorded, cause, ctx.logger);
-  await evaluateConditionRules(tx, ws, change.contactIds, change.keys, cause, ctx.logger);
+  for (const c of crossings) for (const set of c.sets) await fire(tx, ws, c.rule, 'condition', set.contactIds, set.cause, ctx.logger);
 }
 
 export const autotagHandler = defineHandler({

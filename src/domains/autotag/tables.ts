@@ -60,9 +60,18 @@ export interface TagRuleTargetsTable {
   contact_id: string;
 }
 
+export interface TagRuleContactChainsTable {
+  workspace_id: string;
+  contact_id: string;
+  run_id: string;
+  chain: string[];
+  at: Date;
+}
+
 export interface AutotagTables {
   tag_rules: TagRulesTable;
   tag_rule_members: TagRuleMembersTable;
   tag_rule_runs: TagRuleRunsTable;
   tag_rule_targets: TagRuleTargetsTable;
+  tag_rule_contact_chains: TagRuleContactChainsTable;
 }

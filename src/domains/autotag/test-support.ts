@@ -24,7 +24,11 @@ export async function autotagWorld(t: TestApp, name = 'Acme') {
     if (res.statusCode !== 201) throw new Error(`tag: ${res.statusCode} ${res.body}`);
     return res.json().tag.id as string;
   };
-  const stage = async (stageName: string) => (await c.post('/api/v1/stages', { name: stageName })).json().stage.id as string;
+  /** A stage by name: one of the workspace's defaults (潜在, 意向, 成交, 复购, 流失) or a new one. */
+  const stage = async (stageName: string) => {
+    const found = (await c.get('/api/v1/stages')).json().items.find((s: { name: string }) => s.name === stageName);
+    return (found?.id ?? (await c.post('/api/v1/stages', { name: stageName })).json().stage.id) as string;
+  };
 
   const handlers = createHandlerRegistry([autotagHandler, timelineHandler]);
   const worker = createWorker({
