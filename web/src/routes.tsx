@@ -25,6 +25,9 @@ const TasksPage = lazy(() => import('./pages/tasks'));
 const CustomFieldsPage = lazy(() => import('./pages/contact-settings/custom-fields'));
 const StagesPage = lazy(() => import('./pages/contact-settings/stages'));
 const TagsPage = lazy(() => import('./pages/contact-settings/tags'));
+const SegmentsPage = lazy(() => import('./pages/segments/list'));
+const SegmentDetailPage = lazy(() => import('./pages/segments/detail'));
+const SegmentEditorPage = lazy(() => import('./pages/segments/editor'));
 
 /** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
 function Guard({ permission, children }: { permission: string; children: ReactNode }) {
@@ -45,6 +48,7 @@ const pages: Record<string, ReactNode> = {
   '/contacts/import': <ImportPage />,
   '/contacts/duplicates': <DuplicatesPage />,
   '/tasks': <TasksPage />,
+  '/segments': <SegmentsPage />,
   '/settings/custom-fields': <CustomFieldsPage />,
   '/settings/stages': <StagesPage />,
   '/settings/tags': <TagsPage />,
@@ -72,6 +76,9 @@ export const router = createBrowserRouter([
       { path: 'welcome', element: <NoWorkspacePage /> },
       ...navItems.map((item) => ({ path: item.path.slice(1), element: <Guard permission={item.permission}>{pages[item.path]}</Guard> })),
       { path: 'contacts/:id', element: <Guard permission="contacts:read"><ContactProfilePage /></Guard> },
+      { path: 'segments/new', element: <Guard permission="segments:write"><SegmentEditorPage /></Guard> },
+      { path: 'segments/:id', element: <Guard permission="segments:read"><SegmentDetailPage /></Guard> },
+      { path: 'segments/:id/edit', element: <Guard permission="segments:write"><SegmentEditorPage /></Guard> },
       { path: '*', element: <NotFound /> },
     ],
   },
