@@ -3,7 +3,10 @@
 // contact (tags, stage, tasks) and on its timeline, naming the rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createTestApp, type TestApp } from '../../../test/support/app.js';
+import { runJobNow } from '../../platform/queue/index.js';
+import { silentLogger } from '../../platform/queue/test-support.js';
 import { deliverDueReminders } from '../timeline/index.js';
+import { ruleRefreshJob } from './jobs.js';
 import { autotagWorld } from './test-support.js';
 
 let t: TestApp;
@@ -212,5 +215,60 @@ describe('condition rules', () => {
     await w.record(b, 'order', { orderId: '2', amount: 10, currency: 'CNY' });
     await w.drain();
     expect(await w.tagsOf(b)).toEqual(['VIP', '复购', '重点维护']);
+  });
+
+  it('a time-relative condition is kept current by the daily refresh: no order for 30 days tags the contact dormant', async () => {
+    const w = await autotagWorld(t);
+    const dormant = await w.tag('沉睡');
+    const noRecentOrder = { kind: 'event', type: 'order', count: { op: 'exactly', n: 0 }, window: { kind: 'last_days', days: 30 } };
+    const hadOrder = { kind: 'event', type: 'order', count: { op: 'at_least', n: 1 }, window: { kind: 'ever' } };
+    const rule = await w.rule({
+      name: '30天未下单',
+      trigger: { kind: 'condition', when: 'becomes_true', definition: { kind: 'group', op: 'and', conditions: [hadOrder, noRecentOrder] } },
+      actions: { addTagIds: [dormant] },
+    });
+    const a = await w.contact('老客');
+    const b = await w.contact('新客');
+    await w.record(a, 'order', { orderId: 'a1', amount: 10, currency: 'CNY' });
+    await w.record(b, 'order', { orderId: 'b1', amount: 10, currency: 'CNY' });
+    await w.drain();
+    expect(await w.tagsOf(a)).toEqual([]);
+    // A day goes by for a only... forty of them. No event says so: the refresh (queued for just
+    // after the workspace's next midnight when the rule was made) finds it.
+    await w.age(a, 'order', 40);
+    const job = await db().selectFrom('jobs').select(['id', 'run_at']).where('workspace_id', '=', w.ws).where('name', '=', 'autotag.refresh').executeTakeFirstOrThrow();
+    expect(job.run_at.getTime()).toBeGreaterThan(Date.now());
+    expect(await runJobNow(db(), silentLogger, ruleRefreshJob, w.ws, job.id)).toBe(true);
+    expect(await w.tagsOf(a)).toEqual(['沉睡']);
+    expect(await w.tagsOf(b)).toEqual([]);
+    expect((await w.runs(rule.id)).map((r) => [r.kind, r.matched])).toEqual([['condition', 1]]);
+  });
+
+  it('a definition that no longer compiles marks the rule invalid; a deleted contact leaving a condition is not acted on', async () => {
+    const w = await autotagWorld(t);
+    const x = await w.tag('X');
+    const field = (await w.c.post('/api/v1/custom-fields', { key: 'level', label: '等级', type: 'text' })).json().field.id;
+    const onLevel = await w.rule({
+      name: '等级',
+      trigger: { kind: 'condition', when: 'becomes_true', definition: { kind: 'group', op: 'and', conditions: [{ kind: 'custom', key: 'level', op: 'eq', value: 'gold' }] } },
+      actions: { addTagIds: [x] },
+    });
+    const leaving = await w.rule({
+      name: '离开杭州',
+      trigger: { kind: 'condition', when: 'becomes_false', definition: { kind: 'group', op: 'and', conditions: [{ kind: 'field', field: 'city', op: 'eq', value: '杭州' }] } },
+      actions: { addTagIds: [x] },
+    });
+    const a = await w.contact('甲', { city: '杭州' });
+    await w.drain();
+    expect((await w.c.delete(`/api/v1/custom-fields/${field}`)).statusCode).toBe(204);
+    expect((await w.c.delete(`/api/v1/contacts/${a}`)).statusCode).toBe(204);
+    await w.contact('乙', { custom: {} });
+    await w.drain();
+    const rule = (await w.c.get(`/api/v1/tag-rules/${onLevel.id}`)).json().rule;
+    expect(rule).toMatchObject({ status: 'invalid', error: expect.stringContaining('Unknown custom field') });
+    expect((await w.c.post(`/api/v1/tag-rules/${onLevel.id}/backfill`)).statusCode).toBe(409);
+    // 甲 was deleted: forgotten by the rule, not "left 杭州".
+    expect(await w.runs(leaving.id)).toEqual([]);
+    expect(await db().selectFrom('tag_rule_members').select('contact_id').where('workspace_id', '=', w.ws).where('contact_id', '=', a).execute()).toEqual([]);
   });
 });
