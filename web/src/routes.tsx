@@ -28,6 +28,7 @@ const TagsPage = lazy(() => import('./pages/contact-settings/tags'));
 const SegmentsPage = lazy(() => import('./pages/segments/list'));
 const SegmentDetailPage = lazy(() => import('./pages/segments/detail'));
 const SegmentEditorPage = lazy(() => import('./pages/segments/editor'));
+const RfmPage = lazy(() => import('./pages/rfm/rfm'));
 
 /** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
 function Guard({ permission, children }: { permission: string; children: ReactNode }) {
@@ -49,6 +50,7 @@ const pages: Record<string, ReactNode> = {
   '/contacts/duplicates': <DuplicatesPage />,
   '/tasks': <TasksPage />,
   '/segments': <SegmentsPage />,
+  '/rfm': <RfmPage />,
   '/settings/custom-fields': <CustomFieldsPage />,
   '/settings/stages': <StagesPage />,
   '/settings/tags': <TagsPage />,
