@@ -13,6 +13,7 @@ import { LogActivity } from './log-activity';
 import { MergesCard } from './merges-card';
 import { ProfileFields } from './profile-fields';
 import { ProfileHeader } from './profile-header';
+import { ProfileInsights } from './profile-insights';
 import { TasksCard } from './tasks-card';
 import { ContactTimeline } from './timeline';
 import { useContact } from './use-contact';
@@ -53,6 +54,7 @@ export default function ContactProfilePage() {
             <ProfileHeader contact={c} />
             <Identities contact={c} />
             <ProfileFields contact={c} />
+            <ProfileInsights contactId={c.id} />
             <Consents contact={c} />
             <MergesCard contactId={c.id} />
           </Flex>
