@@ -8,15 +8,13 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, type JobContext } from '../../platform/queue/index.js';
 import { applyBatch, type ImportSettings } from './batch.js';
-import { countRows, readRecords, type CsvRecord } from './csv.js';
+import { countRows, readRecordChunks } from './csv.js';
 import { rowNormaliser, type NormalisedRow } from './normalise-row.js';
 import { loadLookup } from './queries/contacts-bulk.js';
 import * as store from './store.js';
 import { lap } from './timing.js';
 
 export const BATCH_SIZE = 5000;
-/** Records are normalised in chunks of this many (one timer reading per chunk). */
-const NORMALISE_CHUNK = 500;
 
 const payload = z.object({
   workspaceId: z.uuid(),
@@ -105,16 +103,8 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   };
 
   let batch: NormalisedRow[] = [];
-  let records: CsvRecord[] = [];
   let pending: Promise<void> | undefined;
-  const normaliseRecords = () => {
-    const t = performance.now();
-    for (const r of records) batch.push(normalise(r.line, r.cells));
-    records = [];
-    lap('normalise', t);
-  };
   const startCommit = async () => {
-    if (records.length) normaliseRecords();
     if (pending) {
       const t = performance.now();
       await pending;
@@ -127,14 +117,18 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   };
   try {
     let reading = performance.now();
-    for await (const record of readRecords(imp.file_path, { encoding: imp.encoding, delimiter: imp.delimiter }, { signal: ctx.signal })) {
-      if (record.line <= committedLine) continue; // the header, and batches a previous run committed
-      records.push(record);
-      if (records.length < NORMALISE_CHUNK && batch.length + records.length < size) continue;
-      lap('parse', reading);
-      normaliseRecords();
-      if (batch.length >= size) await startCommit();
-      reading = performance.now();
+    for await (const chunk of readRecordChunks(imp.file_path, { encoding: imp.encoding, delimiter: imp.delimiter }, { signal: ctx.signal })) {
+      let t = lap('parse', reading);
+      for (const record of chunk) {
+        if (record.line <= committedLine) continue; // the header, and batches a previous run committed
+        batch.push(normalise(record.line, record.cells));
+        if (batch.length >= size) {
+          lap('normalise', t);
+          await startCommit();
+          t = performance.now();
+        }
+      }
+      reading = lap('normalise', t);
     }
     lap('parse', reading);
     await startCommit();
