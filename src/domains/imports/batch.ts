@@ -3,11 +3,11 @@
 // against existing contacts) in one SELECT, apply the policy, and write the effects set-based —
 // a fixed number of statements per batch whatever its size. The caller commits this with the
 // job's checkpoint in one transaction.
-import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { addTagPairsToContacts } from '../contacts/index.js';
 import { recordTimelineEventSet } from '../timeline/index.js';
+import { timeOrderedId } from './ids.js';
 import type { Mapping } from './mapping.js';
 import { rowKeys, type NormalisedRow, type RowError } from './normalise-row.js';
 import * as bulk from './queries/contacts-bulk.js';
@@ -18,8 +18,6 @@ import { lap } from './timing.js';
 export interface ImportSettings {
   workspaceId: string;
   importId: string;
-  /** When the import was created: its timeline entries are not older. */
-  since: Date;
   headers: string[];
   mapping: Mapping;
   policy: DedupePolicy;
@@ -27,6 +25,10 @@ export interface ImportSettings {
   createdBy: string | null;
   /** New contacts without an owner get the importing member (so an own/team scope sees them). */
   defaultOwner: string | null;
+  /** Whether import_row_keys may hold keys of this import (set by the batch that first writes some). */
+  rememberedKeys: boolean;
+  /** Contacts this run has created so far (when to refresh the planner's statistics). */
+  createdSoFar: number;
 }
 
 export interface BatchCounts {
@@ -47,6 +49,7 @@ function headerOf(key: string, mapping: Mapping): string {
 export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly NormalisedRow[], batch: number): Promise<BatchCounts> {
   let t = performance.now();
   await bulk.lockWorkspaceImports(tx, s.workspaceId);
+  if (await bulk.analyzeWhenOutgrown(tx, s.createdSoFar)) t = lap('analyze', t);
   const errors: Array<RowError & { line: number }> = [];
   const failedLines = new Set<number>();
   const fail = (line: number, column: string, reason: string) => {
@@ -59,7 +62,7 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   const keysOf = new Map(valid.map((r) => [r, rowKeys(r)]));
   const allKeys = new Set<string>();
   for (const keys of keysOf.values()) for (const k of keys) allKeys.add(k);
-  const matches = await bulk.matchKeys(tx, s.workspaceId, s.importId, s.since, [...allKeys]);
+  const matches = await bulk.matchKeys(tx, s.workspaceId, s.importId, [...allKeys], s.rememberedKeys);
   // Keys (and contact:<id>) → the line that used them: earlier rows of this batch, and rows of
   // earlier batches that matched existing contacts. Contacts earlier batches created → their line.
   const earlierLine = new Map<string, number>();
@@ -78,7 +81,7 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   const creates: Array<{ row: NormalisedRow; id: string }> = [];
   const updates: Array<{ row: NormalisedRow; id: string }> = [];
   // Only rows that matched existing contacts are remembered across batches: a contact this
-  // import created holds the row's keys itself, and its `imported` entry names the line.
+  // import created holds the row's keys itself, and import_contacts names its line.
   const usedKeys: Array<{ key: string; line: number }> = [];
   let skipped = 0;
 
@@ -134,21 +137,24 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
     }
     const [existing] = ids;
     [...keys, ...contactKeys].forEach(remember(existing !== undefined));
-    if (!existing) creates.push({ row, id: randomUUID() });
+    if (!existing) creates.push({ row, id: timeOrderedId() });
     else if (s.policy === 'skip') skipped++;
     else updates.push({ row, id: existing });
   }
   t = lap('keys', t);
 
   await insertErrors(tx, s.workspaceId, s.importId, errors);
+  if (usedKeys.length) s.rememberedKeys = true;
   await insertRowKeys(tx, s.workspaceId, s.importId, usedKeys);
   t = lap('errors+keys', t);
 
   await bulk.insertContacts(
     tx,
     s.workspaceId,
+    s.importId,
     creates.map(({ row, id }) => ({
       id,
+      line: row.line,
       columns: row.columns.owner_member_id || !s.defaultOwner ? row.columns : { ...row.columns, owner_member_id: s.defaultOwner },
       custom: row.custom,
     })),
@@ -185,18 +191,20 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   t = lap('tags', t);
 
   for (const id of [...gotIdentity, ...gotTag]) if (!created.has(id)) changed.add(id);
+  // A contact the import changed gets an `imported` entry in its timeline (the change is part of
+  // its history). Contacts it created do not: the import's record lists them (import_contacts,
+  // with the line), and an entry per new contact cost more than the contact itself.
   const lineOf = new Map(updates.map(({ row, id }) => [id, row.line]));
   const changedIds = [...changed];
-  await recordTimelineEventSet(tx, s.workspaceId, {
-    type: 'imported',
-    actorMemberId: s.createdBy,
-    contactIds: [...creates.map((c) => c.id), ...changedIds],
-    props: { importId: s.importId },
-    perContact: {
-      line: [...creates.map((c) => c.row.line), ...changedIds.map((id) => lineOf.get(id) ?? null)],
-      action: [...creates.map(() => 'created'), ...changedIds.map(() => 'updated')],
-    },
-  });
+  if (changedIds.length) {
+    await recordTimelineEventSet(tx, s.workspaceId, {
+      type: 'imported',
+      actorMemberId: s.createdBy,
+      contactIds: changedIds,
+      props: { importId: s.importId },
+      perContact: { line: changedIds.map((id) => lineOf.get(id) ?? null), action: changedIds.map(() => 'updated') },
+    });
+  }
   // Per-contact contacts.contact.created events would be one outbox row per row imported; the
   // batch says it once, with the ids, for automations that react to new contacts.
   if (creates.length) {
@@ -208,8 +216,9 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
       contactIds: creates.map((c) => c.id),
     });
   }
-  lap('timeline', t);
+  lap('events', t);
 
+  s.createdSoFar += creates.length;
   return {
     created: creates.length,
     updated: changed.size,

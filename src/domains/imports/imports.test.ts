@@ -149,8 +149,12 @@ describe('the import job', () => {
     expect(tags.rows).toEqual([{ name: 'vip', source: 'import', source_ref: id }, { name: '新客', source: 'import', source_ref: id }]);
     expect((await contactsWhere('+8613900000004'))[0]).toMatchObject({ name: '多行\n名字', gender: 'female' });
     expect(await contactsWhere('+8613900000009')).toHaveLength(1);
-    const timeline = await db().selectFrom('timeline_events').select(['type', 'props']).where('workspace_id', '=', ws).where('contact_id', '=', zhang!.id).execute();
-    expect(timeline).toEqual([{ type: 'imported', props: { importId: id, line: 2, action: 'created' } }]);
+    // The import records the contacts it created, with their lines; their timelines get no
+    // per-contact `imported` entry (the import's own record says it).
+    const created = await db().selectFrom('import_contacts').select(['contact_id', 'line']).where('workspace_id', '=', ws).where('import_id', '=', id).orderBy('line').execute();
+    expect(created).toEqual([{ contact_id: zhang!.id, line: 2 }, { contact_id: (await contactsWhere('+8613900000004'))[0]!.id, line: 7 }]);
+    const timeline = await db().selectFrom('timeline_events').select(['type', 'props']).where('workspace_id', '=', ws).where('contact_id', '=', zhang!.id).where('type', '=', 'imported').execute();
+    expect(timeline).toEqual([]);
     const audit = await db().selectFrom('audit_log').select('action').where('workspace_id', '=', ws).where('entity_id', '=', id).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['import.completed', 'import.started', 'import.uploaded']);
     const events = await db().selectFrom('outbox_events').select('payload').where('workspace_id', '=', ws).where('type', '=', 'imports.import.completed').execute();
@@ -198,8 +202,11 @@ describe('the import job', () => {
     ] as const)('%s', async (policy, expected, counts) => {
       const phone = `+86139000002${String(['skip', 'fill_empty', 'overwrite', 'merge'].indexOf(policy)).padStart(2, '0')}`;
       const id = await existing(phone);
-      const { view } = await importFile(fileFor(phone), m, policy);
+      const { id: importId, view } = await importFile(fileFor(phone), m, policy);
       expect(view).toMatchObject({ rowsCreated: 0, rowsFailed: 0, ...counts });
+      // A contact the import changed says so in its timeline (with the line); one it skipped does not.
+      const entries = await db().selectFrom('timeline_events').select('props').where('workspace_id', '=', ws).where('contact_id', '=', id).where('type', '=', 'imported').execute();
+      expect(entries.map((e) => e.props)).toEqual(policy === 'skip' ? [] : [{ importId, line: 2, action: 'updated' }]);
       const after = await state(id);
       expect({ ...after, identities: after.identities.map((i) => i.split('-')[0]) }).toEqual(expected);
       expect(await contactsWhere(phone)).toHaveLength(1);
@@ -252,8 +259,9 @@ describe('the import job', () => {
     expect(n.rows[0]).toEqual({ n: 10, phones: 10 });
     const errors = await db().selectFrom('import_errors').select(['line', 'column_name']).where('workspace_id', '=', ws).where('import_id', '=', id).execute();
     expect(errors).toEqual([{ line: 7, column_name: '手机' }]);
-    const timeline = await sql<{ n: number }>`select count(*)::int as n from timeline_events where workspace_id = ${ws} and props->>'importId' = ${id}`.execute(db());
-    expect(timeline.rows[0]!.n).toBe(10);
+    const created = await sql<{ n: number; lines: number }>`select count(*)::int as n, count(distinct line)::int as lines from import_contacts
+      where workspace_id = ${ws} and import_id = ${id}`.execute(db());
+    expect(created.rows[0]).toEqual({ n: 10, lines: 10 });
   });
 
   it('makes the importing member the owner of new contacts without one, so an own-scope importer sees them', async () => {
@@ -284,6 +292,20 @@ describe('the import job', () => {
       { line: 4, column_name: '手机', reason: 'Duplicate of line 2 (the same phone)' },
       { line: 5, column_name: '邮箱', reason: 'Duplicate of line 2 (the same e-mail)' },
     ]);
+  });
+
+  it('reports a repeat of a row that matched an existing contact in an earlier batch', async () => {
+    const [existing] = await db().insertInto('contacts').values({ workspace_id: ws, name: '老朋友', phone: '+8613900001101', custom: '{}' }).returning('id').execute();
+    const csv = ['姓名,手机', '甲,13900001101', '乙,13900001102', '丙,13900001101'].join('\n');
+    const up = await upload(c, 'remembered.csv', csv);
+    const id = up.json().import.id;
+    const start = await c.post(`/api/v1/imports/${id}/start`, { mapping: { 姓名: 'name', 手机: 'phone' }, policy: 'overwrite' });
+    await db().updateTable('jobs').set({ payload: JSON.stringify({ workspaceId: ws, importId: id, batchSize: 1 }) }).where('id', '=', start.json().jobId).execute();
+    expect((await runToEnd(db(), ws, start.json().jobId, [importContactsJob])).status).toBe('done');
+    expect((await c.get(`/api/v1/imports/${id}`)).json().import).toMatchObject({ rowsCreated: 1, rowsUpdated: 1, rowsFailed: 1 });
+    const errors = await db().selectFrom('import_errors').select(['line', 'column_name', 'reason']).where('workspace_id', '=', ws).where('import_id', '=', id).execute();
+    expect(errors).toEqual([{ line: 4, column_name: '手机', reason: 'Duplicate of line 2 (the same phone)' }]);
+    expect(await contactsWhere('+8613900001101')).toMatchObject([{ id: existing!.id, name: '甲' }]);
   });
 
   it('reads a GBK (GB18030) file from Chinese Excel', async () => {

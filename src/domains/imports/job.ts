@@ -14,7 +14,7 @@ import { loadLookup } from './queries/contacts-bulk.js';
 import * as store from './store.js';
 import { lap } from './timing.js';
 
-export const BATCH_SIZE = 5000;
+export const BATCH_SIZE = 10_000;
 
 const payload = z.object({
   workspaceId: z.uuid(),
@@ -65,13 +65,14 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   const settings: ImportSettings = {
     workspaceId: p.workspaceId,
     importId: p.importId,
-    since: imp.created_at,
     headers: imp.headers,
     mapping: imp.mapping,
     policy: imp.policy,
     tagIds: imp.tag_ids,
     createdBy: imp.created_by,
     defaultOwner: imp.created_by && (await store.isActiveMember(db, p.workspaceId, imp.created_by)) ? imp.created_by : null,
+    rememberedKeys: await store.hasRowKeys(db, p.workspaceId, p.importId),
+    createdSoFar: 0,
   };
   const lookup = await loadLookup(db, p.workspaceId);
   const normalise = rowNormaliser(imp.headers, imp.mapping, lookup);

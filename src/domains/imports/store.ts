@@ -125,6 +125,12 @@ export const errorPage = (db: Db, workspaceId: string, importId: string, after: 
     .limit(limit)
     .execute();
 
+/** Whether an earlier run of the import recorded keys (a resumed run starts from what committed). */
+export async function hasRowKeys(db: Db, workspaceId: string, importId: string) {
+  const row = await db.selectFrom('import_row_keys').select('key').where('workspace_id', '=', workspaceId).where('import_id', '=', importId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function insertRowKeys(db: Db, workspaceId: string, importId: string, keys: Array<{ key: string; line: number }>) {
   if (!keys.length) return;
   await sql`

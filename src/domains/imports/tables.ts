@@ -51,9 +51,17 @@ export interface ImportRowKeysTable {
   line: number;
 }
 
+export interface ImportContactsTable {
+  workspace_id: string;
+  import_id: string;
+  contact_id: string;
+  line: number;
+}
+
 export interface ImportTables {
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
   import_mappings: ImportMappingsTable;
   import_row_keys: ImportRowKeysTable;
+  import_contacts: ImportContactsTable;
 }

@@ -4,7 +4,7 @@
 // The job reads and normalises the next batch while the database applies the current one, so
 // parse + normalise + wait (for the previous batch's commit) is the job's wall-clock time and
 // the database phases overlap them.
-export const importPhases = ['parse', 'normalise', 'keys', 'contacts', 'identities', 'tags', 'timeline', 'errors+keys', 'checkpoint', 'wait'] as const;
+export const importPhases = ['parse', 'normalise', 'analyze', 'keys', 'contacts', 'identities', 'tags', 'events', 'errors+keys', 'checkpoint', 'wait'] as const;
 export type ImportPhase = (typeof importPhases)[number];
 
 const totals = new Map<ImportPhase, number>();
