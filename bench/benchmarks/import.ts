@@ -1,7 +1,7 @@
 // CSV contact import end to end: a generated file of --size people through the production path
 // (upload → start → the import job, as `renmai import contacts` runs it), on PGlite and PostgreSQL.
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -10,6 +10,7 @@ import pino from 'pino';
 import { createCustomField } from '../../src/domains/contacts/index.js';
 import { importContactsFromFile, importPhases, phaseTimes, resetPhaseTimes } from '../../src/domains/imports/index.js';
 import { createAdmin, createWorkspace, operatorActor } from '../../src/domains/workspaces/index.js';
+import type { Db } from '../../src/platform/db/connect.js';
 import { generatePeople } from '../generate/index.js';
 import { onCleanup } from '../lib/cleanup.js';
 import { postgresVersion } from '../lib/databases.js';
@@ -67,6 +68,27 @@ async function writeCsv(path: string, size: number): Promise<void> {
   await once(out, 'finish');
 }
 
+/**
+ * CPU seconds (user + system) the PostgreSQL backends serving `databaseName` have used, by pid,
+ * read from /proc: on a shared machine the wall clock says as much about the neighbours as about
+ * the import, the CPU time mostly about the import. Undefined where /proc cannot be read (the
+ * server on another host or another OS).
+ */
+async function backendCpu(db: Db, databaseName: string): Promise<Map<number, number> | undefined> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${databaseName}`.execute(db);
+  const ticks = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+      ticks.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    return undefined;
+  }
+  return ticks;
+}
+
 async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file: string): Promise<Record<string, Cell>> {
   options.log(`[${kind}] starting the server`);
   const server = await startBenchServer(kind, options.postgresUrl);
@@ -79,6 +101,8 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     for (const f of FIELDS) await createCustomField(db, actor, { ...f, options: 'options' in f ? [...f.options] : undefined });
 
     resetPhaseTimes();
+    const cpuBefore = process.cpuUsage();
+    const pgBefore = server.databaseName ? await backendCpu(db, server.databaseName) : undefined;
     const rssBefore = process.resourceUsage().maxRSS;
     // maxRSS is the process's peak since it started (the server's start-up included); sample the
     // resident set during the import as well, to see what the import itself adds.
@@ -100,6 +124,10 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     const seconds = (performance.now() - started) / 1000;
     const rowsTotal = result.rowsTotal ?? 0;
     clearInterval(sampler);
+    const cpu = process.cpuUsage(cpuBefore);
+    const pgAfter = pgBefore && (await backendCpu(db, server.databaseName!));
+    // Backends that closed during the run are missed; the job's own connection stays open.
+    const pgCpu = pgAfter ? [...pgAfter].reduce((sum, [pid, s]) => sum + s - (pgBefore!.get(pid) ?? 0), 0) : undefined;
     const phases = phaseTimes();
     const counts = await sql<{ contacts: number; tags: number; timeline: number }>`
       select (select count(*) from contacts where workspace_id = ${workspace.id})::int as contacts,
@@ -121,6 +149,8 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
       'timeline rows': c.timeline,
       ...Object.fromEntries(importPhases.map((p) => [`${p} s`, Number((phases[p] / 1000).toFixed(1))])),
       'upload+other s': Number((seconds - jobPhases).toFixed(1)),
+      'node CPU s': Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+      'postgres CPU s': pgCpu === undefined ? '' : Number(pgCpu.toFixed(1)),
       'peak RSS MB': Math.round(process.resourceUsage().maxRSS / 1024),
       'RSS during MB': Math.round(rssPeak / 2 ** 20),
       'maxRSS before MB': Math.round(rssBefore / 1024),
@@ -149,6 +179,7 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
     options.log(`CSV of ${size} people (${(statSync(file).size / 2 ** 20).toFixed(1)} MB) written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     notes.push(`${size} generated people (seed ${SEED}), ${(statSync(file).size / 2 ** 20).toFixed(1)} MB, ${HEADERS.length} columns: name, phone, e-mail, company, city, tags, 5 custom fields, birthday; policy skip, empty workspace`);
     notes.push('phases are wall-clock sums inside the job (database time included); upload+other = copying the upload, counting rows, start, finish');
+    notes.push('node CPU = this process (upload, parse, normalise, the driver); postgres CPU = the backends serving the bench database (PostgreSQL on this host only): on a busy machine they say more than the wall clock');
     notes.push(`load average before the run: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
     const rows: Array<Record<string, Cell>> = [];
     for (const kind of kinds) rows.push(await benchOne(kind, options, file));
