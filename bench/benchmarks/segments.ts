@@ -287,6 +287,11 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
     const before = load();
     const rows = [...(await countQueries(ctx)), ...(await overHttp(ctx))];
     notes.push(`load average (1/5/15 min) ${before} before the measurements, ${load()} after`);
+    const hold = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
+    if (hold > 0) {
+      options.log(`[segments] holding ${server.databaseUrl} for ${hold} s (BENCH_HOLD_SECONDS)`);
+      await new Promise((resolve) => setTimeout(resolve, hold * 1000));
+    }
     return { rows, notes };
   } finally {
     await server.stop();

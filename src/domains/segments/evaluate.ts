@@ -12,7 +12,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { listFieldDefinitions, type FieldDefinition } from '../contacts/index.js';
 import { conditionsOf, definitionSchema, type Definition } from './definition.js';
 import { compileDefinition } from './queries/compile.js';
-import { applyMembership, type MembershipChange } from './queries/membership.js';
+import { applyMembership, evaluationMemory, type MembershipChange } from './queries/membership.js';
 import * as store from './store.js';
 
 /** Contact ids per entered/left event: an event stays small whatever the change. */
@@ -63,6 +63,7 @@ export async function buildSegment(db: Db, workspaceId: string, segmentId: strin
       await store.markInvalid(tx, workspaceId, segmentId, reason(error));
       return null;
     }
+    await evaluationMemory(tx);
     const first = !segment.built_at;
     const withIds = options.emitEvents && !first;
     const change = await applyMembership(tx, workspaceId, segmentId, compiled, null, withIds);

@@ -82,7 +82,8 @@ async function changeOf(ctx: HandlerContext, event: DomainEvent): Promise<Change
     const contactIds = p.data.contactIds ?? (await contactsOfTagChange(ctx.tx, event.workspaceId, p.data.sourceRef, type === 'contacts.tags.added'));
     return { contactIds, selector: keys('tags') };
   }
-  const reaction = reactions[type];
+  const reaction = reactions[type as keyof typeof reactions];
+  if (!reaction) return null;
   const p = reaction.schema.safeParse(event.payload);
   if (!p.success) return null;
   return (reaction.change as (payload: unknown) => Promise<Change>)(p.data);

@@ -288,27 +288,30 @@ class Compiler {
     }
   }
 
+  /**
+   * The contacts whose count passes (at least N, exactly N) or fails (at most N: more than N)
+   * are one aggregate with a HAVING, so the join reads only them; the condition is then whether
+   * the contact is among them (an inner join at the top of an AND) or not (an anti-join).
+   */
   private event(c: EventCondition): Bool {
     const { op, n } = c.count;
     if (op === 'at_least' && n === 0) return TRUE;
     const alias = sql.id(`b${this.joins.length}`);
     const props = (c.where ?? []).map((p) => sql` and ${this.prop(p)}`);
     const scope = this.ctx.contactIds ? sql` and e.contact_id = any(${[...this.ctx.contactIds]}::uuid[])` : sql``;
+    const having = op === 'at_least' ? (n > 1 ? sql` having count(*) >= ${n}::int` : sql``) : op === 'exactly' ? (n > 0 ? sql` having count(*) = ${n}::int` : sql``) : sql` having count(*) > ${n}::int`;
+    // Grouped by contact only (the workspace is fixed); the join still names the workspace.
     this.joins.push(sql`
       left join (
-        select e.workspace_id, e.contact_id, count(*) as n from timeline_events e
+        select e.contact_id from timeline_events e
         where e.workspace_id = ${this.ws} and e.type = ${c.type}${this.window(c.window)}${sql.join(props, sql``)}${scope}
-        group by e.workspace_id, e.contact_id
-      ) ${alias} on ${alias}.workspace_id = c.workspace_id and ${alias}.contact_id = c.id`);
-    const count = sql`${alias}.n`;
-    switch (op) {
-      case 'at_least':
-        return sql<SqlBool>`${count} >= ${n}::int`;
-      case 'at_most':
-        return sql<SqlBool>`coalesce(${count}, 0) <= ${n}::int`;
-      case 'exactly':
-        return n === 0 ? sql<SqlBool>`${alias}.contact_id is null` : sql<SqlBool>`${count} = ${n}::int`;
-    }
+        group by e.contact_id${having}
+      ) ${alias} on c.workspace_id = ${this.ws} and ${alias}.contact_id = c.id`);
+    const found = sql<SqlBool>`${alias}.contact_id is not null`;
+    const absent = sql<SqlBool>`${alias}.contact_id is null`;
+    if (op === 'at_least') return found;
+    if (op === 'exactly') return n === 0 ? absent : found;
+    return absent;
   }
 
   private condition(c: Condition, path: string): Bool {
