@@ -81,10 +81,15 @@ const hourText = (h: number) => `${String(h).padStart(2, '0')}:00`;
 function HourBars({ byHour, peak }: { byHour: number[]; peak: number }) {
   const max = Math.max(1, ...byHour);
   return (
-    <div style={{ display: 'flex', alignItems: 'flex-end', gap: 1, height: 24 }} aria-hidden>
-      {byHour.map((n, h) => (
-        <div key={h} title={`${hourText(h)}: ${n}`} style={{ flex: 1, height: `${Math.max(2, (n / max) * 100)}%`, background: h === peak ? '#1677ff' : n ? '#91caff' : '#f0f0f0', borderRadius: 1 }} />
-      ))}
+    <div aria-hidden>
+      <div style={{ display: 'flex', alignItems: 'flex-end', gap: 1, height: 24, borderBottom: '1px solid #f0f0f0' }}>
+        {byHour.map((n, h) => (
+          <div key={h} title={`${hourText(h)}: ${n}`} style={{ flex: 1, height: n ? `${Math.max(12, (n / max) * 100)}%` : 2, background: h === peak ? '#1677ff' : n ? '#91caff' : '#f0f0f0', borderRadius: 1 }} />
+        ))}
+      </div>
+      <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 10, color: '#8c8c8c' }}>
+        {[0, 6, 12, 18, 23].map((h) => <span key={h}>{h}</span>)}
+      </div>
     </div>
   );
 }

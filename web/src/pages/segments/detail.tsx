@@ -130,7 +130,7 @@ export default function SegmentDetailPage() {
       <Card>
         <Tabs items={[
           { key: 'members', label: t('segments.members'), children: <Members segmentId={id} building={s.status === 'building'} /> },
-          { key: 'history', label: t('segments.history'), children: <SizeHistory segmentId={id} /> },
+          { key: 'history', label: t('segments.history'), children: <SizeHistory segmentId={id} createdAt={s.createdAt} /> },
           { key: 'conditions', label: t('segments.conditions'), children: s.definition ? <ReadOnlyDefinition segment={s} /> : <Empty description={t('segments.noDefinition')} /> },
         ]} />
       </Card>
@@ -164,18 +164,20 @@ function Members({ segmentId, building }: { segmentId: string; building: boolean
 
 const ranges = [30, 90, 365] as const;
 
-function SizeHistory({ segmentId }: { segmentId: string }) {
+function SizeHistory({ segmentId, createdAt }: { segmentId: string; createdAt: string }) {
   const { t } = useTranslation();
   const [days, setDays] = useState<(typeof ranges)[number]>(30);
   const from = dayjs().subtract(days - 1, 'day').format('YYYY-MM-DD');
   const history = useQuery({ queryKey: ['segments', 'history', segmentId, days], queryFn: () => segmentHistory(segmentId, { from }) });
-  const items = history.data ?? [];
+  // Days before the segment existed are not "0 members": leave them out.
+  const born = dayjs(createdAt).format('YYYY-MM-DD');
+  const items = useMemo(() => (history.data ?? []).filter((p) => p.day >= born), [history.data, born]);
   const option = useMemo(() => ({
     grid: { left: 48, right: 16, top: 16, bottom: 32 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: items.map((p) => p.day), boundaryGap: false },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'line', data: items.map((p) => p.size), areaStyle: { opacity: 0.12 }, smooth: true, showSymbol: items.length < 40 }],
+    series: [{ type: 'line', data: items.map((p) => p.size), areaStyle: { opacity: 0.12 }, showSymbol: items.length < 40 }],
   }), [items]);
   return (
     <>
