@@ -29,6 +29,8 @@ const SegmentsPage = lazy(() => import('./pages/segments/list'));
 const SegmentDetailPage = lazy(() => import('./pages/segments/detail'));
 const SegmentEditorPage = lazy(() => import('./pages/segments/editor'));
 const RfmPage = lazy(() => import('./pages/rfm/rfm'));
+const TagRulesPage = lazy(() => import('./pages/tag-rules/list'));
+const TagRuleEditorPage = lazy(() => import('./pages/tag-rules/editor'));
 
 /** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
 function Guard({ permission, children }: { permission: string; children: ReactNode }) {
@@ -51,6 +53,7 @@ const pages: Record<string, ReactNode> = {
   '/tasks': <TasksPage />,
   '/segments': <SegmentsPage />,
   '/rfm': <RfmPage />,
+  '/tag-rules': <TagRulesPage />,
   '/settings/custom-fields': <CustomFieldsPage />,
   '/settings/stages': <StagesPage />,
   '/settings/tags': <TagsPage />,
@@ -81,6 +84,8 @@ export const router = createBrowserRouter([
       { path: 'segments/new', element: <Guard permission="segments:write"><SegmentEditorPage /></Guard> },
       { path: 'segments/:id', element: <Guard permission="segments:read"><SegmentDetailPage /></Guard> },
       { path: 'segments/:id/edit', element: <Guard permission="segments:write"><SegmentEditorPage /></Guard> },
+      { path: 'tag-rules/new', element: <Guard permission="tag-rules:write"><TagRuleEditorPage /></Guard> },
+      { path: 'tag-rules/:id', element: <Guard permission="tag-rules:read"><TagRuleEditorPage /></Guard> },
       { path: '*', element: <NotFound /> },
     ],
   },

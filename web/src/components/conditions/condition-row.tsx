@@ -214,7 +214,7 @@ function EventBody({ condition: c, set, options }: { condition: Extract<EditorCo
 }
 
 /** "where amount ≥ 1000": tests on the event's properties, all of which must hold. */
-function PropTests({ where, onChange, readOnly }: { where: PropCondition[]; onChange: (w: PropCondition[]) => void; readOnly?: boolean }) {
+export function PropTests({ where, onChange, readOnly }: { where: PropCondition[]; onChange: (w: PropCondition[]) => void; readOnly?: boolean }) {
   const { t } = useTranslation();
   const update = (i: number, patch: Partial<PropCondition>) => onChange(where.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   return (

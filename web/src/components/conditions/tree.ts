@@ -114,7 +114,7 @@ function valueComplete(op: string, value: unknown): boolean {
   }
 }
 
-const propComplete = (p: PropCondition) => p.path.trim() !== '' && valueComplete(p.op, p.value);
+export const propComplete = (p: PropCondition) => p.path.trim() !== '' && valueComplete(p.op, p.value);
 
 export function isComplete(c: Condition): boolean {
   switch (c.kind) {
