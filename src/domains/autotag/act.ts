@@ -1,14 +1,14 @@
 // What a rule does to a set of contacts, set-based in the caller's transaction: add and remove its
 // tags (source `rule`, source_ref = the run's ref), set its stage, give owners a task that reminds
 // at once, and put one `tag_rule_applied` entry naming the rule on the timeline of each contact it
-// changed or notified. Only live contacts are touched.
-import { createHash } from 'node:crypto';
+// changed or notified. Only live contacts are touched. Runs in the caller's transaction, which
+// commits the run (or the backfill chunk and its checkpoint) as a whole, so nothing is written twice.
 import type { Logger } from 'pino';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/http/errors.js';
 import { addTagsToContacts, removeTagsFromContacts, setStageOfContacts } from '../contacts/index.js';
-import { createTask, recordTimelineEvents, type NewTimelineEvent } from '../timeline/index.js';
+import { createTask, recordTimelineEventSet } from '../timeline/index.js';
 import type { Rule } from './compiled.js';
 import { liveContacts, namesOf, tagDeltas } from './queries/contacts.js';
 import type { RunKind } from './tables.js';
@@ -32,12 +32,6 @@ export interface Applied {
   /** The contacts whose tags or stage changed. */
   changedIds: string[];
 }
-
-/** A uuid from a text: the timeline entry of one run on one contact has one id, however often it is written. */
-const uuidOf = (text: string) => {
-  const h = createHash('md5').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-};
 
 /**
  * The rule acts as its author over the whole workspace: tasks record them as creator (as RFM's
@@ -91,11 +85,10 @@ export async function applyRule(tx: Tx, workspaceId: string, a: Application, con
     const names = await namesOf(tx, workspaceId, [...new Set(deltas.flatMap((d) => [...d.added, ...d.removed]))], actions.stageId ? [actions.stageId] : []);
     const tag = (id: string) => names.tags.get(id) ?? { id, name: null, color: null };
     const stage = actions.stageId ? (names.stages.get(actions.stageId) ?? { id: actions.stageId, name: null, color: null }) : null;
-    const entries: NewTimelineEvent[] = touched.map((contactId) => ({
-      id: uuidOf(`tag_rule_applied:${a.ref}:${contactId}`),
-      contactId,
-      type: 'tag_rule_applied',
-      props: {
+    // One statement per distinct entry (a backfill chunk's contacts mostly share theirs).
+    const sets = new Map<string, { props: Record<string, unknown>; contactIds: string[] }>();
+    for (const contactId of touched) {
+      const props = {
         rule: { id: a.rule.id, name: a.rule.name },
         runId: a.runId,
         trigger: a.kind,
@@ -103,9 +96,13 @@ export async function applyRule(tx: Tx, workspaceId: string, a: Application, con
         removed: (byContact.get(contactId)?.removed ?? []).map(tag),
         stage: staged.has(contactId) ? stage : null,
         notified: notified.has(contactId),
-      },
-    }));
-    await recordTimelineEvents(tx, workspaceId, entries);
+      };
+      const key = JSON.stringify(props);
+      const set = sets.get(key) ?? { props, contactIds: [] as string[] };
+      set.contactIds.push(contactId);
+      sets.set(key, set);
+    }
+    for (const set of sets.values()) await recordTimelineEventSet(tx, workspaceId, { type: 'tag_rule_applied', actorMemberId: null, ...set });
   }
   return { changed: changed.size, notified: notified.size, changedIds: [...changed] };
 }

@@ -2,11 +2,12 @@
 //
 // - build: a new, redefined or re-enabled condition rule learns who meets its condition now
 //   (tag_rule_members), acting on no one; it acts on crossings from then on.
-// - backfill ("apply to existing contacts"): records the contacts the rule's trigger holds for
-//   now (an event rule: who did it; a condition rule: who meets / does not meet the condition),
-//   once, in the job's first transaction; then walks them in id order, CHUNK contacts per
-//   transaction committed with the job's checkpoint: a progress bar, and a crash resumes after
-//   the last committed chunk. Owners are not notified by a backfill.
+// - backfill ("apply to existing contacts"): finds the contacts the rule's trigger holds for now,
+//   in the job's first transaction — an event rule: who did it, recorded once in
+//   tag_rule_targets; a condition rule: its members brought up to date, to walk who meets (or,
+//   for "becomes false", who does not meet) the condition — then walks them in id order, CHUNK
+//   contacts per transaction committed with the job's checkpoint: a progress bar, and a crash
+//   resumes after the last committed chunk. Owners are not notified by a backfill.
 // - refresh: daily, the condition rules no event keeps current (relative to today: "no order in
 //   the last 90 days"; teams; RFM scores) are re-evaluated over the workspace and act on the
 //   contacts that crossed.
@@ -20,7 +21,7 @@ import { applyRule } from './act.js';
 import { compileError, compileTrigger, loadWorkspace, parseRule } from './compiled.js';
 import { fire, rootCause } from './fire.js';
 import { countLiveContacts } from './queries/contacts.js';
-import { diffMembers, rebuildMembers, recordTargets } from './queries/membership.js';
+import { countMembers, diffMembers, nextMembers, recordTargets, syncMembers } from './queries/membership.js';
 import * as store from './store.js';
 
 /** Contacts per backfill transaction. */
@@ -45,7 +46,7 @@ export async function buildRule(tx: Tx, workspaceId: string, ruleId: string, log
     await store.setStatus(tx, workspaceId, ruleId, 'invalid', message);
     return null;
   }
-  const members = await rebuildMembers(tx, workspaceId, ruleId, compiled);
+  const members = await syncMembers(tx, workspaceId, ruleId, compiled);
   await store.setStatus(tx, workspaceId, ruleId, 'ready');
   return { members };
 }
@@ -78,7 +79,11 @@ export async function startBuild(tx: Tx, workspaceId: string, ruleId: string) {
   return jobId;
 }
 
+/** What a backfill walks: its recorded targets, or the rule's members, or the live contacts outside them. */
+type Source = 'targets' | 'members' | 'non_members';
+
 interface Walk {
+  source: Source;
   after: string | null;
   chunk: number;
   processed: number;
@@ -95,49 +100,56 @@ export const ruleBackfillJob = defineJob<z.ZodType<{ workspaceId: string; ruleId
     const jobId = ctx.job.id;
     let walk = ctx.state ?? null;
     if (!walk) {
-      const total = await inTransaction(ctx.db, async (tx) => {
+      const start = await inTransaction(ctx.db, async (tx) => {
         const row = await store.findRule(tx, workspaceId, ruleId, true);
         if (!row) return null;
         const rule = parseRule(row);
-        let n: number;
+        let source: Source;
+        let total: number;
         if (rule.trigger.kind === 'condition') {
-          // Who meets the condition now is both the members (so crossings are seen from here on)
-          // and, for "becomes true", the targets; for "becomes false", the live contacts outside.
-          const built = await buildRule(tx, workspaceId, ruleId, ctx.logger);
-          if (!built) return null;
-          n = await recordTargets(tx, workspaceId, jobId, ruleId, rule.trigger.when === 'becomes_true' ? 'members' : 'non_members');
+          // Who meets the condition now: the members, brought up to date (they also let crossings
+          // be seen from here on); for "becomes false", the live contacts outside them.
+          if (!(await buildRule(tx, workspaceId, ruleId, ctx.logger))) return null;
+          source = rule.trigger.when === 'becomes_true' ? 'members' : 'non_members';
+          total = await countMembers(tx, workspaceId, ruleId, source === 'members');
         } else {
-          n = await recordTargets(tx, workspaceId, jobId, ruleId, compileTrigger(await loadWorkspace(tx, workspaceId), rule.trigger));
+          source = 'targets';
+          total = await recordTargets(tx, workspaceId, jobId, compileTrigger(await loadWorkspace(tx, workspaceId), rule.trigger));
         }
-        await ctx.checkpoint({ after: null, chunk: 0, processed: 0, changed: 0 }, 0, tx);
-        return n;
+        const first: Walk = { source, after: null, chunk: 0, processed: 0, changed: 0 };
+        await ctx.checkpoint(first, 0, tx);
+        return { first, total };
       });
-      if (total === null) {
+      if (start === null) {
         await store.finishRun(ctx.db, workspaceId, runId, { status: 'failed', changed: 0, notified: 0, detail: { message: 'The rule was deleted, or its definition no longer compiles' } });
         return { skipped: true };
       }
-      await ctx.progress(0, total);
-      walk = { after: null, chunk: 0, processed: 0, changed: 0 };
+      await ctx.progress(0, start.total);
+      walk = start.first;
     }
+    const next = (tx: Tx, w: Walk) =>
+      w.source === 'targets'
+        ? store.nextTargets(tx, workspaceId, jobId, w.after, chunkSize)
+        : nextMembers(tx, workspaceId, ruleId, w.source === 'members', w.after, chunkSize);
     for (;;) {
       const from: Walk = walk;
-      const next = await inTransaction(ctx.db, async (tx) => {
-        const ids = await store.nextTargets(tx, workspaceId, jobId, from.after, chunkSize);
+      const step = await inTransaction(ctx.db, async (tx) => {
+        const ids = await next(tx, from);
         if (!ids.length) return null;
         const row = await store.findRule(tx, workspaceId, ruleId);
         if (!row) return null;
         // Each chunk's changes under their own ref, so what it changed is read back by ref.
         const applied = await applyRule(tx, workspaceId, { rule: parseRule(row), runId, ref: `${runId}:${from.chunk}`, kind: 'backfill', notify: false }, ids, ctx.logger);
         await store.addToRun(tx, workspaceId, runId, { matched: ids.length, changed: applied.changed });
-        const step: Walk = { after: ids.at(-1)!, chunk: from.chunk + 1, processed: from.processed + ids.length, changed: from.changed + applied.changed };
-        await ctx.checkpoint(step, step.processed, tx);
-        return { step, last: ids.length < chunkSize };
+        const to: Walk = { ...from, after: ids.at(-1)!, chunk: from.chunk + 1, processed: from.processed + ids.length, changed: from.changed + applied.changed };
+        await ctx.checkpoint(to, to.processed, tx);
+        return { to, last: ids.length < chunkSize };
       });
-      if (!next) break;
-      walk = next.step;
-      if (next.last) break;
+      if (!step) break;
+      walk = step.to;
+      if (step.last) break;
     }
-    await store.dropTargets(ctx.db, workspaceId, jobId);
+    if (walk.source === 'targets') await store.dropTargets(ctx.db, workspaceId, jobId);
     await store.finishRun(ctx.db, workspaceId, runId, { status: 'done', changed: walk.changed, notified: 0 });
     return { processed: walk.processed, changed: walk.changed };
   },

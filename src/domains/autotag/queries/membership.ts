@@ -34,33 +34,63 @@ export async function diffMembers(db: Db, workspaceId: string, ruleId: string, c
   return { entered: rows.filter((r) => r.change === 'entered').map((r) => r.contact_id), left: rows.filter((r) => r.change === 'left').map((r) => r.contact_id) };
 }
 
-/** Rebuilds the rule's members over the whole workspace (no transitions: a build acts on nothing); returns how many. */
-export async function rebuildMembers(db: Db, workspaceId: string, ruleId: string, compiled: CompiledDefinition): Promise<number> {
-  await sql`delete from tag_rule_members where workspace_id = ${workspaceId} and rule_id = ${ruleId}`.execute(db);
-  const result = await sql`
-    insert into tag_rule_members (workspace_id, rule_id, contact_id)
-    select ${workspaceId}::uuid, ${ruleId}::uuid, c.id from ${compiled.from} where ${compiled.where}`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+/**
+ * Makes the rule's members what `compiled` matches over the whole workspace (a build: no
+ * transitions, nothing acts), writing only the difference; returns how many members it has.
+ */
+export async function syncMembers(db: Db, workspaceId: string, ruleId: string, compiled: CompiledDefinition): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with matched as materialized (select c.id from ${compiled.from} where ${compiled.where}),
+    entered as (
+      insert into tag_rule_members (workspace_id, rule_id, contact_id)
+      select ${workspaceId}::uuid, ${ruleId}::uuid, x.id from matched x
+      where not exists (select 1 from tag_rule_members m where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId} and m.contact_id = x.id)
+      on conflict do nothing
+      returning 1),
+    -- Data-modifying CTEs run whether or not the final select reads them.
+    gone as (
+      delete from tag_rule_members m
+      where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId} and not exists (select 1 from matched x where x.id = m.contact_id)
+      returning 1)
+    select count(*)::int as n from matched`.execute(db);
+  return rows[0]!.n;
 }
 
 /** Drops deleted (or merged-away) contacts from every rule's members, acting on nothing. */
 export const forgetContacts = (db: Db, workspaceId: string, contactIds: readonly string[]) =>
   sql`delete from tag_rule_members where workspace_id = ${workspaceId} and contact_id = any(${[...contactIds]}::uuid[])`.execute(db);
 
-/** Records a backfill's targets: the rule's members (`true`), the live contacts outside them (`false`), or what `compiled` matches. */
-export async function recordTargets(db: Db, workspaceId: string, jobId: string, ruleId: string, source: CompiledDefinition | 'members' | 'non_members'): Promise<number> {
-  const select =
-    source === 'members'
-      ? sql`select ${workspaceId}::uuid, ${jobId}::uuid, m.contact_id from tag_rule_members m
-            join contacts c on c.workspace_id = m.workspace_id and c.id = m.contact_id and c.deleted_at is null
-            where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}`
-      : source === 'non_members'
-        ? sql`select ${workspaceId}::uuid, ${jobId}::uuid, c.id from contacts c
-              where c.workspace_id = ${workspaceId} and c.deleted_at is null
-                and not exists (select 1 from tag_rule_members m where m.workspace_id = c.workspace_id and m.rule_id = ${ruleId} and m.contact_id = c.id)`
-        : sql`select ${workspaceId}::uuid, ${jobId}::uuid, c.id from ${source.from} where ${source.where}`;
-  const result = await sql`insert into tag_rule_targets (workspace_id, job_id, contact_id) ${select}`.execute(db);
+/** Records a backfill's targets: what `compiled` matches (an event rule's "did it"); returns how many. */
+export async function recordTargets(db: Db, workspaceId: string, jobId: string, compiled: CompiledDefinition): Promise<number> {
+  const result = await sql`
+    insert into tag_rule_targets (workspace_id, job_id, contact_id)
+    select ${workspaceId}::uuid, ${jobId}::uuid, c.id from ${compiled.from} where ${compiled.where}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/** How many live contacts a condition rule's backfill walks: its members (`true`) or the others (`false`). */
+export async function countMembers(db: Db, workspaceId: string, ruleId: string, members: boolean): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    select count(*) as n from contacts c
+    where c.workspace_id = ${workspaceId} and c.deleted_at is null
+      and ${members ? sql`` : sql`not`} exists (select 1 from tag_rule_members m where m.workspace_id = c.workspace_id and m.rule_id = ${ruleId} and m.contact_id = c.id)`.execute(db);
+  return Number(rows[0]!.n);
+}
+
+/** The next live contacts after `after` in id order that are (or are not) the rule's members. */
+export async function nextMembers(db: Db, workspaceId: string, ruleId: string, members: boolean, after: string | null, limit: number): Promise<string[]> {
+  const { rows } = members
+    ? await sql<{ id: string }>`
+        select m.contact_id as id from tag_rule_members m
+        join contacts c on c.workspace_id = m.workspace_id and c.id = m.contact_id and c.deleted_at is null
+        where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}${after ? sql` and m.contact_id > ${after}` : sql``}
+        order by m.contact_id limit ${limit}`.execute(db)
+    : await sql<{ id: string }>`
+        select c.id from contacts c
+        where c.workspace_id = ${workspaceId} and c.deleted_at is null${after ? sql` and c.id > ${after}` : sql``}
+          and not exists (select 1 from tag_rule_members m where m.workspace_id = c.workspace_id and m.rule_id = ${ruleId} and m.contact_id = c.id)
+        order by c.id limit ${limit}`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 /** Whether the contact meets the compiled definition (compiled for it). */
