@@ -1,6 +1,7 @@
 import {
   CalendarOutlined, DeleteOutlined, EditOutlined, EnvironmentOutlined, FileTextOutlined, MailOutlined, MergeCellsOutlined, MessageOutlined,
-  PhoneOutlined, PlusCircleOutlined, QrcodeOutlined, ShoppingOutlined, SwapOutlined, TagsOutlined, UndoOutlined, UploadOutlined, UserSwitchOutlined,
+  PhoneOutlined, PlusCircleOutlined, QrcodeOutlined, RiseOutlined, ShoppingOutlined, SwapOutlined, TagsOutlined, ThunderboltOutlined, UndoOutlined, UploadOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Select, Timeline, Typography } from 'antd';
@@ -17,6 +18,7 @@ const icons: Record<string, ReactNode> = {
   message: <MessageOutlined />, stage_changed: <SwapOutlined />, tags_added: <TagsOutlined />, tags_removed: <TagsOutlined />,
   owner_changed: <UserSwitchOutlined />, code_scan: <QrcodeOutlined />, form_submission: <EditOutlined />, order: <ShoppingOutlined />,
   merged: <MergeCellsOutlined />, created: <PlusCircleOutlined />, imported: <UploadOutlined />, deleted: <DeleteOutlined />, restored: <UndoOutlined />,
+  rfm_layer_changed: <RiseOutlined />, tag_rule_applied: <ThunderboltOutlined />,
 };
 
 const nameOf = (v: unknown): string | undefined =>
@@ -33,7 +35,8 @@ function Details({ event }: { event: TimelineEvent }) {
     if (p.outcome) parts.push(String(p.outcome));
   }
   if (event.type === 'visit' && p.location) parts.push(String(p.location));
-  const from = nameOf(p.from) ?? nameOf(p.fromName); const to = nameOf(p.to) ?? nameOf(p.toName);
+  // A display name (fromName) wins over a key (an RFM layer's `from` is its key).
+  const from = nameOf(p.fromName) ?? nameOf(p.from); const to = nameOf(p.toName) ?? nameOf(p.to);
   if (from || to) parts.push(`${from ?? '—'} → ${to ?? '—'}`);
   if (Array.isArray(p.tags)) parts.push(p.tags.map((x) => nameOf(x) ?? '').filter(Boolean).join('、'));
   const body = typeof p.body === 'string' ? p.body : undefined;
