@@ -141,6 +141,14 @@ async function measure(ctx: Context): Promise<Row[]> {
     if (run === FULL_RUNS) await explainRecompute(ctx, queries);
   }
   ctx.notes.push(`${ctx.kind}: ${orders.toLocaleString('en')} orders among ${ctx.w.counts.events.toLocaleString('en')} timeline events`);
+  if (ctx.kind === 'postgres') {
+    // Statistics reach the shared view within a second of the transaction's end.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { rows: hot } = await sql<{ upd: string; hot: string; size: string }>`
+      select n_tup_upd as upd, n_tup_hot_upd as hot, pg_size_pretty(pg_total_relation_size('contact_rfm')) as size
+      from pg_stat_user_tables where relname = 'contact_rfm' and schemaname = current_schema()`.execute(db);
+    if (hot[0]) ctx.notes.push(`${ctx.kind}: contact_rfm after the recomputes: ${hot[0].upd} row updates, ${hot[0].hot} of them HOT (no index entry); ${hot[0].size} with indexes`);
+  }
 
   // The update after one order: random customers, and contacts without orders (their first).
   const { rows: picks } = await sql<{ contact_id: string }>`

@@ -18,7 +18,8 @@ const SET = { layer: 0b0111, r: 0b1011, f: 0b1101, m: 0b1110, rf: 0b1001, total:
 export async function getDistribution(db: Db, actor: Actor) {
   requireAccess(actor, 'rfm:read');
   const settings = fromRow(await store.findSettings(db, actor.workspaceId));
-  const rows = await distribution(db, actor.workspaceId, visibleContact(actor, 'c'));
+  // Data scope all sees every live contact (visibleContact is then "not deleted"): the fast path.
+  const rows = await distribution(db, actor.workspaceId, actor.scope === 'all' ? 'all-live' : visibleContact(actor, 'c'));
   const count = (g: number, match: (r: (typeof rows)[number]) => boolean) => rows.find((r) => r.g === g && match(r))?.n ?? 0;
   const perScore = (key: 'r' | 'f' | 'm') => scores.map((score) => ({ score, count: count(SET[key], (r) => r[key] === score) }));
   return {

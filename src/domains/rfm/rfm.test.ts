@@ -168,3 +168,34 @@ describe('the daily schedule', () => {
     expect(await jobs()).toEqual([]);
   });
 });
+
+describe('quintile scores on random workspaces', () => {
+  it('match 1 + floor(5 · (rank − 1) / (n − 1)) computed here from the stored values, ties included', async () => {
+    const fx = rfmFixture(t);
+    let seed = 20261125;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [1, 2, 6, 7, 11, 60]) {
+      const w = await signedInOwner(t);
+      const ws = w.workspace.id;
+      const orders = [];
+      for (let i = 0; i < n; i++) {
+        const contactId = await fx.contact(ws, w.memberId, `C${i}`);
+        // Few distinct days, counts and amounts, so ties are common.
+        for (let k = 0, count = 1 + Math.floor(random() * 4); k < count; k++) {
+          const days = [0, 3, 30, 200, 400][Math.floor(random() * 5)]!;
+          orders.push({ workspace_id: ws, contact_id: contactId, type: 'order', actor_member_id: null, occurred_at: new Date(Date.now() - days * 86_400_000), props: JSON.stringify({ orderId: `R${i}-${k}`, amount: [10, 10, 99.5, 300][Math.floor(random() * 4)], currency: 'CNY' }) });
+        }
+      }
+      await db().insertInto('timeline_events').values(orders).execute();
+      await fx.recompute(w.client, ws);
+      const rows = (await fx.rows(ws)).map((r) => ({ ...r, monetary: Number(r.monetary) }));
+      expect(rows).toHaveLength(n);
+      const score = (worse: number) => Math.min(5, 1 + Math.floor((5 * worse) / Math.max(n - 1, 1)));
+      for (const row of rows) {
+        expect(row.r_score, `R of ${row.recency_days} among ${n}`).toBe(score(rows.filter((o) => o.recency_days! > row.recency_days!).length));
+        expect(row.f_score, `F of ${row.frequency} among ${n}`).toBe(score(rows.filter((o) => o.frequency < row.frequency).length));
+        expect(row.m_score, `M of ${row.monetary} among ${n}`).toBe(score(rows.filter((o) => o.monetary < row.monetary).length));
+      }
+    }
+  });
+});

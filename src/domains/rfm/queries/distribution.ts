@@ -14,14 +14,22 @@ export interface DistributionRow {
   n: number;
 }
 
-/** Every count in one pass, by grouping sets. `visible` is the caller's predicate over `contacts c`. */
-export async function distribution(db: Db, workspaceId: string, visible: Expression<SqlBool>) {
+/**
+ * Every count in one pass, by grouping sets. `visible` is the caller's predicate over `contacts c`,
+ * or 'all-live' for a caller who sees every live contact (data scope all): then only the few
+ * deleted contacts are looked up (an anti-join on the contacts_deleted index) instead of joining
+ * every customer to their contact — at 10^6 contacts the difference between a second and many.
+ */
+export async function distribution(db: Db, workspaceId: string, visible: Expression<SqlBool> | 'all-live') {
+  const seen =
+    visible === 'all-live'
+      ? sql`not exists (select 1 from contacts d where d.workspace_id = ${workspaceId} and d.id = x.contact_id and d.deleted_at is not null)`
+      : sql`exists (select 1 from contacts c where c.workspace_id = ${workspaceId} and c.id = x.contact_id and ${visible})`;
   const { rows } = await sql<DistributionRow>`
     select x.layer, x.r_score as r, x.f_score as f, x.m_score as m,
            grouping(x.layer, x.r_score, x.f_score, x.m_score) as g, count(*)::int as n
     from contact_rfm x
-    join contacts c on c.workspace_id = x.workspace_id and c.id = x.contact_id
-    where x.workspace_id = ${workspaceId} and ${visible}
+    where x.workspace_id = ${workspaceId} and ${seen}
     group by grouping sets ((x.layer), (x.r_score), (x.f_score), (x.m_score), (x.r_score, x.f_score), ())`.execute(db);
   return rows.map((r) => ({ ...r, g: Number(r.g), n: Number(r.n) }));
 }

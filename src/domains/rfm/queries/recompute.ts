@@ -8,9 +8,9 @@
 // days, today included; monetary = the sum of their props.amount (a non-numeric amount counts as
 // an order of no value). Scores are 1–5:
 // - quantile: score = 1 + floor(5 · percent_rank) over the workspace's customers (by recency
-//   descending for R, ascending values for F and M), capped at 5 (computed in integers). Ties share the lower rank, so
-//   equal values always get equal scores. The bounds this produced (the least value — for R the
-//   most days — that reached score 2, 3, 4, 5) are saved as cuts.
+//   descending for R, ascending values for F and M), capped at 5. Ties share the lower rank, so
+//   equal values always get equal scores. Worked out as cuts (the least value — for R the most
+//   days — that reaches score 2, 3, 4, 5; see quintileCuts), scored by them and saved.
 // - thresholds: the bounds people set.
 // The update after an order scores one contact against the saved cuts (the quintiles move only
 // with the full recompute, which the schedule runs daily).
@@ -63,20 +63,49 @@ function aggregate(workspaceId: string, s: Scoring, contactIds?: readonly string
     join contacts c on c.workspace_id = ${workspaceId} and c.id = a.contact_id and c.deleted_at is null`;
 }
 
-/** 1 + how many bounds the value reaches: at most the bound for R (days), at least for F and M. */
-function byCuts(column: string, cuts: ReadonlyArray<number | null>, atMost: boolean): RawBuilder<number> {
-  const col = sql.ref(column);
-  const parts = cuts.map((c) => (c === null ? sql`0` : atMost ? sql`(${col} <= ${c})::int` : sql`(${col} >= ${c}::numeric)::int`));
+/**
+ * 1 + how many bounds the value reaches: at most the bound for R (days), at least for F and M.
+ * `cuts` is an SQL array of the bounds for scores 2..5; a null bound is never reached.
+ */
+function byCuts(value: RawBuilder<unknown>, cuts: RawBuilder<unknown>, atMost: boolean): RawBuilder<number> {
+  const parts = [1, 2, 3, 4].map((i) => (atMost ? sql`coalesce(${value} <= (${cuts})[${sql.lit(i)}], false)::int` : sql`coalesce(${value} >= (${cuts})[${sql.lit(i)}], false)::int`));
   return sql<number>`(1 + ${sql.join(parts, sql` + `)})::smallint`;
 }
 
+/** Scores of the rows of `alias` against the cuts of the one-row `cuts` (columns r, f, m). */
+const scoresByCuts = (alias: string) =>
+  sql`${byCuts(sql.ref(`${alias}.recency_days`), sql`cuts.r`, true)} as r_score,
+      ${byCuts(sql.ref(`${alias}.frequency`), sql`cuts.f`, false)} as f_score,
+      ${byCuts(sql.ref(`${alias}.monetary`), sql`cuts.m`, false)} as m_score`;
+
 /**
- * 1 + floor(5 · percent_rank), in integers (percent_rank = (rank − 1) / (n − 1)) so no rounding
- * can move a boundary. n is counted once (a scalar subquery over the CTE `agg`), not by a window
- * over the whole set, which would buffer every row once more.
+ * The quintile cuts of the customers in `agg`, as one row (r, f, m), so that scoring by them gives
+ * exactly score = 1 + floor(5 · (rank − 1) / max(n − 1, 1)), capped at 5, where rank is 1 + the
+ * number of customers with a worse value (ties share it). In integers: score ≥ k ⇔ at least
+ * p_k = ceil((k − 1) · max(n − 1, 1) / 5) customers are worse ⇔ the value is better than the
+ * p_k-th worst; the cut is the least existing value beyond that one (for R, the most days below
+ * it), null when there is none. R and F have few distinct values: counted by value (hash), not
+ * sorted; M is sorted once, by value alone.
  */
-const quintile = (order: RawBuilder<unknown>) =>
-  sql<number>`least(5, 1 + (5 * (rank() over (order by ${order}) - 1)) / greatest((select count(*) from agg) - 1, 1))::smallint`;
+const quintileCuts = sql`
+    n as (select greatest(count(*) - 1, 1) as d from agg),
+    pos as (select k, ((k - 1) * n.d + 4) / 5 as p from n, generate_series(2, 5) k),
+    fh as (select frequency as v, count(*) as c from agg group by frequency),
+    fc as (select v, sum(c) over (order by v) as worse_or_equal from fh),
+    rh as (select recency_days as v, count(*) as c from agg group by recency_days),
+    rc as (select v, sum(c) over (order by v desc) as worse_or_equal from rh),
+    mr as (select monetary as v, row_number() over (order by monetary) as rn from agg),
+    mp as (select array_agg(mr.v order by pos.k) as at from pos left join mr on mr.rn = pos.p),
+    cuts as (
+      select
+        array(select (select max(rh.v) from rh where rh.v < (select max(rc.v) from rc where rc.worse_or_equal >= pos.p)) from pos order by k) as r,
+        array(select (select min(fh.v) from fh where fh.v > (select min(fc.v) from fc where fc.worse_or_equal >= pos.p)) from pos order by k)::numeric[] as f,
+        (select array[min(agg.monetary) filter (where agg.monetary > mp.at[1]), min(agg.monetary) filter (where agg.monetary > mp.at[2]),
+                      min(agg.monetary) filter (where agg.monetary > mp.at[3]), min(agg.monetary) filter (where agg.monetary > mp.at[4])]
+         from agg, mp) as m
+    )`;
+
+const givenCuts = (cuts: Cuts) => sql`cuts as (select ${[...cuts.r]}::int[] as r, ${[...cuts.f]}::numeric[] as f, ${[...cuts.m]}::numeric[] as m)`;
 
 const scoresOf = (alias: string) => [sql.ref(`${alias}.r_score`), sql.ref(`${alias}.f_score`), sql.ref(`${alias}.m_score`)] as const;
 
@@ -87,35 +116,27 @@ export interface FullResult {
 }
 
 /**
- * Recomputes every customer of the workspace in one statement: scores, layers, the moves between
- * layers (recorded under `sourceRef`), rows of contacts that are no longer customers removed, and
- * (quantile) the new cuts saved. `cuts` is given for thresholds, undefined for quantile.
+ * Recomputes every customer of the workspace in one statement: the cuts (quintiles of the
+ * customers, or the thresholds given in `cuts`), scores by them, layers, the moves between
+ * layers (recorded under `sourceRef`), rows of contacts that are no longer customers removed,
+ * and (quantile) the cuts saved for the updates after an order.
  */
 export async function recomputeAll(db: Db, workspaceId: string, s: Scoring, cuts: Cuts | undefined, change: { reason: ChangeReason; sourceRef: string }) {
-  const scores = cuts
-    ? sql`${byCuts('recency_days', cuts.r, true)} as r_score, ${byCuts('frequency', cuts.f, false)} as f_score, ${byCuts('monetary', cuts.m, false)} as m_score`
-    : sql`${quintile(sql`recency_days desc`)} as r_score, ${quintile(sql`frequency`)} as f_score, ${quintile(sql`monetary`)} as m_score`;
   const saveCuts = cuts
     ? sql`update rfm_settings set computed_at = now() where workspace_id = ${workspaceId} returning 1`
     : sql`insert into rfm_settings (workspace_id, r_cuts, f_cuts, m_cuts, computed_at)
-          select ${workspaceId}::uuid,
-                 array[max(recency_days) filter (where r_score >= 2), max(recency_days) filter (where r_score >= 3),
-                       max(recency_days) filter (where r_score >= 4), max(recency_days) filter (where r_score >= 5)],
-                 array[min(frequency) filter (where f_score >= 2), min(frequency) filter (where f_score >= 3),
-                       min(frequency) filter (where f_score >= 4), min(frequency) filter (where f_score >= 5)]::numeric[],
-                 array[min(monetary) filter (where m_score >= 2), min(monetary) filter (where m_score >= 3),
-                       min(monetary) filter (where m_score >= 4), min(monetary) filter (where m_score >= 5)],
-                 now()
-          from scored
+          select ${workspaceId}::uuid, cuts.r, cuts.f, cuts.m, now() from cuts
           on conflict (workspace_id) do update set r_cuts = excluded.r_cuts, f_cuts = excluded.f_cuts, m_cuts = excluded.m_cuts, computed_at = excluded.computed_at
           returning 1`;
   const { rows } = await sql<{ customers: number; removed: number; changes: number }>`
     with agg as (${aggregate(workspaceId, s)}),
-    scored as (select agg.*, ${scores} from agg),
+    ${cuts ? givenCuts(cuts) : quintileCuts},
+    scored as (select agg.*, ${scoresByCuts('agg')} from agg, cuts),
+    -- Every customer now and every row before, side by side: what to update, insert and remove.
     layered as (
-      select s.*, ${layerSql(...scoresOf('s'), s.high)} as layer, o.layer as old_layer
+      select s.*, ${layerSql(...scoresOf('s'), s.high)} as layer, o.contact_id as old_contact_id, o.layer as old_layer
       from scored s
-      left join contact_rfm o on o.workspace_id = ${workspaceId} and o.contact_id = s.contact_id
+      full join (select contact_id, layer from contact_rfm where workspace_id = ${workspaceId}) o on o.contact_id = s.contact_id
     ),
     -- Existing rows by a plain join update (cheaper than ON CONFLICT per row), new ones inserted.
     updated as (
@@ -134,18 +155,19 @@ export async function recomputeAll(db: Db, workspaceId: string, s: Scoring, cuts
     ),
     removed as (
       delete from contact_rfm t
-      where t.workspace_id = ${workspaceId} and not exists (select 1 from agg where agg.contact_id = t.contact_id)
+      where t.workspace_id = ${workspaceId} and t.contact_id = any(array(select old_contact_id from layered where contact_id is null))
       returning 1
     ),
     changes as (
       insert into rfm_layer_changes (workspace_id, contact_id, from_layer, to_layer, reason, source_ref)
       select ${workspaceId}::uuid, contact_id, old_layer, layer, ${change.reason}, ${change.sourceRef} from layered
-      where old_layer is not null and old_layer <> layer
+      where old_layer is not null and contact_id is not null and old_layer <> layer
       returning 1
     ),
-    cuts as (${saveCuts})
+    saved as (${saveCuts})
+    -- (Data-modifying CTEs run whether or not the final select reads them.)
     select (select count(*) from updated)::int + (select count(*) from inserted)::int as customers, (select count(*) from removed)::int as removed,
-           (select count(*) from changes)::int as changes, (select count(*) from cuts)::int as cuts`.execute(db);
+           (select count(*) from changes)::int as changes, (select count(*) from saved)::int as saved`.execute(db);
   const row = rows[0]!;
   return { customers: Number(row.customers), removed: Number(row.removed), changes: Number(row.changes) } satisfies FullResult;
 }
@@ -174,11 +196,8 @@ export async function recomputeContacts(
   const ids = [...contactIds];
   const { rows } = await sql<{ contact_id: string; from_layer: Layer; to_layer: Layer; id: string }>`
     with agg as (${aggregate(workspaceId, s, ids)}),
-    scored as (
-      select agg.*, ${byCuts('recency_days', cuts.r, true)} as r_score, ${byCuts('frequency', cuts.f, false)} as f_score,
-             ${byCuts('monetary', cuts.m, false)} as m_score
-      from agg
-    ),
+    ${givenCuts(cuts)},
+    scored as (select agg.*, ${scoresByCuts('agg')} from agg, cuts),
     layered as (
       select scored.*, ${layerSql(...scoresOf('scored'), s.high)} as layer, o.layer as old_layer
       from scored
