@@ -98,6 +98,12 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     const { workspace } = await createWorkspace(db, null, '导入基准 Import bench');
     await createAdmin(db, config.PASSWORD_SCRYPT_LOG_N, { workspace: workspace.id, email: 'bench-importer@example.test', password: `bench-${Math.random().toString(36).slice(2)}-pw`, name: '王芳' });
     const actor = await operatorActor(db, workspace.id);
+    // Diagnostic: what keeping contacts.tag_ids in sync costs an import (the statement-level
+    // triggers on contact_tags), measured by running without them on the throwaway database.
+    if (process.env.BENCH_IMPORT_NO_TAG_SYNC === '1') {
+      await sql`alter table contact_tags disable trigger user`.execute(db);
+      options.log(`[${kind}] contact_tags triggers disabled (BENCH_IMPORT_NO_TAG_SYNC=1): figures without the tag_ids sync`);
+    }
     for (const f of FIELDS) await createCustomField(db, actor, { ...f, options: 'options' in f ? [...f.options] : undefined });
 
     resetPhaseTimes();
@@ -138,7 +144,7 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     // The database phases overlap these three (the next batch is read while one commits).
     const jobPhases = (phases.parse + phases.normalise + phases.wait) / 1000;
     return {
-      db: kind,
+      db: process.env.BENCH_IMPORT_NO_TAG_SYNC === '1' ? `${kind} (no tag_ids sync)` : kind,
       rows: rowsTotal,
       'rows/s': Math.round(rowsTotal / seconds),
       seconds: Number(seconds.toFixed(1)),
