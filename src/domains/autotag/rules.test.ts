@@ -158,4 +158,22 @@ describe('tag rules API', () => {
     const runs = await db().selectFrom('tag_rule_runs').select(['workspace_id', 'rule_id']).where('rule_id', '=', bRule.id).execute();
     expect(runs).toEqual([{ workspace_id: b.ws, rule_id: bRule.id }]);
   });
+
+  it('is in the OpenAPI document, bodies and answers described', async () => {
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    const paths = Object.keys(doc.paths as Record<string, unknown>).filter((p) => p.startsWith('/api/v1/tag-rules'));
+    expect(paths.sort()).toEqual([
+      '/api/v1/tag-rules',
+      '/api/v1/tag-rules/{id}',
+      '/api/v1/tag-rules/{id}/backfill',
+      '/api/v1/tag-rules/{id}/disable',
+      '/api/v1/tag-rules/{id}/enable',
+      '/api/v1/tag-rules/{id}/runs',
+    ]);
+    const create = doc.paths['/api/v1/tag-rules'].post;
+    expect(JSON.stringify(create.requestBody)).toContain('becomes_true');
+    expect(JSON.stringify(create.requestBody)).toContain('keywords');
+    expect(Object.keys(create.responses)).toContain('201');
+    expect(Object.keys(doc.paths['/api/v1/tag-rules/{id}/backfill'].post.responses)).toContain('202');
+  });
 });
