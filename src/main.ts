@@ -36,7 +36,7 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const stopPurge = startContactPurge(database.db, logger);
   return {
     async stop() {
-      stopHousekeeping();
+      await stopHousekeeping();
       stopRfm();
       stopPreferences();
       await stopReminders();

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from './db/connect.js';
+import { startPeriodic } from './periodic.js';
 
 export async function sweepExpired(db: Db) {
   const [sessions, idempotency, attempts] = await Promise.all([
@@ -20,14 +21,4 @@ export async function sweepExpired(db: Db) {
 const HOURLY = 3_600_000;
 
 /** Sweeps now and every hour until stopped. */
-export function startHousekeeping(db: Db, logger: Logger, everyMs = HOURLY): () => void {
-  const sweep = () =>
-    sweepExpired(db).then(
-      (removed) => logger.debug({ removed }, 'housekeeping'),
-      (err: unknown) => logger.warn({ err }, 'housekeeping failed'),
-    );
-  void sweep();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const startHousekeeping = (db: Db, logger: Logger, everyMs = HOURLY) => startPeriodic('housekeeping', everyMs, () => sweepExpired(db), logger);

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
+import { startPeriodic } from '../../platform/periodic.js';
 import { RESTORE_DAYS } from './contacts.js';
 
 const BATCH = 500;
@@ -40,24 +41,13 @@ export async function purgeExpiredContacts(db: Db, limit = BATCH): Promise<numbe
 export const pruneTagRemovals = (db: Db) =>
   sql`delete from contact_tag_removals where removed_at < now() - make_interval(days => ${RESTORE_DAYS})`.execute(db);
 
-/** Purges in batches now and daily until stopped. */
-export function startContactPurge(db: Db, logger: Logger, everyMs = DAILY): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  const sweep = () => {
-    current ??= (async () => {
-      let purged = 0;
-      for (let n = await purgeExpiredContacts(db); n > 0; n = await purgeExpiredContacts(db)) purged += n;
-      await pruneTagRemovals(db);
-      if (purged) logger.info({ purged }, 'deleted contacts purged after the restore window');
-    })()
-      .catch((err: unknown) => logger.warn({ err }, 'contact purge failed; will retry'))
-      .finally(() => (current = undefined));
-  };
-  sweep();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await current;
-  };
+/** Purges every expired contact, in batches; returns how many went. */
+export async function purgeAllExpired(db: Db): Promise<number> {
+  let purged = 0;
+  for (let n = await purgeExpiredContacts(db); n > 0; n = await purgeExpiredContacts(db)) purged += n;
+  await pruneTagRemovals(db);
+  return purged;
 }
+
+/** Purges now and daily until stopped. */
+export const startContactPurge = (db: Db, logger: Logger, everyMs = DAILY) => startPeriodic('deleted contacts purged', everyMs, () => purgeAllExpired(db), logger);

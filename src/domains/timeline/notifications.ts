@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
+import { startPeriodic } from '../../platform/periodic.js';
 import { notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
 import * as store from './notifications-store.js';
@@ -50,22 +51,5 @@ const REMINDER_SWEEP_MS = 15_000;
  * claims rows with SKIP LOCKED and marks them in the statement that notifies, so workers never
  * double-send. (A job would need one per workspace; the sweep walks one global index instead.)
  */
-export function startReminderSweep(db: Db, logger: Logger, everyMs = REMINDER_SWEEP_MS): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  const sweep = () => {
-    current ??= deliverDueReminders(db)
-      .then(
-        (sent) => void (sent && logger.debug({ sent }, 'task reminders delivered')),
-        (err: unknown) => logger.warn({ err }, 'task reminder sweep failed; will retry'),
-      )
-      .finally(() => (current = undefined));
-  };
-  sweep();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  /** Stops sweeping and waits for a sweep in progress (so the database can close after it). */
-  return async () => {
-    clearInterval(timer);
-    await current;
-  };
-}
+export const startReminderSweep = (db: Db, logger: Logger, everyMs = REMINDER_SWEEP_MS) =>
+  startPeriodic('task reminders delivered', everyMs, () => deliverDueReminders(db), logger);
