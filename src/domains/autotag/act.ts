@@ -1,4 +1,4 @@
-// What a rule does to a set of contacts, set-based in the caller's transaction: add and remove its
+// What a rule does to a set of contacts, set-based: add and remove its
 // tags (source `rule`, source_ref = the run's ref), set its stage, give owners a task that reminds
 // at once, and put one `tag_rule_applied` entry naming the rule on the timeline of each contact it
 // changed or notified. Only live contacts are touched. Runs in the caller's transaction, which

@@ -67,7 +67,7 @@ export async function namesOf(db: Db, workspaceId: string, tagIds: readonly stri
   return { tags: new Map(tags.map((t) => [t.id, t])), stages: new Map(stages.map((s) => [s.id, s])) };
 }
 
-/** Which of the ids are tags / stages / active members of the workspace (rule validation). */
+/** Which of the ids are tags / stages of the workspace (rule validation). */
 export async function existing(db: Db, workspaceId: string, table: 'tags' | 'stages', ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await db.selectFrom(table).select('id').where('workspace_id', '=', workspaceId).where('id', 'in', [...ids]).execute();
