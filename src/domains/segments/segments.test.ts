@@ -250,6 +250,26 @@ describe('segments', () => {
     expect((await c.get(`/api/v1/segments/${s.id}`)).json().segment).toMatchObject({ status: 'invalid', error: expect.stringContaining('Unknown custom field') });
   });
 
+  it('keeps the per-contact event counters exact through inserts, deletes and moves (a merge moves events)', async () => {
+    const { o } = await setup();
+    const ws = o.workspace.id;
+    const [a, b] = [await contact(o, { name: 'A' }), await contact(o, { name: 'B' })];
+    const at = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await db()
+      .insertInto('timeline_events')
+      .values([...Array(12).keys()].map((i) => ({ workspace_id: ws, contact_id: i % 3 ? a : b, type: i % 2 ? 'order' : 'message', occurred_at: at(i), props: '{}' })))
+      .execute();
+    await db().deleteFrom('timeline_events').where('workspace_id', '=', ws).where('occurred_at', '<', at(9.5)).execute();
+    await db().updateTable('timeline_events').set({ contact_id: b }).where('workspace_id', '=', ws).where('contact_id', '=', a).where('type', '=', 'order').execute();
+    const kept = await sql<{ contact_id: string; type: string; total: number; recent: Date[] }>`
+      select contact_id, type, total, recent from contact_event_recent where workspace_id = ${ws} order by contact_id, type`.execute(db());
+    const truth = await sql<{ contact_id: string; type: string; total: number; recent: Date[] }>`
+      select contact_id, type, count(*)::int as total, (array_agg(occurred_at order by occurred_at desc))[1:8] as recent
+      from timeline_events where workspace_id = ${ws} group by contact_id, type order by contact_id, type`.execute(db());
+    expect(kept.rows).toEqual(truth.rows);
+    expect(kept.rows.length).toBeGreaterThan(1);
+  });
+
   it('another workspace’s segment is not found', async () => {
     const one = await setup();
     const two = await setup();

@@ -55,6 +55,8 @@ type Sql = RawBuilder<unknown>;
 type Bool = RawBuilder<SqlBool>;
 
 const TRUE: Bool = sql<SqlBool>`true`;
+/** How many recent times per contact and type contact_event_recent keeps (its migration). */
+const RECENT_KEPT = 8;
 const FALSE: Bool = sql<SqlBool>`false`;
 
 const customKind: Record<FieldDefinition['type'], ValueKind> = {
@@ -293,9 +295,44 @@ class Compiler {
    * are one aggregate with a HAVING, so the join reads only them; the condition is then whether
    * the contact is among them (an inner join at the top of an AND) or not (an anti-join).
    */
+  /**
+   * The same condition on the per-contact counters (contact_event_recent: each contact's total
+   * and 8 most recent times per type), when it needs no more: a window of the last D days or
+   * ever, no property tests, and a threshold within the 8 times kept. Null otherwise.
+   */
+  private fromCounters(c: EventCondition): Bool | null {
+    const { op, n } = c.count;
+    if (c.where?.length || (c.window.kind !== 'last_days' && c.window.kind !== 'ever')) return null;
+    // "At least m" is the m-th newest time inside the window; at most n is not at least n + 1.
+    const m = op === 'at_most' ? n + 1 : n;
+    if (c.window.kind === 'last_days' && (m > RECENT_KEPT || (op === 'exactly' && n + 1 > RECENT_KEPT))) return null;
+    const since = c.window.kind === 'last_days' ? this.startOfLastDays(c.window.days) : null;
+    const atLeast = (k: number) => (since ? sql`k.recent[1] >= ${since} and k.recent[${k}::int] >= ${since}` : sql`k.total >= ${k}::int`);
+    const test =
+      op === 'exactly' && n > 0
+        ? since
+          ? sql`${atLeast(n)} and (k.recent[${n + 1}::int] is null or k.recent[${n + 1}::int] < ${since})`
+          : sql`k.total = ${n}::int`
+        : atLeast(op === 'exactly' ? 1 : m);
+    const alias = sql.id(`b${this.joins.length}`);
+    const scope = this.ctx.contactIds ? sql` and k.contact_id = any(${[...this.ctx.contactIds]}::uuid[])` : sql``;
+    this.joins.push(sql`
+      left join (
+        select k.contact_id from contact_event_recent k
+        where k.workspace_id = ${this.ws} and k.type = ${c.type} and ${test}${scope}
+      ) ${alias} on c.workspace_id = ${this.ws} and ${alias}.contact_id = c.id`);
+    const found = sql<SqlBool>`${alias}.contact_id is not null`;
+    const absent = sql<SqlBool>`${alias}.contact_id is null`;
+    if (op === 'at_least') return found;
+    if (op === 'exactly') return n === 0 ? absent : found;
+    return absent;
+  }
+
   private event(c: EventCondition): Bool {
     const { op, n } = c.count;
     if (op === 'at_least' && n === 0) return TRUE;
+    const counters = this.fromCounters(c);
+    if (counters) return counters;
     const alias = sql.id(`b${this.joins.length}`);
     const props = (c.where ?? []).map((p) => sql` and ${this.prop(p)}`);
     const scope = this.ctx.contactIds ? sql` and e.contact_id = any(${[...this.ctx.contactIds]}::uuid[])` : sql``;
