@@ -47,7 +47,7 @@ function orders(workspaceId: string, s: Scoring, contactIds?: readonly string[])
     ${s.orderStatuses ? sql`and e.props ->> 'status' = any(${[...s.orderStatuses]}::text[])` : sql``}`;
 }
 
-/** One row per live contact with a counted order: recency_days, frequency, monetary. */
+/** One row per live (not deleted) contact with a counted order: recency_days, frequency, monetary. */
 function aggregate(workspaceId: string, s: Scoring, contactIds?: readonly string[]) {
   return sql`
     select a.contact_id, a.recency_days, a.frequency, a.monetary
@@ -60,7 +60,9 @@ function aggregate(workspaceId: string, s: Scoring, contactIds?: readonly string
       where ${orders(workspaceId, s, contactIds)}
       group by e.contact_id
     ) a
-    join contacts c on c.workspace_id = ${workspaceId} and c.id = a.contact_id and c.deleted_at is null`;
+    -- Every entry's contact exists (foreign key): leaving out the few deleted ones (an anti-join on
+    -- the contacts_deleted index) is much cheaper than joining every customer to their contact.
+    where not exists (select 1 from contacts d where d.workspace_id = ${workspaceId} and d.id = a.contact_id and d.deleted_at is not null)`;
 }
 
 /**
