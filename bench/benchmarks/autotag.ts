@@ -163,8 +163,9 @@ async function measure(ctx: Context): Promise<Row[]> {
   const rows: Row[] = [];
   const stageIds = ctx.w.stageIds as Record<string, string>;
   const someStages = Object.values(stageIds).slice(0, 3);
-  const rules: Array<{ label: string; input: RuleInput }> = [
+  const rules: Array<{ key: string; label: string; input: RuleInput }> = [
     {
+      key: 'event',
       label: 'event rule: order ≥ 1000 in the last 90 days → tag',
       input: {
         name: '90天大单',
@@ -177,6 +178,7 @@ async function measure(ctx: Context): Promise<Row[]> {
       },
     },
     {
+      key: 'stage',
       label: 'attribute rule: stage in 3 of 7 (becomes true) → tag',
       input: {
         name: '阶段',
@@ -187,6 +189,7 @@ async function measure(ctx: Context): Promise<Row[]> {
       },
     },
     {
+      key: 'all',
       label: 'attribute rule matching every contact → tag',
       input: {
         name: '全部',
@@ -197,7 +200,9 @@ async function measure(ctx: Context): Promise<Row[]> {
       },
     },
   ];
-  for (const { label, input } of rules) {
+  // BENCH_AUTOTAG_RULES=event,stage,all (the default) picks the rules to run.
+  const picked = (process.env.BENCH_AUTOTAG_RULES ?? 'event,stage,all').split(',');
+  for (const { label, input } of rules.filter((r) => picked.includes(r.key))) {
     const created = await createTagRule(db, ctx.actor, input);
     if (created.jobId) {
       // A condition rule over a large workspace learns its members in a job first (not measured here).
