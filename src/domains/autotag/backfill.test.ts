@@ -3,9 +3,10 @@
 // no one, and its changes cascade to other rules through the outbox like any rule's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
-import { daysAgo } from '../rfm/test-support.js';
 import { ruleBackfillJob } from './jobs.js';
 import { autotagWorld, type AutotagWorld } from './test-support.js';
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
 let t: TestApp;
 beforeAll(async () => (t = await createTestApp()));
