@@ -149,10 +149,13 @@ export async function recomputeAll(db: Db, workspaceId: string, s: Scoring, cuts
       where t.workspace_id = ${workspaceId} and t.contact_id = l.contact_id and l.old_layer is not null
       returning 1
     ),
+    -- In key order: index entries and the contacts the foreign key checks are then visited in
+    -- order (the first recompute of a workspace inserts every customer).
     inserted as (
       insert into contact_rfm (workspace_id, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, computed_at)
       select ${workspaceId}::uuid, contact_id, recency_days, frequency, monetary, r_score, f_score, m_score, layer, now() from layered
-      where old_layer is null
+      where old_layer is null and contact_id is not null
+      order by contact_id
       returning 1
     ),
     removed as (
