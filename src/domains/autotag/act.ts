@@ -103,7 +103,8 @@ export async function applyRule(tx: Tx, workspaceId: string, a: Application, con
 
   const byContact = new Map(deltas.map((d) => [d.contact_id, d]));
   const changed = new Set([...byContact.keys(), ...staged]);
-  const touched = [...new Set([...changed, ...notified])];
+  // In contact order: the inserts then walk timeline_events' per-contact index left to right.
+  const touched = [...new Set([...changed, ...notified])].sort();
   if (touched.length) {
     const names = await namesOf(tx, workspaceId, [...new Set(deltas.flatMap((d) => [...d.added, ...d.removed]))], actions.stageId ? [actions.stageId] : []);
     const tag = (id: string) => names.tags.get(id) ?? { id, name: null, color: null };
