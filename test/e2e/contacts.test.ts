@@ -3,7 +3,7 @@
 // profile and add a note. Needs /usr/bin/chromium; without it the suite is skipped with a message.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openConsole, signIn, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 
 warnIfNoChromium('e2e/contacts');
@@ -21,13 +21,7 @@ describe.skipIf(!hasChromium)('customer pages in Chromium', () => {
   let server: TestServer;
   let page: Page;
 
-  /** JSON calls with the signed-in page's cookies and CSRF token, for setup and checks. */
-  async function apiCall<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'renmai_csrf')?.value ?? '';
-    const res = await page.request.fetch(`${server.url}/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const apiCall = <T,>(method: 'GET' | 'POST', path: string, data?: unknown) => callApi<T>(session, method, path, data);
 
   beforeAll(async () => {
     session = await openConsole({ width: 1280, height: 900 });
@@ -37,10 +31,7 @@ describe.skipIf(!hasChromium)('customer pages in Chromium', () => {
   afterAll(() => session?.close());
 
   it('imports a CSV, filters, batch-tags, and adds a note on a profile', async () => {
-    await page.goto(`${server.url}/login`);
-    // The console's language is fixed to Chinese for stable option labels.
-    await page.evaluate(() => localStorage.setItem('renmai.locale', 'zh-CN'));
-    await signIn(session);
+    await signInChinese(session);
 
     // A tag to apply later.
     const { group } = await apiCall<{ group: { id: string } }>('POST', '/tag-groups', { name: 'E2E 分组' });

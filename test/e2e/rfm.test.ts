@@ -5,7 +5,7 @@
 // form, and a customer's profile shows their layer and the segment that selects it.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openConsole, signIn, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 
 warnIfNoChromium('e2e/rfm');
@@ -27,12 +27,7 @@ describe.skipIf(!hasChromium)('RFM page and profile cards in Chromium', () => {
   let server: TestServer;
   let page: Page;
 
-  async function apiCall<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'renmai_csrf')?.value ?? '';
-    const res = await page.request.fetch(`${server.url}/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const apiCall = <T,>(method: 'GET' | 'POST', path: string, data?: unknown) => callApi<T>(session, method, path, data);
 
   beforeAll(async () => {
     session = await openConsole({ width: 1400, height: 1000 });
@@ -42,9 +37,7 @@ describe.skipIf(!hasChromium)('RFM page and profile cards in Chromium', () => {
   afterAll(() => session?.close());
 
   it('scores by thresholds set in the form, lists a layer, makes a rule, and shows the layer on a profile', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.evaluate(() => localStorage.setItem('renmai.locale', 'zh-CN'));
-    await signIn(session);
+    await signInChinese(session);
 
     const ids: Record<string, string> = {};
     for (const c of customers) {

@@ -4,7 +4,7 @@
 // segment must hold exactly those members. Needs /usr/bin/chromium; without it the suite is skipped.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openConsole, signIn, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 
 warnIfNoChromium('e2e/segments');
@@ -27,12 +27,7 @@ describe.skipIf(!hasChromium)('segment builder in Chromium', () => {
   let server: TestServer;
   let page: Page;
 
-  async function apiCall<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'renmai_csrf')?.value ?? '';
-    const res = await page.request.fetch(`${server.url}/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const apiCall = <T,>(method: 'GET' | 'POST', path: string, data?: unknown) => callApi<T>(session, method, path, data);
 
   /** Opens an antd select and picks the option with exactly this text (typing first narrows it). */
   async function choose(select: Locator, option: string, type?: string) {
@@ -54,9 +49,7 @@ describe.skipIf(!hasChromium)('segment builder in Chromium', () => {
   afterAll(() => session?.close());
 
   it('builds a two-group segment, sees the count, and saves it', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.evaluate(() => localStorage.setItem('renmai.locale', 'zh-CN'));
-    await signIn(session);
+    await signInChinese(session);
 
     const { group } = await apiCall<{ group: { id: string } }>('POST', '/tag-groups', { name: '分群测试' });
     const tagIds: Record<string, string> = {};

@@ -3,7 +3,7 @@
 // run log counts the contacts it changed), and then acts by itself on a new message.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openConsole, signIn, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 
 warnIfNoChromium('e2e/tag-rules');
@@ -13,12 +13,7 @@ describe.skipIf(!hasChromium)('auto-tag rules in Chromium', () => {
   let server: TestServer;
   let page: Page;
 
-  async function apiCall<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'renmai_csrf')?.value ?? '';
-    const res = await page.request.fetch(`${server.url}/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const apiCall = <T,>(method: 'GET' | 'POST', path: string, data?: unknown) => callApi<T>(session, method, path, data);
   const message = (contactId: string, body: string) =>
     apiCall('POST', `/contacts/${contactId}/timeline`, { type: 'message', props: { channel: 'wecom', direction: 'in', body } });
 
@@ -30,9 +25,7 @@ describe.skipIf(!hasChromium)('auto-tag rules in Chromium', () => {
   afterAll(() => session?.close());
 
   it('makes a keyword rule, applies it to existing contacts with progress, and sees it act on a new message', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.evaluate(() => localStorage.setItem('renmai.locale', 'zh-CN'));
-    await signIn(session);
+    await signInChinese(session);
 
     const { group } = await apiCall<{ group: { id: string } }>('POST', '/tag-groups', { name: '意向' });
     const { tag } = await apiCall<{ tag: { id: string } }>('POST', '/tags', { groupId: group.id, name: '询价客户' });

@@ -50,3 +50,19 @@ export async function signIn(session: BrowserSession) {
   await page.getByTestId('login-submit').click();
   await page.getByTestId('user-menu').waitFor();
 }
+
+/** Signs in with the console fixed to Chinese (stable option labels for the tests that read them). */
+export async function signInChinese(session: BrowserSession) {
+  await session.page.goto(`${session.server.url}/login`);
+  await session.page.evaluate(() => localStorage.setItem('renmai.locale', 'zh-CN'));
+  await signIn(session);
+}
+
+/** A JSON call with the signed-in page's cookies and CSRF token, for setup and checks. */
+export async function apiCall<T>(session: BrowserSession, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, data?: unknown): Promise<T> {
+  const { page, server } = session;
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'renmai_csrf')?.value ?? '';
+  const res = await page.request.fetch(`${server.url}/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': csrf } });
+  if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
+}
