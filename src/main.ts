@@ -37,8 +37,8 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   return {
     async stop() {
       await stopHousekeeping();
-      stopRfm();
-      stopPreferences();
+      await stopRfm();
+      await stopPreferences();
       await stopReminders();
       await stopPurge();
       await background.stop();

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
+import { startPeriodic } from '../../platform/periodic.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { defineJob, enqueue } from '../../platform/queue/index.js';
 import { computeActiveHours, computeInterests, workspacesDue } from './queries/compute.js';
@@ -55,14 +56,4 @@ export async function enqueueDailyPreferences(db: Db, fromHour = DAILY_FROM_HOUR
 }
 
 /** Checks now and every hour, in every worker process (the dedupe key keeps it to one job a day). */
-export function startPreferencesSchedule(db: Db, logger: Logger, everyMs = HOURLY): () => void {
-  const tick = () =>
-    enqueueDailyPreferences(db).then(
-      (queued) => void (queued && logger.debug({ queued }, 'daily preference recomputes queued')),
-      (err: unknown) => logger.warn({ err }, 'queuing daily preference recomputes failed; will retry'),
-    );
-  void tick();
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const startPreferencesSchedule = (db: Db, logger: Logger, everyMs = HOURLY) => startPeriodic('daily preference recomputes queued', everyMs, () => enqueueDailyPreferences(db), logger);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
+import { startPeriodic } from '../../platform/periodic.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueue } from '../../platform/queue/index.js';
@@ -58,14 +59,4 @@ export async function enqueueDailyRfm(db: Db, fromHour = DAILY_FROM_HOUR) {
 const HOURLY = 3_600_000;
 
 /** Checks now and every hour, in every worker process (the dedupe key keeps it to one job a day). */
-export function startRfmSchedule(db: Db, logger: Logger, everyMs = HOURLY): () => void {
-  const tick = () =>
-    enqueueDailyRfm(db).then(
-      (queued) => void (queued && logger.debug({ queued }, 'daily rfm recomputes queued')),
-      (err: unknown) => logger.warn({ err }, 'queuing daily rfm recomputes failed; will retry'),
-    );
-  void tick();
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const startRfmSchedule = (db: Db, logger: Logger, everyMs = HOURLY) => startPeriodic('daily rfm recomputes queued', everyMs, () => enqueueDailyRfm(db), logger);
