@@ -69,7 +69,7 @@ interface Backfill {
 async function statementTimes<T>(ctx: Context, work: () => Promise<T>): Promise<{ value: T; top: string }> {
   if (ctx.kind !== 'postgres') return { value: await work(), top: '' };
   const kinds: Array<[RegExp, string]> = [
-    [/insert into contact_tags|with pair as/, 'tagging (contact_tags insert + the tag_ids trigger rewriting contacts)'],
+    [/insert into contact_tags|with pair as/, 'tagging (contact_tags insert + the trigger keeping contact_tag_sets)'],
     [/insert into timeline_events/, 'timeline entries'],
     [/insert into tag_rule_targets|with matched as/, 'targets / members'],
     [/from contact_tags where .*source_ref|union all/, 'what changed (by ref)'],

@@ -151,7 +151,7 @@ export async function loadContacts(db: Db, options: LoadContactsOptions): Promis
       // Secondary indexes are dropped for the load and rebuilt after (as pg_restore does):
       // one sorted build instead of millions of random inserts. Definitions are read from the
       // catalog, so whatever the migrations made is what comes back.
-      const indexes = await secondaryIndexes(conn, ['contacts', 'contact_tags', 'timeline_events']);
+      const indexes = await secondaryIndexes(conn, ['contacts', 'contact_tags', 'contact_tag_sets', 'timeline_events']);
       for (const index of indexes) await sql.raw(`drop index ${index.name}`).execute(conn);
       log(`  dropped ${indexes.length} secondary indexes for the load: ${indexes.map((i) => i.name).join(', ')}`);
 
@@ -161,21 +161,26 @@ export async function loadContacts(db: Db, options: LoadContactsOptions): Promis
       let heavyContactId = '';
       let tagSeconds = 0;
       const people = generatePeople({ seed, count: size });
-      // contacts.tag_ids as the contact_tags triggers would leave it (sorted), written directly:
-      // the load runs with triggers off.
+      // contact_tag_sets as the contact_tags triggers would leave them (sorted; no row without
+      // tags), written directly: the load runs with triggers off.
       const tagIdsOf = (p: Person) => `{${p.tags.map((t) => tagIds[t]!).sort().join(',')}}`;
       for (let from = 0; from < size; from += CONTACT_BATCH) {
         const batch: Person[] = [];
         for (let i = 0; i < CONTACT_BATCH && from + i < size; i++) batch.push(people.next().value as Person);
         heavyContactId ||= batch[0]!.id;
         await sql`
-          insert into contacts (workspace_id, id, name, phone, email, company, city, stage_id, owner_member_id, custom, tag_ids, created_at, updated_at)
-          select ${ws}::uuid, u.id, u.name, u.phone, u.email, u.company, u.city, u.stage_id, ${ownerMemberId}::uuid, u.custom::jsonb, u.tag_ids::uuid[], u.created_at, u.created_at
+          insert into contacts (workspace_id, id, name, phone, email, company, city, stage_id, owner_member_id, custom, created_at, updated_at)
+          select ${ws}::uuid, u.id, u.name, u.phone, u.email, u.company, u.city, u.stage_id, ${ownerMemberId}::uuid, u.custom::jsonb, u.created_at, u.created_at
           from unnest(${batch.map((p) => p.id)}::uuid[], ${batch.map((p) => p.name)}::text[], ${batch.map((p) => p.phone)}::text[],
                       ${batch.map((p) => p.email)}::text[], ${batch.map((p) => p.company)}::text[], ${batch.map((p) => p.city)}::text[],
-                      ${batch.map((p) => stageIds[p.lifecycleStage])}::uuid[], ${batch.map(customOf)}::text[], ${batch.map(tagIdsOf)}::text[],
+                      ${batch.map((p) => stageIds[p.lifecycleStage])}::uuid[], ${batch.map(customOf)}::text[],
                       ${batch.map((p) => p.createdAt.toISOString())}::timestamptz[])
-            as u(id, name, phone, email, company, city, stage_id, custom, tag_ids, created_at)`.execute(conn);
+            as u(id, name, phone, email, company, city, stage_id, custom, created_at)`.execute(conn);
+        const tagged = batch.filter((p) => p.tags.length);
+        await sql`
+          insert into contact_tag_sets (workspace_id, contact_id, tag_ids)
+          select ${ws}::uuid, u.id, u.tag_ids::uuid[]
+          from unnest(${tagged.map((p) => p.id)}::uuid[], ${tagged.map(tagIdsOf)}::text[]) as u(id, tag_ids)`.execute(conn);
         const tagContact: string[] = [];
         const tagId: string[] = [];
         const tagAt: string[] = [];
@@ -279,7 +284,7 @@ export async function loadContacts(db: Db, options: LoadContactsOptions): Promis
       // The steady state of a live database: statistics, visibility map and hint bits set
       // (autovacuum would otherwise start on these tables in the middle of the measurements).
       started = Date.now();
-      await sql`vacuum (analyze) contacts, contact_tags, timeline_events, tags, stages, custom_fields`.execute(conn);
+      await sql`vacuum (analyze) contacts, contact_tags, contact_tag_sets, timeline_events, tags, stages, custom_fields`.execute(conn);
       step('vacuum analyze', size + contactTags + events, started);
 
       return {

@@ -10,6 +10,7 @@ import { invalid, type FieldError } from '../../platform/http/errors.js';
 import { visibleContact } from './access.js';
 import type { FieldDefinition } from './custom-values.js';
 import { listFieldDefinitions } from './custom-fields-store.js';
+import { contactTagsMatch } from './tag-sets.js';
 import type { CustomFieldType } from './tables.js';
 
 export const channelTypes = [
@@ -235,11 +236,10 @@ export function contactFilterSql(actor: Actor, filter: ContactFilter, fields: re
       )
       select tm.member_id from team_members tm where tm.workspace_id = ${ws} and tm.team_id in (select id from tree))`);
   }
-  // tag_ids is the contact's own copy of its tags (GIN-indexed): a check on the row, not a probe per candidate.
-  const tagIds = (ids: readonly string[]) => sql`${sql.val([...new Set(ids)])}::uuid[]`;
-  if (f.tags?.any) parts.push(sql<SqlBool>`${col('tag_ids')} && ${tagIds(f.tags.any)}`);
-  if (f.tags?.all) parts.push(sql<SqlBool>`${col('tag_ids')} @> ${tagIds(f.tags.all)}`);
-  if (f.tags?.none) parts.push(sql<SqlBool>`not (${col('tag_ids')} && ${tagIds(f.tags.none)})`);
+  for (const op of ['any', 'all', 'none'] as const) {
+    const ids = f.tags?.[op];
+    if (ids) parts.push(contactTagsMatch(alias, op, ids));
+  }
   if (f.sourceChannels) parts.push(sql<SqlBool>`${col('source_channel')} in (${list(f.sourceChannels)})`);
   if (f.sourceCodeIds) parts.push(sql<SqlBool>`${col('source_code_id')} in (${list(f.sourceCodeIds)})`);
   if (f.consent) {

@@ -24,5 +24,6 @@ export { exportRoutes } from './export-routes.js';
 export { exportJob, startExport } from './export.js';
 // For the segment compiler (src/domains/segments), which reads contacts the way the filter does.
 export { customValueSql, escapeLike } from './filter.js';
+export { contactTagsMatch } from './tag-sets.js';
 export { listFieldDefinitions } from './custom-fields-store.js';
 export { purgeExpiredContacts, startContactPurge } from './purge.js';

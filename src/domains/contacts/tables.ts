@@ -56,8 +56,6 @@ export interface ContactsTable {
   last_active_at: Date | null;
   deleted_at: Date | null;
   merged_into_id: string | null;
-  /** A copy of the contact's tag ids kept by triggers on contact_tags, for filtering; never written by code. */
-  tag_ids: Generated<string[]>;
 }
 
 export interface ContactIdentitiesTable {
@@ -117,6 +115,13 @@ export interface ContactTagsTable {
   added_at: Generated<Date>;
 }
 
+/** Each tagged contact's tag ids, sorted: kept by triggers on contact_tags for filtering; never written by code. */
+export interface ContactTagSetsTable {
+  workspace_id: string;
+  contact_id: string;
+  tag_ids: string[];
+}
+
 export interface SavedViewsTable {
   workspace_id: string;
   id: Generated<string>;
@@ -146,6 +151,7 @@ export interface ContactTables {
   tag_groups: TagGroupsTable;
   tags: TagsTable;
   contact_tags: ContactTagsTable;
+  contact_tag_sets: ContactTagSetsTable;
   saved_views: SavedViewsTable;
   contact_batch_targets: ContactBatchTargetsTable;
 }

@@ -29,13 +29,15 @@ export const listTags = (db: Db, workspaceId: string, filter: { groupIds?: reado
 
 /**
  * How many contacts matching `visible` (a predicate on `contacts c`: the caller's scope) carry each
- * tag — all tags in one pass over the contacts' tag_ids, or only `tagIds` through its GIN index.
+ * tag — all tags in one pass over the tag sets, or only `tagIds` through the sets' GIN index.
  */
 export async function countContactsByTag(db: Db, workspaceId: string, visible: Expression<SqlBool>, tagIds?: readonly string[]) {
   const { rows } = await sql<{ tag_id: string; n: number }>`
     select t.tag_id, count(*)::int as n
-    from contacts c cross join lateral unnest(c.tag_ids) as t(tag_id)
-    where c.workspace_id = ${workspaceId} and ${visible} ${tagIds ? sql`and c.tag_ids && ${sql.val([...tagIds])}::uuid[]` : sql``}
+    from contact_tag_sets ts
+    join contacts c on c.workspace_id = ts.workspace_id and c.id = ts.contact_id
+    cross join lateral unnest(ts.tag_ids) as t(tag_id)
+    where ts.workspace_id = ${workspaceId} and ${visible} ${tagIds ? sql`and ts.tag_ids && ${sql.val([...tagIds])}::uuid[]` : sql``}
     group by t.tag_id`.execute(db);
   return new Map(rows.map((r) => [r.tag_id, r.n]));
 }

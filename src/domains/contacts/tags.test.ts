@@ -185,15 +185,16 @@ describe('tag counts', () => {
   });
 });
 
-describe('contacts.tag_ids', () => {
-  /** Contacts whose tag_ids differ from their contact_tags rows. */
+describe('contact_tag_sets', () => {
+  /** Contacts whose tag set differs from their contact_tags rows (no row stands for no tags). */
   const drift = async (ws: string) =>
     (
       await sql<{ id: string }>`
         select c.id from contacts c
+        left join contact_tag_sets ts on ts.workspace_id = c.workspace_id and ts.contact_id = c.id
         where c.workspace_id = ${ws}
-          and c.tag_ids is distinct from coalesce((select array_agg(ct.tag_id order by ct.tag_id) from contact_tags ct
-                                                   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id), '{}')`.execute(db())
+          and ts.tag_ids is distinct from (select array_agg(ct.tag_id order by ct.tag_id) from contact_tags ct
+                                           where ct.workspace_id = c.workspace_id and ct.contact_id = c.id)`.execute(db())
     ).rows;
 
   it('stays equal to contact_tags through tagging, single-choice replacement, removal, merge and undo, and tag deletion', async () => {
@@ -208,7 +209,8 @@ describe('contacts.tag_ids', () => {
     const batch = (body: object) => w.client.post('/api/v1/contacts/batch', body);
     expect((await batch({ action: 'add_tags', tagIds: [silver, tea], target: { ids: [a, b, c] } })).statusCode).toBe(200);
     expect((await w.client.post(`/api/v1/contacts/${a}/tags`, { tagIds: [gold, golf] })).statusCode).toBe(200);
-    const tagIdsOf = async (id: string) => (await db().selectFrom('contacts').select('tag_ids').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirstOrThrow()).tag_ids;
+    const tagIdsOf = async (id: string) =>
+      (await db().selectFrom('contact_tag_sets').select('tag_ids').where('workspace_id', '=', ws).where('contact_id', '=', id).executeTakeFirst())?.tag_ids ?? [];
     expect(await tagIdsOf(a)).toEqual([gold, tea, golf].sort());
     expect(await tagIdsOf(b)).toEqual([silver, tea].sort());
     expect((await batch({ action: 'remove_tags', tagIds: [tea], target: { ids: [b] } })).statusCode).toBe(200);
@@ -224,6 +226,12 @@ describe('contacts.tag_ids', () => {
     expect((await w.client.delete(`/api/v1/tags/${tea}`)).statusCode).toBe(204);
     expect(await tagIdsOf(a)).toEqual([gold, golf].sort());
     expect(await tagIdsOf(c)).toEqual([silver]);
+    expect(await drift(ws)).toEqual([]);
+
+    // A contact that loses its last tag keeps no set.
+    expect((await batch({ action: 'remove_tags', tagIds: [silver], target: { ids: [c] } })).statusCode).toBe(200);
+    const sets = await db().selectFrom('contact_tag_sets').select('contact_id').where('workspace_id', '=', ws).execute();
+    expect(sets.map((r) => r.contact_id)).not.toContain(c);
     expect(await drift(ws)).toEqual([]);
   });
 });

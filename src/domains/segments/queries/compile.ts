@@ -14,7 +14,7 @@
 // - When only some contacts are evaluated (an incremental change), their ids are pushed into each
 //   aggregate, which then reads those contacts' events through the per-contact index.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import { customValueSql, escapeLike, type FieldDefinition } from '../../contacts/index.js';
+import { contactTagsMatch, customValueSql, escapeLike, type FieldDefinition } from '../../contacts/index.js';
 import { invalid, type FieldError } from '../../../platform/http/errors.js';
 import {
   contactFields,
@@ -357,14 +357,8 @@ class Compiler {
         return this.value(sql.ref(columnOf[c.field]), contactFields[c.field], c.op, c.field === 'email' ? normaliseEmailOperand(c.op, c.value) : c.value);
       case 'custom':
         return this.custom(c, path);
-      case 'tags': {
-        // contacts.tag_ids is the contact's own copy of its tags (kept by triggers, GIN-indexed):
-        // a test on the row, not a probe into contact_tags per candidate.
-        const tagIds = sql`${[...new Set(c.tagIds)]}::uuid[]`;
-        if (c.op === 'any') return sql<SqlBool>`c.tag_ids && ${tagIds}`;
-        if (c.op === 'all') return sql<SqlBool>`c.tag_ids @> ${tagIds}`;
-        return sql<SqlBool>`not (c.tag_ids && ${tagIds})`;
-      }
+      case 'tags':
+        return contactTagsMatch('c', c.op, c.tagIds);
       case 'stage':
         return this.inList('c.stage_id', c.op, c.stageIds, 'uuid');
       case 'owner': {
