@@ -33,6 +33,9 @@ async function toTimeline(ctx: HandlerContext, event: DomainEvent) {
   const { tx } = ctx;
   const ws = event.workspaceId;
   const read = <K extends Handled>(_: K) => parsed.data as Payload<K>;
+  // A rule's tag change already has its one entry, written with the change by the rule's run:
+  // `tag_rule_applied`, naming the rule and listing what it added and took off (autotag/act.ts).
+  if ((type === 'contacts.tags.added' || type === 'contacts.tags.removed') && read(type).source === 'rule') return;
   const d = (entryType: string): derive.Derivation => ({
     eventId: event.id,
     type: entryType,
