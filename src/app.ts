@@ -17,6 +17,8 @@ import { rfmRoutes } from './domains/rfm/index.js';
 import { tagRuleRoutes } from './domains/autotag/index.js';
 import { preferenceRoutes } from './domains/preferences/index.js';
 import { segmentRoutes } from './domains/segments/index.js';
+import { channelRoutes } from './domains/channels/index.js';
+import { conversationRoutes, hookRoutes, messageRoutes } from './domains/inbox/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -49,9 +51,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(tagRuleRoutes);
       await api.register(preferenceRoutes);
       await api.register(segmentRoutes);
+      await api.register(channelRoutes);
+      await api.register(conversationRoutes);
+      await api.register(messageRoutes);
     },
     { prefix: '/api/v1' },
   );
+  // Provider webhooks, outside /api/v1: the provider authenticates by signature, not by API key.
+  await app.register(hookRoutes);
   await registerConsole(app);
   return app;
 }

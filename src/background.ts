@@ -1,4 +1,5 @@
 // Every background job and event handler of the app, gathered from the domains for the worker.
+import type { Config } from './config.js';
 import type { EventHandler } from './platform/events/index.js';
 import type { AnyJobDefinition } from './platform/queue/index.js';
 import { timelineHandler } from './domains/timeline/index.js';
@@ -8,6 +9,9 @@ import { rfmHandler, rfmRecomputeJob, rfmTriggersHandler } from './domains/rfm/i
 import { preferencesHandler, preferencesJob } from './domains/preferences/index.js';
 import { segmentBuildJob, segmentRefreshJob, segmentsHandler } from './domains/segments/index.js';
 import { autotagHandler, ruleBackfillJob, ruleBuildJob, ruleRefreshJob } from './domains/autotag/index.js';
+import { inboxJobs } from './domains/inbox/index.js';
 
 export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob, ruleBuildJob, ruleBackfillJob, ruleRefreshJob];
 export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler];
+/** Jobs bound to settings (the inbox's send job holds the channel keyring and attachment limits). */
+export const configuredJobs = (config: Config): readonly AnyJobDefinition[] => [...inboxJobs(config)];

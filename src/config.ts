@@ -26,6 +26,13 @@ export const settings = {
   LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), describe: 'Failed sign-ins allowed per client address per minute before further attempts get 429.' },
   BODY_LIMIT_BYTES: { schema: z.coerce.number().int().min(1024).default(1_048_576), describe: 'Largest JSON body accepted (larger → 413).' },
   IMPORT_MAX_BYTES: { schema: z.coerce.number().int().min(1024).default(200 * 1024 * 1024), describe: 'Largest contact import file accepted (larger → 413). Uploads are kept under DATA_DIR/uploads.' },
+  CHANNEL_SECRETS_KEY: { schema: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a 32-byte key in base64 (openssl rand -base64 32)').optional(), describe: 'Key (base64, 32 bytes) that encrypts channel credentials at rest (AES-256-GCM). When unset, one is generated once into DATA_DIR/channel-secrets.key; set it when several processes share a PostgreSQL server.' },
+  ATTACHMENTS_DIR: { schema: z.string().optional(), describe: 'Where inbox attachments are stored. Defaults to DATA_DIR/attachments.' },
+  ATTACHMENT_MAX_BYTES: { schema: z.coerce.number().int().min(1024).default(20 * 1024 * 1024), describe: 'Largest inbox attachment accepted, uploaded or received (larger → 413).' },
+  ATTACHMENT_TYPES: { schema: z.string().default('image/*,audio/*,video/*,application/pdf,text/plain,text/csv,application/zip,application/msword,application/vnd.openxmlformats-officedocument.*,application/vnd.ms-excel,application/vnd.ms-powerpoint'), describe: 'MIME types an attachment may have, comma-separated, `type/*` and trailing `*` allowed; the type is read from the file itself (otherwise 415).' },
+  HOOK_BODY_LIMIT_BYTES: { schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024), describe: 'Largest webhook body accepted at /hooks/<channel id> (inline media included).' },
+  SEND_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(50).default(8), describe: 'Attempts at sending an outbound message before it goes to the dead-letter list.' },
+  CHANNEL_ALLOW_PRIVATE_TARGETS: { schema: bool.default(false), describe: 'Let channels send to loopback and private addresses (local test providers). Leave false in production: it guards against SSRF.' },
   DEMO: { schema: bool.default(true), describe: 'On first start with an empty database, create a demo workspace and owner and print the login.' },
 } as const;
 

@@ -1,0 +1,168 @@
+// The one interface every provider implements. An adapter knows its provider's protocol and
+// nothing of Renmai's tables: it verifies and parses inbound requests into normalised events,
+// sends one outbound message, and declares what the channel can do. The inbox asks
+// `capabilities`, never the channel's type (STYLE.md §3).
+import type { z } from 'zod';
+
+export const messageKinds = ['text', 'image', 'file', 'audio', 'video', 'location', 'link'] as const;
+export type MessageKind = (typeof messageKinds)[number];
+
+/** An inbound HTTP request as the hook route received it: the raw bytes, before any parsing. */
+export interface InboundRequest {
+  method: 'GET' | 'POST';
+  /** Header names lower-cased. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The raw query string, undecoded (some providers sign dotted or encoded names). */
+  rawQuery: string;
+  rawBody: Buffer;
+}
+
+/** A person on the provider's side. Only what the provider vouches for is marked verified. */
+export interface Sender {
+  externalId: string;
+  displayName?: string;
+  email?: string;
+  phone?: string;
+  emailVerified?: boolean;
+  phoneVerified?: boolean;
+}
+
+export interface InboundAttachment {
+  fileName: string;
+  /** What the provider says; the inbox checks the bytes themselves. */
+  mimeType: string;
+  data: Buffer;
+}
+
+export interface Location {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+export interface LinkCard {
+  url: string;
+  title?: string;
+  description?: string;
+  imageUrl?: string;
+}
+
+export interface MessageContent {
+  kind: MessageKind;
+  text?: string;
+  location?: Location;
+  link?: LinkCard;
+}
+
+interface EventBase {
+  /** The provider's id of this delivery: intake stores each once per channel. */
+  providerEventId: string;
+  /** Events with the same key are processed one at a time, in order (one conversation). */
+  threadKey: string;
+  occurredAt: Date;
+}
+
+export type NormalisedEvent =
+  | (EventBase & { kind: 'message'; sender: Sender; providerMessageId: string; content: MessageContent; attachments: InboundAttachment[] })
+  | (EventBase & { kind: 'status'; providerMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string })
+  | (EventBase & { kind: 'follow' | 'unfollow' | 'friend_added' | 'friend_removed'; sender: Sender });
+
+export interface OutboundAttachment {
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+}
+
+export interface OutboundMessage {
+  /** Renmai's message id: sent as the provider's idempotency key where it has one, so a resend after a crash is not a second message. */
+  id: string;
+  recipient: { externalId: string };
+  threadKey: string;
+  content: MessageContent;
+  attachments: OutboundAttachment[];
+}
+
+export interface Capabilities {
+  /** Kinds of message the channel can send and receive. */
+  messageKinds: readonly MessageKind[];
+  templates: boolean;
+  /** How long after the customer's last message a free-form reply may be sent; null: no window. */
+  replyWindowMs: number | null;
+  /** Default send rate; a channel may lower or raise it. */
+  rateLimit: { perSecond: number; burst: number };
+}
+
+/** What the adapter is given for one channel: its settings and its decrypted secrets. */
+export interface ChannelRuntime<Settings, Secrets> {
+  channelId: string;
+  settings: Settings;
+  secrets: Secrets;
+}
+
+export interface SendContext {
+  signal: AbortSignal;
+  /** Lets the adapter reach loopback and private addresses (the tests' fake providers). */
+  allowPrivateTargets: boolean;
+}
+
+export interface HookAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
+  type: string;
+  /** Non-secret settings: shown by the API. */
+  settings: z.ZodType<Settings>;
+  /** Credentials: stored encrypted, never shown, never logged. */
+  secrets: z.ZodType<Secrets>;
+  /** The contact identity type a sender's externalId is (one of the contacts' channel types). */
+  identityType(settings: Settings): string;
+  capabilities(settings: Settings): Capabilities;
+  /** The provider's GET verification handshake; null refuses it. */
+  handshake?(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): HookAnswer | null;
+  /** True when the request comes from the provider; called before anything is stored. */
+  verify(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): boolean;
+  /** Normalised events of a verified request; throws ChannelPayloadError on a body it cannot read. */
+  parse(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): NormalisedEvent[];
+  /** The answer the provider expects once the events are stored. */
+  acknowledge?(events: readonly NormalisedEvent[]): HookAnswer;
+  /** Sends one message; returns the provider's id for it, or throws ChannelError. */
+  send(message: OutboundMessage, channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<{ providerMessageId: string }>;
+}
+
+// The registry holds adapters of every settings type; `any` is only the erased generic.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyChannelAdapter = ChannelAdapter<any, any>;
+
+export type ChannelErrorKind = 'auth' | 'rate_limited' | 'temporary' | 'permanent' | 'not_found';
+
+/** A failed send. The queue decides from `kind` alone: rate_limited and temporary are retried. */
+export class ChannelError extends Error {
+  readonly kind: ChannelErrorKind;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: ChannelErrorKind, message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ChannelError';
+    this.kind = kind;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable() {
+    return this.kind === 'rate_limited' || this.kind === 'temporary';
+  }
+}
+
+/** A verified request whose body the adapter cannot read (answered 400, nothing stored). */
+export class ChannelPayloadError extends Error {
+  constructor(
+    message: string,
+    readonly errors: Array<{ path: string; message: string }> = [],
+  ) {
+    super(message);
+    this.name = 'ChannelPayloadError';
+  }
+}

@@ -1,0 +1,7 @@
+// The channel adapters' public surface for the domains.
+export { adapterFor, channelTypeNames } from './registry.js';
+export { ChannelError, ChannelPayloadError, messageKinds } from './adapter.js';
+export type {
+  AnyChannelAdapter, Capabilities, ChannelAdapter, ChannelRuntime, HookAnswer, InboundAttachment, InboundRequest, LinkCard, Location,
+  MessageContent, MessageKind, NormalisedEvent, OutboundMessage, Sender,
+} from './adapter.js';

@@ -1,0 +1,13 @@
+// Every provider Renmai speaks: adding one is a folder under src/channels/ and a line here.
+import type { AnyChannelAdapter } from './adapter.js';
+import { apiAdapter } from './api/adapter.js';
+
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter];
+
+const byType = new Map(adapters.map((a) => [a.type, a]));
+
+export const channelTypeNames = adapters.map((a) => a.type);
+
+export function adapterFor(type: string): AnyChannelAdapter | undefined {
+  return byType.get(type);
+}

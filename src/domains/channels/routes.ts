@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { publicUrl } from '../../config.js';
+import { actorOf } from '../../platform/http/authenticate.js';
+import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
+import { channelTypeNames, messageKinds } from '../../channels/index.js';
+import { createChannel, deleteChannel, getChannel, listChannels, updateChannel, type Channel } from './channels.js';
+import { keyringOf } from './secrets.js';
+
+const tags = ['channels'];
+const idParams = z.object({ id: z.uuid() });
+
+const channelSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  name: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  teamId: z.string().nullable(),
+  rate: z.object({ perSecond: z.number(), burst: z.number() }),
+  capabilities: z.object({
+    messageKinds: z.array(z.enum(messageKinds)),
+    templates: z.boolean(),
+    replyWindowMs: z.number().nullable(),
+    rateLimit: z.object({ perSecond: z.number(), burst: z.number() }),
+  }),
+  /** Where the provider sends its events. */
+  hookUrl: z.string(),
+  health: z.object({
+    lastEventAt: z.date().nullable(),
+    refusedCount: z.number(),
+    lastRefusedAt: z.date().nullable(),
+    lastRefusedReason: z.string().nullable(),
+    sendPausedUntil: z.date().nullable(),
+  }),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+const channelResponse = z.object({ channel: channelSchema });
+
+const name = z.string().trim().min(1).max(120);
+const rate = { ratePerSecond: z.number().positive().max(10_000).nullable().optional(), rateBurst: z.number().int().min(1).max(100_000).nullable().optional() };
+// Secrets are write-only: accepted here, in no response schema.
+const createBody = z.strictObject({
+  type: z.enum(channelTypeNames as [string, ...string[]]),
+  name,
+  settings: z.record(z.string(), z.unknown()).default({}),
+  secrets: z.record(z.string(), z.unknown()),
+  teamId: z.uuid().nullable().optional(),
+  ...rate,
+});
+const patchBody = z.strictObject({
+  name: name.optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  secrets: z.record(z.string(), z.unknown()).optional(),
+  enabled: z.boolean().optional(),
+  teamId: z.uuid().nullable().optional(),
+  ...rate,
+});
+
+export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, config } = app.ctx;
+  const keyring = keyringOf(config);
+  const base = publicUrl(config);
+  const withHook = (c: Channel) => ({ ...c, hookUrl: `${base}/hooks/${c.id}` });
+
+  app.get('/channels', { schema: { tags, querystring: pageQuery, response: { 200: pageSchema(channelSchema) } } }, async (request) => {
+    const page = await listChannels(db, actorOf(request), request.query);
+    return { items: page.items.map(withHook), nextCursor: page.nextCursor };
+  });
+
+  app.post('/channels', { schema: { tags, body: createBody, response: { 201: channelResponse } } }, async (request, reply) =>
+    reply.code(201).send({ channel: withHook(await createChannel(db, keyring, actorOf(request), request.body)) }),
+  );
+
+  app.get('/channels/:id', { schema: { tags, params: idParams, response: { 200: channelResponse } } }, async (request) => ({
+    channel: withHook(await getChannel(db, actorOf(request), request.params.id)),
+  }));
+
+  app.patch('/channels/:id', { schema: { tags, params: idParams, body: patchBody, response: { 200: channelResponse } } }, async (request) => ({
+    channel: withHook(await updateChannel(db, keyring, actorOf(request), request.params.id, request.body)),
+  }));
+
+  app.delete('/channels/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+    await deleteChannel(db, actorOf(request), request.params.id);
+    return reply.code(204).send();
+  });
+};

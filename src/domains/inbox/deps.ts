@@ -1,0 +1,29 @@
+// What the inbox needs from configuration, built once per config: the attachment limits, the
+// channel keyring and the send job bound to them. Routes and the worker share one instance.
+import type { Config } from '../../config.js';
+import type { AnyJobDefinition } from '../../platform/queue/index.js';
+import { keyringOf } from '../channels/index.js';
+import { limitsOf, type AttachmentLimits } from './attachments.js';
+import { wakeJob } from './conversations.js';
+import { intakeJob } from './process.js';
+import { createSendJob, type SendJob } from './send-job.js';
+
+export interface InboxDeps {
+  limits: AttachmentLimits;
+  sendJob: SendJob;
+}
+
+const built = new WeakMap<Config, InboxDeps>();
+
+export function inboxDeps(config: Config): InboxDeps {
+  let deps = built.get(config);
+  if (!deps) {
+    const limits = limitsOf(config);
+    const sendJob = createSendJob({ keyring: keyringOf(config), limits, maxAttempts: config.SEND_MAX_ATTEMPTS, allowPrivateTargets: config.CHANNEL_ALLOW_PRIVATE_TARGETS });
+    built.set(config, (deps = { limits, sendJob }));
+  }
+  return deps;
+}
+
+/** The inbox's background jobs, for the worker. */
+export const inboxJobs = (config: Config): AnyJobDefinition[] => [intakeJob, wakeJob, inboxDeps(config).sendJob];

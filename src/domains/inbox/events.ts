@@ -1,0 +1,25 @@
+// The events the inbox records in the outbox (payloads carry ids; handlers read what they need).
+export const inboxEvents = {
+  /** A customer's message was stored: { conversationId, messageId, contactId, channelId }. */
+  messageReceived: 'inbox.message.received',
+  /** An agent's message was queued for sending: { conversationId, messageId, channelId, authorMemberId }. */
+  messageQueued: 'inbox.message.queued',
+  /** The provider accepted it: { conversationId, messageId, channelId, providerMessageId }. */
+  messageSent: 'inbox.message.sent',
+  /** It went to the dead-letter list: { conversationId, messageId, channelId, error }. */
+  messageFailed: 'inbox.message.failed',
+  /** An internal note: { conversationId, messageId, authorMemberId }. */
+  noteAdded: 'inbox.note.added',
+  /**
+   * Members named in a note, for the notifications code: { memberIds, conversationId, messageId,
+   * authorMemberId, title, excerpt, link }.
+   */
+  memberMentioned: 'inbox.member.mentioned',
+  conversationCreated: 'inbox.conversation.created',
+  /** { conversationId, from, to, reason: 'member' | 'inbound' | 'snooze_ended', snoozedUntil? }. */
+  conversationStatusChanged: 'inbox.conversation.status_changed',
+  /** { conversationId, fromMemberId, toMemberId, actorMemberId }. */
+  conversationAssigned: 'inbox.conversation.assigned',
+  /** Follow / unfollow / friend added / removed on a channel: { contactId, channelId, kind }. */
+  channelRelationChanged: 'inbox.channel_relation.changed',
+} as const;

@@ -1,0 +1,150 @@
+// The worker's side of intake: the stored events of one thread, one at a time in arrival order,
+// under a lock on the thread, so two messages from one person never race into two
+// conversations or two contacts (DESIGN.md rule 3). Transactional: the events' effects and their
+// processed mark commit with the job, and every effect is idempotent besides.
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Tx } from '../../platform/db/transaction.js';
+import { emit } from '../../platform/events/index.js';
+import { defineJob } from '../../platform/queue/index.js';
+import { messageKinds } from '../../channels/index.js';
+import { channelProfile, type ChannelProfile } from '../channels/index.js';
+import { recordTimelineEvents } from '../timeline/index.js';
+import * as conversations from './conversations-store.js';
+import { inboxEvents } from './events.js';
+import { resolveContact } from './identity.js';
+import * as messages from './messages-store.js';
+import { previewOf } from './present.js';
+
+const BATCH = 200;
+
+const sender = z.object({
+  externalId: z.string(),
+  displayName: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  emailVerified: z.boolean().optional(),
+  phoneVerified: z.boolean().optional(),
+});
+const base = { providerEventId: z.string(), threadKey: z.string(), occurredAt: z.coerce.date() };
+const storedEvent = z.discriminatedUnion('kind', [
+  z.object({
+    ...base,
+    kind: z.literal('message'),
+    sender,
+    providerMessageId: z.string(),
+    content: z.object({ kind: z.enum(messageKinds), text: z.string().optional(), location: z.record(z.string(), z.unknown()).optional(), link: z.record(z.string(), z.unknown()).optional() }),
+    attachmentIds: z.array(z.string()),
+  }),
+  z.object({ ...base, kind: z.literal('status'), providerMessageId: z.string(), status: z.enum(['delivered', 'read', 'failed']), error: z.string().optional() }),
+  z.object({ ...base, kind: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), sender }),
+]);
+type StoredEvent = z.infer<typeof storedEvent>;
+type MessageEvent = Extract<StoredEvent, { kind: 'message' }>;
+
+async function lockThread(tx: Tx, workspaceId: string, channelId: string, threadKey: string) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`renmai.thread:${workspaceId}:${channelId}:${threadKey}`}, 0))`.execute(tx);
+}
+
+/** The thread's conversation, created (with its contact resolved) on the first message. */
+async function conversationFor(tx: Tx, workspaceId: string, channel: ChannelProfile, e: MessageEvent) {
+  const existing = await conversations.findByThread(tx, workspaceId, channel.id, e.threadKey);
+  if (existing) return { conversation: existing, created: false };
+  const { contactId } = await resolveContact(tx, workspaceId, channel, e.sender);
+  const created = await conversations.insertConversation(tx, workspaceId, {
+    channelId: channel.id,
+    contactId,
+    threadKey: e.threadKey,
+    recipientId: e.sender.externalId,
+    teamId: channel.teamId,
+    at: e.occurredAt,
+  });
+  // The thread lock makes a concurrent insert impossible; a conflict would be a bug, so fail loudly.
+  if (!created) throw new Error(`Conversation for thread ${e.threadKey} appeared under the thread lock`);
+  await emit(tx, workspaceId, inboxEvents.conversationCreated, { conversationId: created.id, contactId, channelId: channel.id });
+  return { conversation: created, created: true };
+}
+
+async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfile, e: MessageEvent) {
+  const { conversation } = await conversationFor(tx, workspaceId, channel, e);
+  const body = e.content.text?.trim() ? e.content.text : null;
+  const message = await messages.insertMessage(tx, workspaceId, {
+    conversationId: conversation.id,
+    channelId: channel.id,
+    direction: 'in',
+    kind: e.content.kind,
+    body,
+    content: { ...(e.content.location ? { location: e.content.location } : {}), ...(e.content.link ? { link: e.content.link } : {}) },
+    authorMemberId: null,
+    providerMessageId: e.providerMessageId,
+    status: 'received',
+    createdAt: e.occurredAt,
+  });
+  // The same message delivered again under another event id.
+  if (!message) return;
+  await messages.attach(tx, workspaceId, message.id, e.attachmentIds);
+  await conversations.applyInbound(tx, workspaceId, conversation.id, { at: e.occurredAt, preview: previewOf(message) });
+  if (conversation.status === 'snoozed' || conversation.status === 'resolved') {
+    await emit(tx, workspaceId, inboxEvents.conversationStatusChanged, { conversationId: conversation.id, from: conversation.status, to: 'open', reason: 'inbound' });
+  }
+  // On the contact's timeline, under the message's id: a replay inserts nothing.
+  await recordTimelineEvents(tx, workspaceId, [
+    {
+      id: message.id,
+      contactId: conversation.contact_id,
+      type: 'message',
+      occurredAt: e.occurredAt,
+      props: { channel: channel.type, direction: 'in', ...(body ? { body: body.slice(0, 20_000) } : {}), extra: { channelId: channel.id, conversationId: conversation.id, messageId: message.id, kind: message.kind } },
+    },
+  ]);
+  // Segments and auto-tag rules count interactions by this event, as for entries people record.
+  await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: conversation.contact_id, eventId: message.id, type: 'message' });
+  await emit(tx, workspaceId, inboxEvents.messageReceived, { conversationId: conversation.id, messageId: message.id, contactId: conversation.contact_id, channelId: channel.id });
+}
+
+async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile, e: StoredEvent) {
+  switch (e.kind) {
+    case 'message':
+      return receiveMessage(tx, workspaceId, channel, e);
+    case 'status':
+      // A report for a message we do not know (sent by another system on the same account) changes nothing.
+      await messages.applyDeliveryStatus(tx, workspaceId, channel.id, e.providerMessageId, e.status, e.occurredAt, e.error);
+      return;
+    default: {
+      const { contactId } = await resolveContact(tx, workspaceId, channel, e.sender);
+      await emit(tx, workspaceId, inboxEvents.channelRelationChanged, { contactId, channelId: channel.id, kind: e.kind, providerEventId: e.providerEventId });
+    }
+  }
+}
+
+export const intakeJob = defineJob({
+  name: 'inbox.intake',
+  queue: 'realtime',
+  maxAttempts: 10,
+  transactional: true,
+  payload: z.object({ workspaceId: z.uuid(), channelId: z.uuid(), threadKey: z.string() }),
+  async handler(ctx, { workspaceId, channelId, threadKey }) {
+    const tx = ctx.db as Tx;
+    await lockThread(tx, workspaceId, channelId, threadKey);
+    const channel = await channelProfile(tx, workspaceId, channelId);
+    if (!channel) return { skipped: 'channel gone' };
+    const pending = await tx
+      .selectFrom('inbound_events')
+      .select(['id', 'event'])
+      .where('workspace_id', '=', workspaceId)
+      .where('channel_id', '=', channelId)
+      .where('thread_key', '=', threadKey)
+      .where('processed_at', 'is', null)
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
+    for (const row of pending) {
+      const parsed = storedEvent.safeParse(row.event);
+      if (parsed.success) await processEvent(tx, workspaceId, channel, parsed.data);
+      else ctx.logger.error({ eventId: row.id, issues: parsed.error.issues }, 'inbox: stored event not understood; marked processed');
+      await tx.updateTable('inbound_events').set({ processed_at: sql<Date>`now()` }).where('workspace_id', '=', workspaceId).where('id', '=', row.id).execute();
+    }
+    return { processed: pending.length };
+  },
+});

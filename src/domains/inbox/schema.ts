@@ -1,0 +1,80 @@
+// Zod shapes of the inbox API, shared by its routes.
+import { z } from 'zod';
+import { messageKinds } from '../../channels/index.js';
+
+export const conversationStatuses = ['open', 'pending', 'snoozed', 'resolved'] as const;
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  contact: z.object({ id: z.string(), name: z.string() }),
+  status: z.enum(conversationStatuses),
+  snoozedUntil: z.date().nullable(),
+  assigneeId: z.string().nullable(),
+  teamId: z.string().nullable(),
+  labels: z.array(z.string()),
+  /** Since when the customer waits for an answer; null when the last word is ours. */
+  waitingSince: z.date().nullable(),
+  lastMessageAt: z.date().nullable(),
+  lastInboundAt: z.date().nullable(),
+  lastMessagePreview: z.string().nullable(),
+  /** Inbound messages the caller has not read. */
+  unreadCount: z.number(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  resolvedAt: z.date().nullable(),
+});
+export const conversationResponse = z.object({ conversation: conversationSchema });
+
+export const attachmentSchema = z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number(), url: z.string() });
+
+export const location = z.strictObject({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: z.string().max(200).optional(),
+  address: z.string().max(500).optional(),
+});
+export const link = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  title: z.string().max(300).optional(),
+  description: z.string().max(1000).optional(),
+  imageUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  channelId: z.string(),
+  direction: z.enum(['in', 'out', 'note']),
+  kind: z.enum(messageKinds),
+  text: z.string().nullable(),
+  location: z.record(z.string(), z.unknown()).nullable(),
+  link: z.record(z.string(), z.unknown()).nullable(),
+  authorId: z.string().nullable(),
+  mentions: z.array(z.string()),
+  /** in: received; out: queued → sent → delivered → read, or failed; note: noted. */
+  status: z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed', 'noted']),
+  providerMessageId: z.string().nullable(),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.date().nullable(),
+  sentAt: z.date().nullable(),
+  deliveredAt: z.date().nullable(),
+  readAt: z.date().nullable(),
+  failedAt: z.date().nullable(),
+  createdAt: z.date(),
+  attachments: z.array(attachmentSchema),
+});
+export const messageResponse = z.object({ message: messageSchema });
+
+export const replyBody = z.strictObject({
+  kind: z.enum(messageKinds).default('text'),
+  text: z.string().max(20_000).optional(),
+  location: location.optional(),
+  link: link.optional(),
+  attachmentIds: z.array(z.uuid()).max(10).optional(),
+});
+export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(20_000), mentions: z.array(z.uuid()).max(50).optional() });
+export const statusBody = z.strictObject({ status: z.enum(conversationStatuses), snoozedUntil: z.coerce.date().optional() });
+export const assigneeBody = z.strictObject({ memberId: z.uuid().nullable() });
+export const labelsBody = z.strictObject({ labels: z.array(z.string().trim().min(1).max(50)).max(30) });

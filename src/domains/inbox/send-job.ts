@@ -1,0 +1,105 @@
+// Outbound: one job run is one attempt at one message. It waits its turn on the channel's rate
+// limit (re-queued for when a token is due, without using up an attempt), sends through the
+// adapter, and on failure decides from the ChannelError's kind alone: rate_limited and temporary
+// are retried with exponential backoff (or after the provider's Retry-After) until
+// SEND_MAX_ATTEMPTS, anything else, or the last attempt, puts the message on the dead-letter
+// list. The message row keeps the count and the last error; the adapter sends the message id as
+// its idempotency key, so a run cut short after the provider took the message resends harmlessly.
+import { z } from 'zod';
+import type { Db } from '../../platform/db/connect.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { emit } from '../../platform/events/index.js';
+import { defineJob, enqueue, retryDelayMs, type JobDefinition } from '../../platform/queue/index.js';
+import { ChannelError, type OutboundMessage } from '../../channels/index.js';
+import { liveChannel, pauseSends, takeSendToken, type Keyring } from '../channels/index.js';
+import { recordTimelineEvents } from '../timeline/index.js';
+import { readStored, type AttachmentLimits } from './attachments.js';
+import { inboxEvents } from './events.js';
+import * as messages from './messages-store.js';
+
+export interface SendOptions {
+  keyring: Keyring;
+  limits: AttachmentLimits;
+  maxAttempts: number;
+  allowPrivateTargets: boolean;
+}
+
+const payload = z.object({ workspaceId: z.uuid(), messageId: z.uuid() });
+export type SendJob = JobDefinition<typeof payload>;
+
+const asChannelError = (error: unknown) =>
+  error instanceof ChannelError ? error : new ChannelError('temporary', error instanceof Error ? error.message : 'Send failed', { cause: error });
+
+async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages.MessageRow): Promise<OutboundMessage> {
+  const conversation = await db.selectFrom('conversations').select(['recipient_id', 'thread_key']).where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
+  const files = await messages.attachmentsOf(db, workspaceId, [m.id]);
+  return {
+    id: m.id,
+    recipient: { externalId: conversation.recipient_id },
+    threadKey: conversation.thread_key,
+    content: { kind: m.kind as OutboundMessage['content']['kind'], text: m.body ?? undefined, ...(m.content as object) },
+    attachments: await Promise.all(files.map(async (f) => ({ fileName: f.file_name, mimeType: f.mime_type, data: await readStored(o.limits, workspaceId, f.sha256) }))),
+  };
+}
+
+async function deadLetter(db: Db, workspaceId: string, m: messages.MessageRow, reason: string) {
+  await inTransaction(db, async (tx) => {
+    await messages.markAttemptFailed(tx, workspaceId, m.id, reason, null);
+    await emit(tx, workspaceId, inboxEvents.messageFailed, { conversationId: m.conversation_id, messageId: m.id, channelId: m.channel_id, error: reason });
+  });
+  return { failed: reason };
+}
+
+export function createSendJob(o: SendOptions): SendJob {
+  const job: SendJob = defineJob({
+    name: 'inbox.send',
+    queue: 'realtime',
+    // Attempts at the provider are counted on the message; these cover the worker dying mid-run.
+    maxAttempts: 3,
+    payload,
+    async handler(ctx, { workspaceId, messageId }) {
+      const m = await messages.findMessage(ctx.db, workspaceId, messageId);
+      if (!m || m.direction !== 'out' || m.status !== 'queued') return { skipped: m?.status ?? 'gone' };
+      const channel = await liveChannel(ctx.db, o.keyring, workspaceId, m.channel_id);
+      if (!channel?.enabled) return deadLetter(ctx.db, workspaceId, m, 'The channel is disabled or gone');
+      const wait = await takeSendToken(ctx.db, workspaceId, channel.channelId, channel.rate);
+      if (wait > 0) {
+        await enqueue(ctx.db, job, { workspaceId, messageId }, { runAt: new Date(Date.now() + wait) });
+        return { waitedForRateMs: wait };
+      }
+      let sent: { providerMessageId: string };
+      try {
+        sent = await channel.adapter.send(await outbound(ctx.db, o, workspaceId, m), channel.runtime, { signal: ctx.signal, allowPrivateTargets: o.allowPrivateTargets });
+      } catch (error) {
+        const failure = asChannelError(error);
+        if (failure.kind === 'rate_limited') await pauseSends(ctx.db, workspaceId, channel.channelId, failure.retryAfterMs ?? 1000);
+        const attempt = m.attempts + 1;
+        if (!failure.retryable || attempt >= o.maxAttempts) return deadLetter(ctx.db, workspaceId, m, `${failure.kind}: ${failure.message}`);
+        const delay = retryDelayMs(attempt, failure);
+        await inTransaction(ctx.db, async (tx) => {
+          await messages.markAttemptFailed(tx, workspaceId, m.id, `${failure.kind}: ${failure.message}`, delay);
+          await enqueue(tx, job, { workspaceId, messageId }, { runAt: new Date(Date.now() + delay) });
+        });
+        ctx.logger.warn({ messageId, kind: failure.kind, attempt, retryInMs: delay }, 'send failed; will retry');
+        return { retryInMs: delay };
+      }
+      await inTransaction(ctx.db, async (tx) => {
+        await messages.markSent(tx, workspaceId, m.id, sent.providerMessageId);
+        const conversation = await tx.selectFrom('conversations').select('contact_id').where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
+        await recordTimelineEvents(tx, workspaceId, [
+          {
+            id: m.id,
+            contactId: conversation.contact_id,
+            type: 'message',
+            actorMemberId: m.author_member_id,
+            props: { channel: channel.type, direction: 'out', ...(m.body ? { body: m.body.slice(0, 20_000) } : {}), extra: { channelId: m.channel_id, conversationId: m.conversation_id, messageId: m.id, kind: m.kind } },
+          },
+        ]);
+        await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: conversation.contact_id, eventId: m.id, type: 'message' });
+        await emit(tx, workspaceId, inboxEvents.messageSent, { conversationId: m.conversation_id, messageId: m.id, channelId: m.channel_id, providerMessageId: sent.providerMessageId });
+      });
+      return { providerMessageId: sent.providerMessageId };
+    },
+  });
+  return job;
+}

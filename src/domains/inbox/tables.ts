@@ -1,0 +1,92 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { MessageKind } from '../../channels/adapter.js';
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Direction = 'in' | 'out' | 'note';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'noted';
+
+export interface InboundEventsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  channel_id: string;
+  provider_event_id: string;
+  thread_key: string;
+  kind: string;
+  event: JSONColumnType<Record<string, unknown>, string, string>;
+  received_at: Generated<Date>;
+  processed_at: Date | null;
+}
+
+export interface ConversationsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  channel_id: string;
+  contact_id: string;
+  thread_key: string;
+  recipient_id: string;
+  status: Generated<ConversationStatus>;
+  snoozed_until: Date | null;
+  assignee_member_id: string | null;
+  team_id: string | null;
+  waiting_since: Date | null;
+  last_message_at: Date | null;
+  last_inbound_at: Date | null;
+  last_message_preview: string | null;
+  inbound_count: Generated<number>;
+  labels: Generated<string[]>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  resolved_at: Date | null;
+}
+
+export interface MessagesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  conversation_id: string;
+  channel_id: string;
+  direction: Direction;
+  kind: MessageKind;
+  body: string | null;
+  content: JSONColumnType<Record<string, unknown>, string, string>;
+  author_member_id: string | null;
+  mentions: Generated<string[]>;
+  provider_message_id: string | null;
+  status: MessageStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  failed_at: Date | null;
+  search: ColumnType<string | null, unknown, unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface AttachmentsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  message_id: string | null;
+  file_name: string;
+  mime_type: string;
+  size_bytes: ColumnType<number, number, number>;
+  sha256: string;
+  uploaded_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ConversationReadsTable {
+  workspace_id: string;
+  conversation_id: string;
+  member_id: string;
+  read_count: number;
+  read_at: Generated<Date>;
+}
+
+export interface InboxTables {
+  inbound_events: InboundEventsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  conversation_reads: ConversationReadsTable;
+}
