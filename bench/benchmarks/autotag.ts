@@ -3,26 +3,21 @@
 // outbox (timeline entries, reactions of other rules); then one rule firing on one new order (the
 // event handler's work). --size = contacts (events = 10×). Target (PostgreSQL, 10^6 contacts,
 // 10^7 events): backfill of a rule over 10^6 contacts ≤ 60 s.
-import { loadavg } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { randomUUID } from 'node:crypto';
-import { ruleBackfillJob } from '../../src/domains/autotag/jobs.js';
+import { ruleBackfillJob, ruleBuildJob } from '../../src/domains/autotag/jobs.js';
 import { autotagHandler } from '../../src/domains/autotag/on-events.js';
 import { createTagRule, startBackfill } from '../../src/domains/autotag/rules.js';
-import type { RuleInput } from '../../src/domains/autotag/schema.js';
+import { eventDefinition, type RuleInput } from '../../src/domains/autotag/schema.js';
 import { compileDefinition } from '../../src/domains/segments/index.js';
 import { timelineHandler } from '../../src/domains/timeline/index.js';
-import { operatorActor } from '../../src/domains/workspaces/index.js';
-import type { Actor } from '../../src/platform/auth/actor.js';
 import { inTransaction } from '../../src/platform/db/transaction.js';
 import { createHandlerRegistry, dispatchPending, type EventType } from '../../src/platform/events/index.js';
 import { createJobRegistry, createWorker, runJobNow } from '../../src/platform/queue/index.js';
-import { createLogger } from '../../src/platform/log/logger.js';
-import { postgresVersion } from '../lib/databases.js';
-import { loadContacts, type LoadedWorkspace } from '../lib/load-contacts.js';
-import { startBenchServer, type BenchServer } from '../lib/server.js';
-import type { BenchOptions, BenchResult, Cell } from '../lib/types.js';
+import { watchBackendCpu } from '../lib/backend-cpu.js';
+import { loadAverage as load, onEachDatabase, percentile, quietLogger, round, type LoadedBench as Context, type Row } from '../lib/loaded-workspace.js';
+import type { BenchOptions, BenchResult } from '../lib/types.js';
 
 export const name = 'autotag';
 export const describe =
@@ -31,22 +26,6 @@ export const describe =
 const DEFAULT_SIZE = 100_000;
 const ORDERS = 200;
 const TARGET_S = 60;
-
-type Row = Record<string, Cell>;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-const quietLogger = createLogger('silent');
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
-interface Context {
-  kind: 'pglite' | 'postgres';
-  server: BenchServer;
-  w: LoadedWorkspace;
-  actor: Actor;
-  size: number;
-  log(message: string): void;
-  notes: string[];
-}
 
 async function newTag(ctx: Context, tagName: string) {
   const { rows } = await sql<{ id: string }>`
@@ -60,6 +39,9 @@ interface Backfill {
   processed: number;
   changed: number;
   chunks: number;
+  /** CPU seconds of the database's backends (null off Linux or on PGlite) and of this process. */
+  pgCpu: number | null;
+  nodeCpu: number;
 }
 
 /**
@@ -124,12 +106,24 @@ async function backfill(ctx: Context, ruleId: string): Promise<Backfill> {
         p,
       ),
   };
+  const cpu = ctx.server.databaseUrl ? await watchBackendCpu(ctx.server.databaseUrl) : null;
+  const nodeCpu = process.cpuUsage();
   const ran = await runJobNow(db, quietLogger, timed, ws, jobId, 3_600_000);
   const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeCpu);
+  const pgCpu = cpu ? await cpu.stop() : null;
   const job = await db.selectFrom('jobs').select(['status', 'result', 'last_error']).where('workspace_id', '=', ws).where('id', '=', jobId).executeTakeFirstOrThrow();
   if (!ran || job.status !== 'done') throw new Error(`backfill job ${jobId}: ${job.status} ${job.last_error ?? ''}`);
   const result = job.result as { processed: number; changed: number };
-  return { seconds, targetsSeconds: (targetsAt - started) / 1000, processed: result.processed, changed: result.changed, chunks };
+  return {
+    seconds,
+    targetsSeconds: (targetsAt - started) / 1000,
+    processed: result.processed,
+    changed: result.changed,
+    chunks,
+    pgCpu,
+    nodeCpu: (node.user + node.system) / 1e6,
+  };
 }
 
 /** The outbox the backfills left, delivered to the timeline and auto-tag handlers and their jobs run to the end. */
@@ -151,7 +145,6 @@ async function drainOutbox(ctx: Context) {
 
 async function explainTargets(ctx: Context, input: RuleInput) {
   if (ctx.kind !== 'postgres' || input.trigger.kind !== 'event') return;
-  const { eventDefinition } = await import('../../src/domains/autotag/schema.js');
   const compiled = compileDefinition(eventDefinition(input.trigger), { workspaceId: ctx.w.workspaceId, fields: [], timezone: 'Asia/Shanghai' });
   const { rows } = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select c.id from ${compiled.from} where ${compiled.where}`.execute(ctx.server.db);
   ctx.log(`\n===== EXPLAIN (ANALYZE, BUFFERS) — targets of "${input.name}" =====\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
@@ -207,7 +200,6 @@ async function measure(ctx: Context): Promise<Row[]> {
     if (created.jobId) {
       // A condition rule over a large workspace learns its members in a job first (not measured here).
       const started = performance.now();
-      const { ruleBuildJob } = await import('../../src/domains/autotag/jobs.js');
       await runJobNow(db, quietLogger, ruleBuildJob, ws, created.jobId, 3_600_000);
       ctx.notes.push(`${ctx.kind}: "${input.name}" built its members (job) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
@@ -225,6 +217,8 @@ async function measure(ctx: Context): Promise<Row[]> {
         'targets s': round(b.targetsSeconds),
         'total s': round(b.seconds),
         'contacts/s': Math.round(b.processed / b.seconds),
+        'pg cpu s': b.pgCpu === null ? '' : round(b.pgCpu),
+        'node cpu s': round(b.nodeCpu),
         target: `≤ ${TARGET_S} s`,
         result: `${ok}; ${b.chunks} chunks`,
       });
@@ -282,41 +276,10 @@ async function measure(ctx: Context): Promise<Row[]> {
   return rows;
 }
 
-async function benchOne(kind: 'pglite' | 'postgres', size: number, options: BenchOptions, notes: string[]): Promise<Row[]> {
-  const server = await startBenchServer(kind, options.postgresUrl);
-  try {
-    if (server.databaseName) options.log(`[${kind}] throwaway database ${server.databaseName}`);
-    options.log(`[${kind}] loading ${size.toLocaleString('en')} contacts and ${(10 * size).toLocaleString('en')} timeline events (load ${load()})`);
-    const started = Date.now();
-    const w = await loadContacts(server.db, { size, hashCost: server.config.PASSWORD_SCRYPT_LOG_N, log: options.log });
-    notes.push(`${kind}: loaded ${w.counts.contacts.toLocaleString('en')} contacts and ${w.counts.events.toLocaleString('en')} timeline events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const ctx: Context = { kind, server, w, actor: await operatorActor(server.db, w.workspaceId), size, log: options.log, notes };
-    const before = load();
-    const rows = await measure(ctx);
-    notes.push(`${kind}: load average (1/5/15 min) ${before} before the measurements, ${load()} after`);
-    const hold = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
-    if (hold > 0) {
-      options.log(`[${kind}] holding ${server.databaseUrl ?? server.config.DATA_DIR} (workspace ${w.workspaceId}) for ${hold} s (BENCH_HOLD_SECONDS)`);
-      await new Promise((resolve) => setTimeout(resolve, hold * 1000));
-    }
-    return rows;
-  } finally {
-    options.log(`[${kind}] stopping the server`);
-    await server.stop();
-  }
-}
-
-export async function run(options: BenchOptions): Promise<BenchResult> {
-  const size = options.size === 1000 ? DEFAULT_SIZE : options.size;
-  const notes: string[] = [];
-  const version = options.db === 'pglite' ? null : await postgresVersion(options.postgresUrl);
-  if (options.db === 'postgres' && !version) throw new Error(`No PostgreSQL server answers at ${options.postgresUrl}`);
-  const kinds: Array<'pglite' | 'postgres'> = options.db === 'postgres' ? ['postgres'] : version ? ['pglite', 'postgres'] : ['pglite'];
-  if (version) notes.push(`PostgreSQL ${version}`);
-  notes.push(
+export const run = (options: BenchOptions): Promise<BenchResult> =>
+  onEachDatabase(
+    options,
+    DEFAULT_SIZE,
     'server without its worker: each backfill job is run in this process (runJobNow, as a worker would), timed from its claim to its completion; "targets s" is its first transaction (recording who the rule holds for, and for a condition rule rebuilding its members); each pass is a separate job',
+    measure,
   );
-  const rows: Row[] = [];
-  for (const kind of kinds) rows.push(...(await benchOne(kind, size, options, notes)));
-  return { rows, notes };
-}
