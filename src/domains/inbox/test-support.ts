@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
-import { startFakeProvider, type FakeProvider } from '../../../test/support/fake-provider.js';
+import { startFakeProvider } from '../../../test/support/fake-provider.js';
 import { sign, SIGNATURE_HEADER } from '../../channels/api/adapter.js';
 import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
