@@ -48,9 +48,27 @@ async function populate(name: string) {
   const segment = (await c.post('/api/v1/segments', { name: `${name} segment`, definition: { kind: 'group', op: 'and', conditions: [] } })).json().segment.id;
   const rfmRule = (await c.post('/api/v1/rfm/rules', { name: `${name} rule` })).json().rule.id;
   const tagRule = (await c.post('/api/v1/tag-rules', { name: `${name} tag rule`, trigger: { kind: 'event', type: 'note' }, actions: { addTagIds: [tag] } })).json().rule.id;
+  const channel = (await c.post('/api/v1/channels', { type: 'api', name: `${name} channel`, settings: { url: 'https://example.com/hook' }, secrets: { secret: `${name} secret, long enough` } })).json().channel.id;
+  const conversation = (
+    await t.database.db.insertInto('conversations').values({ workspace_id: o.workspace.id, channel_id: channel, contact_id: contact, thread_key: name, recipient_id: name }).returning('id').executeTakeFirstOrThrow()
+  ).id;
+  const message = (
+    await t.database.db
+      .insertInto('messages')
+      .values({ workspace_id: o.workspace.id, conversation_id: conversation, channel_id: channel, direction: 'out', kind: 'text', body: name, content: '{}', author_member_id: o.memberId, status: 'failed', failed_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  const attachment = (
+    await t.database.db
+      .insertInto('attachments')
+      .values({ workspace_id: o.workspace.id, message_id: message, file_name: `${name}.txt`, mime_type: 'text/plain', size_bytes: 1, sha256: '0'.repeat(64) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   const job = await enqueue(t.database.db, probeJob, { workspaceId: o.workspace.id });
   await t.database.db.updateTable('jobs').set({ status: 'dead' }).where('id', '=', job).execute();
-  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, task, notification, import: imported, stage, field, view, rfmRule, segment, tagRule }, agentRole };
+  return { owner: o, client: c, ids: { member: agent.memberId, role, team, invitation, apiKey, job, tagGroup, tag, contact, timelineEvent, task, notification, import: imported, stage, field, view, rfmRule, segment, tagRule, channel, conversation, message, attachment }, agentRole };
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
@@ -58,7 +76,7 @@ let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
-const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments', '/tag-rules'];
+const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments', '/tag-rules', '/channels', '/conversations', '/dead-letters'];
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -86,6 +104,12 @@ const bodies: Record<string, () => unknown> = {
   'PATCH /api/v1/segments/{id}': () => ({ name: 'renamed' }),
   'PATCH /api/v1/rfm/rules/{id}': () => ({ name: 'renamed' }),
   'PATCH /api/v1/tag-rules/{id}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/channels/{id}': () => ({ name: 'renamed' }),
+  'POST /api/v1/conversations/{id}/status': () => ({ status: 'resolved' }),
+  'PUT /api/v1/conversations/{id}/assignee': () => ({ memberId: null }),
+  'PUT /api/v1/conversations/{id}/labels': () => ({ labels: ['x'] }),
+  'POST /api/v1/conversations/{id}/messages': () => ({ text: 'x' }),
+  'POST /api/v1/conversations/{id}/notes': () => ({ text: 'x' }),
 };
 
 // Path parameters that are not ids.
