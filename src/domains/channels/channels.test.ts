@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInOwner } from '../../../test/support/app.js';
 import { sign } from '../../channels/api/adapter.js';
-import { deliver, inboxWorld, runJobs, SECRET, textEvent, workspaceWithChannel, type InboxWorld } from '../inbox/test-support.js';
+import { deliver, inboxWorld, runJobs, SECRET, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 import { bindingOf, keyringOf } from './secrets.js';
 
 let w: InboxWorld;

@@ -3,7 +3,7 @@
 // limits, permissions and data scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, type Client } from '../../../test/support/app.js';
-import { deliver, inboxWorld, makeDue, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from './test-support.js';
+import { deliver, inboxWorld, makeDue, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 
 let w: InboxWorld;
 beforeAll(async () => (w = await inboxWorld({ ATTACHMENT_MAX_BYTES: '4096' })));

@@ -1,7 +1,7 @@
 // Inbound: verification before anything is stored, idempotent intake, identity resolution, the
 // timeline, reopening on a new message, and media limits at the hook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, deliver, inboxWorld, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from './test-support.js';
+import { count, deliver, inboxWorld, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 
 let w: InboxWorld;
 beforeAll(async () => (w = await inboxWorld({ ATTACHMENT_MAX_BYTES: '2048' })));

@@ -3,7 +3,7 @@
 // and the channel's rate limit. Time is played forward by making delayed jobs due (no waiting).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../../channels/api/adapter.js';
-import { deliver, inboxWorld, makeDue, runJobs, SECRET, textEvent, workspaceWithChannel, type InboxWorld } from './test-support.js';
+import { deliver, inboxWorld, makeDue, runJobs, SECRET, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 
 let w: InboxWorld;
 beforeAll(async () => (w = await inboxWorld({ SEND_MAX_ATTEMPTS: '3' })));

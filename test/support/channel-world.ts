@@ -1,15 +1,15 @@
-// The inbox tests' world: an app whose api channel replies to a fake provider on 127.0.0.1,
+// The channel and inbox tests' world: an app whose api channel replies to a fake provider on 127.0.0.1,
 // signed webhook deliveries through the real HTTP stack, and a worker that runs the inbox's jobs.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
-import { startFakeProvider } from '../../../test/support/fake-provider.js';
-import { sign, SIGNATURE_HEADER } from '../../channels/api/adapter.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
-import { inboxJobs } from './index.js';
+import { sign, SIGNATURE_HEADER } from '../../src/channels/api/adapter.js';
+import { inboxJobs } from '../../src/domains/inbox/index.js';
+import { createJobRegistry, createWorker } from '../../src/platform/queue/index.js';
+import { silentLogger } from '../../src/platform/queue/test-support.js';
+import { createTestApp, signedInOwner, type TestApp } from './app.js';
+import { startFakeProvider } from './fake-provider.js';
 
 export const SECRET = 'a channel secret of some length';
 
