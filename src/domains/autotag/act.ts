@@ -11,7 +11,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { addTagsToContacts, removeTagsFromContacts, setStageOfContacts } from '../contacts/index.js';
 import { createTask, recordTimelineEvents } from '../timeline/index.js';
 import type { Rule } from './compiled.js';
-import { liveContacts, namesOf, tagDeltas } from './queries/contacts.js';
+import { liveContacts, namedStage, tagDeltas } from './queries/contacts.js';
 import type { RunKind } from './tables.js';
 
 /** Owners notified by one run at most: an import that makes 50,000 contacts meet a rule is one cause, not 50,000 tasks. */
@@ -106,9 +106,7 @@ export async function applyRule(tx: Tx, workspaceId: string, a: Application, con
   // In contact order: the inserts then walk timeline_events' per-contact index left to right.
   const touched = [...new Set([...changed, ...notified])].sort();
   if (touched.length) {
-    const names = await namesOf(tx, workspaceId, [...new Set(deltas.flatMap((d) => [...d.added, ...d.removed]))], actions.stageId ? [actions.stageId] : []);
-    const tag = (id: string) => names.tags.get(id) ?? { id, name: null, color: null };
-    const stage = actions.stageId ? (names.stages.get(actions.stageId) ?? { id: actions.stageId, name: null, color: null }) : null;
+    const stage = actions.stageId && staged.size ? await namedStage(tx, workspaceId, actions.stageId) : null;
     await recordTimelineEvents(
       tx,
       workspaceId,
@@ -120,8 +118,8 @@ export async function applyRule(tx: Tx, workspaceId: string, a: Application, con
           rule: { id: a.rule.id, name: a.rule.name },
           runId: a.runId,
           trigger: a.kind,
-          added: (byContact.get(contactId)?.added ?? []).map(tag),
-          removed: (byContact.get(contactId)?.removed ?? []).map(tag),
+          added: byContact.get(contactId)?.added ?? [],
+          removed: byContact.get(contactId)?.removed ?? [],
           stage: staged.has(contactId) ? stage : null,
           notified: notified.has(contactId),
         },

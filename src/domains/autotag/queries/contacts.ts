@@ -13,24 +13,35 @@ export async function contactsOfTagChange(db: Db, workspaceId: string, sourceRef
   return rows.map((r) => r.contact_id);
 }
 
-export interface TagDelta {
-  contact_id: string;
-  added: string[];
-  removed: string[];
+export interface Named {
+  id: string;
+  name: string | null;
+  color: string | null;
 }
 
-/** Per contact, the tags a change (by its ref) added and took off (single-choice replacements included). */
+export interface TagDelta {
+  contact_id: string;
+  added: Named[];
+  removed: Named[];
+}
+
+/**
+ * Per contact in id order, the tags a change (by its ref) added and took off (single-choice
+ * replacements included), with their names as the timeline shows them.
+ */
 export async function tagDeltas(db: Db, workspaceId: string, sourceRef: string): Promise<TagDelta[]> {
   const { rows } = await sql<TagDelta>`
     select x.contact_id,
-           coalesce(array_agg(x.tag_id order by x.tag_id) filter (where x.added), '{}') as added,
-           coalesce(array_agg(x.tag_id order by x.tag_id) filter (where not x.added), '{}') as removed
+           coalesce(jsonb_agg(jsonb_build_object('id', x.tag_id, 'name', t.name, 'color', t.color) order by x.tag_id) filter (where x.added), '[]') as added,
+           coalesce(jsonb_agg(jsonb_build_object('id', x.tag_id, 'name', t.name, 'color', t.color) order by x.tag_id) filter (where not x.added), '[]') as removed
     from (
       select contact_id, tag_id, true as added from contact_tags where workspace_id = ${workspaceId} and source_ref = ${sourceRef}
       union all
       select contact_id, tag_id, false from contact_tag_removals where workspace_id = ${workspaceId} and source_ref = ${sourceRef}
     ) x
-    group by x.contact_id`.execute(db);
+    left join tags t on t.workspace_id = ${workspaceId} and t.id = x.tag_id
+    group by x.contact_id
+    order by x.contact_id`.execute(db);
   return rows;
 }
 
@@ -50,21 +61,10 @@ export async function liveContacts(db: Db, workspaceId: string, ids: readonly st
   return rows;
 }
 
-export interface Named {
-  id: string;
-  name: string;
-  color: string | null;
-}
-
-/** Tags and stages by id, for what the timeline shows. */
-export async function namesOf(db: Db, workspaceId: string, tagIds: readonly string[], stageIds: readonly string[]) {
-  const tags = tagIds.length
-    ? (await sql<Named>`select id, name, color from tags where workspace_id = ${workspaceId} and id = any(${[...tagIds]}::uuid[])`.execute(db)).rows
-    : [];
-  const stages = stageIds.length
-    ? (await sql<Named>`select id, name, color from stages where workspace_id = ${workspaceId} and id = any(${[...stageIds]}::uuid[])`.execute(db)).rows
-    : [];
-  return { tags: new Map(tags.map((t) => [t.id, t])), stages: new Map(stages.map((s) => [s.id, s])) };
+/** A stage by id, as the timeline shows it. */
+export async function namedStage(db: Db, workspaceId: string, id: string): Promise<Named> {
+  const { rows } = await sql<Named>`select id, name, color from stages where workspace_id = ${workspaceId} and id = ${id}`.execute(db);
+  return rows[0] ?? { id, name: null, color: null };
 }
 
 /** Which of the ids are tags / stages of the workspace (rule validation). */
