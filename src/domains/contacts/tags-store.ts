@@ -147,10 +147,11 @@ type TagChange = { source: TagSource; sourceRef: string; memberId: string | null
  * Adds the (contact, tag) pairs that `pairs` selects — columns contact_id, tag_id, group_id,
  * single_choice, live contacts only — in one statement. For a single-choice tag the contact's other
  * tag of that group is removed and logged in contact_tag_removals under the ref. Existing
- * assignments keep their source. Returns how many assignments were added and replaced.
+ * assignments keep their source. Returns how many assignments were added and replaced, and the
+ * contacts that changed (events name them, so readers need not look the ref up).
  */
 async function applyTagPairs(db: Db, workspaceId: string, pairs: RawBuilder<unknown>, change: TagChange) {
-  const { rows } = await sql<{ added: number; replaced: number }>`
+  const { rows } = await sql<{ added: number; replaced: number; contact_ids: string[] }>`
     with pair as (${pairs}),
     replaced as (
       delete from contact_tags ct
@@ -169,10 +170,11 @@ async function applyTagPairs(db: Db, workspaceId: string, pairs: RawBuilder<unkn
       select ${workspaceId}::uuid, p.contact_id, p.tag_id, ${change.source}, ${change.sourceRef}, ${change.memberId}::uuid
       from pair p
       on conflict do nothing
-      returning 1
+      returning contact_id
     )
-    select (select count(*) from added)::int as added, (select count(*) from replaced)::int as replaced`.execute(db);
-  return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0) };
+    select (select count(*) from added)::int as added, (select count(*) from replaced)::int as replaced,
+           array(select contact_id from added union select contact_id from replaced) as contact_ids`.execute(db);
+  return { added: Number(rows[0]?.added ?? 0), replaced: Number(rows[0]?.replaced ?? 0), contactIds: rows[0]?.contact_ids ?? [] };
 }
 
 /** Adds `tagIds` (existing tags; one per single-choice group) to every live contact of the set. */
@@ -205,9 +207,9 @@ export const insertTagPairs = (db: Db, workspaceId: string, pairs: { contactIds:
     change,
   );
 
-/** Removes `tagIds` from every live contact of the set, logging each removal under the ref. */
+/** Removes `tagIds` from every live contact of the set, logging each removal under the ref; returns how many, and the contacts. */
 export async function deleteTagsForSet(db: Db, workspaceId: string, set: ContactSet, tagIds: readonly string[], change: { sourceRef: string; memberId: string | null }) {
-  const { rows } = await sql<{ removed: number }>`
+  const { rows } = await sql<{ removed: number; contact_ids: string[] }>`
     with removed as (
       delete from contact_tags ct
       using contacts c
@@ -220,6 +222,6 @@ export async function deleteTagsForSet(db: Db, workspaceId: string, set: Contact
       select ${workspaceId}::uuid, ${change.sourceRef}, r.contact_id, r.tag_id, ${change.memberId}::uuid from removed r
       on conflict do nothing
     )
-    select count(*)::int as removed from removed`.execute(db);
-  return Number(rows[0]?.removed ?? 0);
+    select count(*)::int as removed, array(select distinct contact_id from removed) as contact_ids from removed`.execute(db);
+  return { removed: Number(rows[0]?.removed ?? 0), contactIds: rows[0]?.contact_ids ?? [] };
 }

@@ -154,6 +154,9 @@ describe('addTagsToContacts on a large set', () => {
     const added = await events(ws, 'contacts.tags.added');
     expect(added).toHaveLength(before + 1);
     expect(added.at(-1)!.payload).toMatchObject({ sourceRef: 'batch-1', tagIds: [gold.id], source: 'batch', added: 2499, replaced: 500 });
+    // The event names exactly the contacts it changed (readers need not look the ref up).
+    const tagged = (await sql<{ id: string }>`select contact_id as id from contact_tags where workspace_id = ${ws} and source_ref = 'batch-1'`.execute(db())).rows;
+    expect([...(added.at(-1)!.payload as { contactIds: string[] }).contactIds].sort()).toEqual(tagged.map((r) => r.id).sort());
 
     // Again: nothing new, no event.
     expect(await inTransaction(db(), (tx) => addTagsToContacts(tx, ws, { query: target }, [gold.id], 'batch', 'batch-2', null))).toMatchObject({ added: 0, replaced: 0 });
@@ -161,7 +164,9 @@ describe('addTagsToContacts on a large set', () => {
 
     const removed = await inTransaction(db(), (tx) => removeTagsFromContacts(tx, ws, { query: target }, [gold.id], 'batch', 'batch-3', null));
     expect(removed).toEqual({ removed: 2499, sourceRef: 'batch-3' });
-    expect(await events(ws, 'contacts.tags.removed')).toHaveLength(1);
+    const removedEvents = await events(ws, 'contacts.tags.removed');
+    expect(removedEvents).toHaveLength(1);
+    expect([...(removedEvents[0]!.payload as { contactIds: string[] }).contactIds].sort()).toEqual(tagged.map((r) => r.id).sort());
   });
 });
 

@@ -200,9 +200,11 @@ export async function untagContact(db: Db, actor: Actor, contactId: string, tagI
  * Adds tags to a set of contacts in one statement (live contacts of the workspace only; the
  * caller has checked visibility, or the set's query applies it). Unknown tag ids are ignored; of
  * several tags of one single-choice group the first listed wins. Emits one
- * `contacts.tags.added` event for the whole change: the affected assignments are the
- * contact_tags rows with `source_ref = sourceRef` (a generated ref when null), and the tags a
- * single-choice group replaced are in contact_tag_removals under the same ref.
+ * `contacts.tags.added` event for the whole change, naming the contacts it changed: their
+ * assignments are the contact_tags rows with `source_ref = sourceRef` (a generated ref when null),
+ * and the tags a single-choice group replaced are in contact_tag_removals under the same ref. The
+ * ref alone is not enough for readers: a batch job's chunks share one, and looking it up would
+ * read every earlier chunk's contacts again.
  */
 export async function addTagsToContacts(
   tx: Tx | Db,
@@ -226,9 +228,9 @@ export async function addTagsToContacts(
     if (!effective.length) return { added: 0, replaced: 0, sourceRef: ref };
     if (groups.size) await store.lockContacts(t, workspaceId, set);
     const ids = effective.map((tag) => tag.id);
-    const counts = await store.insertTagsForSet(t, workspaceId, set, ids, { source, sourceRef: ref, memberId });
-    if (counts.added + counts.replaced > 0) {
-      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, tagIds: ids, source, actorMemberId: memberId, ...counts });
+    const { contactIds, ...counts } = await store.insertTagsForSet(t, workspaceId, set, ids, { source, sourceRef: ref, memberId });
+    if (contactIds.length) {
+      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, contactIds, tagIds: ids, source, actorMemberId: memberId, ...counts });
     }
     return { ...counts, sourceRef: ref };
   });
@@ -272,12 +274,9 @@ export async function addTagPairsToContacts(
     if (!contactIds.length) return { added: 0, replaced: 0, sourceRef: ref };
     const locked = contactIds.filter((_, i) => singleChoice[i]);
     if (locked.length) await store.lockContacts(t, workspaceId, { contactIds: [...new Set(locked)] });
-    const counts = await store.insertTagPairs(t, workspaceId, { contactIds, tagIds }, { source, sourceRef: ref, memberId });
-    if (counts.added + counts.replaced > 0) {
-      // The contacts are named: one ref may span many calls (an import's batches), and readers
-      // should look at this call's contacts only, not every row the ref has tagged so far.
-      const contacts = [...new Set(contactIds)];
-      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, contactIds: contacts, tagIds: [...new Set(tagIds)], source, actorMemberId: memberId, ...counts });
+    const { contactIds: changed, ...counts } = await store.insertTagPairs(t, workspaceId, { contactIds, tagIds }, { source, sourceRef: ref, memberId });
+    if (changed.length) {
+      await emit(t, workspaceId, 'contacts.tags.added', { sourceRef: ref, contactIds: changed, tagIds: [...new Set(tagIds)], source, actorMemberId: memberId, ...counts });
     }
     return { ...counts, sourceRef: ref };
   });
@@ -297,8 +296,8 @@ export async function removeTagsFromContacts(
   const ids = [...new Set(tagIds)];
   if (!ids.length) return { removed: 0, sourceRef: ref };
   return inTransaction(tx, async (t) => {
-    const removed = await store.deleteTagsForSet(t, workspaceId, set, ids, { sourceRef: ref, memberId });
-    if (removed > 0) await emit(t, workspaceId, 'contacts.tags.removed', { sourceRef: ref, tagIds: ids, source, actorMemberId: memberId, removed });
+    const { removed, contactIds } = await store.deleteTagsForSet(t, workspaceId, set, ids, { sourceRef: ref, memberId });
+    if (removed > 0) await emit(t, workspaceId, 'contacts.tags.removed', { sourceRef: ref, contactIds, tagIds: ids, source, actorMemberId: memberId, removed });
     return { removed, sourceRef: ref };
   });
 }

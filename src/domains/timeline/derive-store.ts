@@ -38,7 +38,8 @@ export const props = {
 
 /**
  * tags_added: one entry per contact that a change (by its source_ref) tagged, listing its tags;
- * only the named contacts when the event names them (a ref shared by an import's batches).
+ * only the named contacts when the event names them (a ref shared by an import's batches or a
+ * batch job's chunks). Events before 2026-12 may not name them.
  */
 export const insertTagsAdded = (db: Db, workspaceId: string, sourceRef: string, contactIds: readonly string[] | null, source: string, d: Derivation) =>
   sql`insert into timeline_events (workspace_id, id, contact_id, type, occurred_at, actor_member_id, props, source_event)
@@ -53,8 +54,8 @@ export const insertTagsAdded = (db: Db, workspaceId: string, sourceRef: string, 
       group by ct.workspace_id, ct.contact_id
       on conflict do nothing`.execute(db);
 
-/** tags_removed: one entry per contact that a change took tags off (incl. single-choice replacements). */
-export const insertTagsRemoved = (db: Db, workspaceId: string, sourceRef: string, source: string, d: Derivation) =>
+/** tags_removed: one entry per contact that a change took tags off (incl. single-choice replacements); only the named contacts when the event names them. */
+export const insertTagsRemoved = (db: Db, workspaceId: string, sourceRef: string, contactIds: readonly string[] | null, source: string, d: Derivation) =>
   sql`insert into timeline_events (workspace_id, id, contact_id, type, occurred_at, actor_member_id, props, source_event)
       select r.workspace_id, md5('tags:' || ${sourceRef}::text || ':' || r.contact_id::text || ':tags_removed')::uuid, r.contact_id, 'tags_removed',
              ${d.occurredAt}::timestamptz, ${d.actorMemberId}::uuid,
@@ -63,5 +64,6 @@ export const insertTagsRemoved = (db: Db, workspaceId: string, sourceRef: string
       from contact_tag_removals r
       left join tags t on t.workspace_id = r.workspace_id and t.id = r.tag_id
       where r.workspace_id = ${workspaceId} and r.source_ref = ${sourceRef}
+        ${contactIds ? sql`and r.contact_id = any(${[...contactIds]}::uuid[])` : sql``}
       group by r.workspace_id, r.contact_id
       on conflict do nothing`.execute(db);

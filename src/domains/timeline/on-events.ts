@@ -15,7 +15,7 @@ const schemas = {
   'contacts.contact.owner_changed': contactRef.extend({ fromOwnerId: id.nullish(), toOwnerId: id.nullish() }),
   'contacts.contact.merged': z.object({ mergeId: id, survivorId: id, mergedIds: z.array(id), actorMemberId: id.nullish() }),
   'contacts.tags.added': z.object({ sourceRef: z.string().min(1), contactIds: z.array(id).optional(), source: z.string(), actorMemberId: id.nullish() }),
-  'contacts.tags.removed': z.object({ sourceRef: z.string().min(1), source: z.string(), actorMemberId: id.nullish() }),
+  'contacts.tags.removed': z.object({ sourceRef: z.string().min(1), contactIds: z.array(id).optional(), source: z.string(), actorMemberId: id.nullish() }),
 } as const;
 type Handled = keyof typeof schemas;
 type Payload<K extends Handled> = z.infer<(typeof schemas)[K]>;
@@ -71,12 +71,12 @@ async function toTimeline(ctx: HandlerContext, event: DomainEvent) {
       const p = read(type);
       await derive.insertTagsAdded(tx, ws, p.sourceRef, p.contactIds ?? null, p.source, d('tags_added'));
       // A single-choice group's replaced tags are logged under the same ref.
-      await derive.insertTagsRemoved(tx, ws, p.sourceRef, p.source, d('tags_removed'));
+      await derive.insertTagsRemoved(tx, ws, p.sourceRef, p.contactIds ?? null, p.source, d('tags_removed'));
       return;
     }
     case 'contacts.tags.removed': {
       const p = read(type);
-      await derive.insertTagsRemoved(tx, ws, p.sourceRef, p.source, d('tags_removed'));
+      await derive.insertTagsRemoved(tx, ws, p.sourceRef, p.contactIds ?? null, p.source, d('tags_removed'));
       return;
     }
   }
