@@ -19,14 +19,25 @@ export interface BenchServer {
   databaseName?: string;
   /** Its connection string, on PostgreSQL. */
   databaseUrl?: string;
-  stop(): Promise<void>;
+  /** Stops the server and drops its database, unless `keepDatabase` (the caller then owns it). */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface BenchServerOptions {
+  /** On PostgreSQL: the database starts as a copy of this one (see loaded-server.ts). */
+  template?: string;
 }
 
 /** `settings` override the defaults below (e.g. `{ WORKER: 'true' }` for benchmarks that run jobs). */
-export async function startBenchServer(kind: 'pglite' | 'postgres', postgresUrl: string, settings: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  kind: 'pglite' | 'postgres',
+  postgresUrl: string,
+  settings: Record<string, string> = {},
+  options: BenchServerOptions = {},
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'renmai-bench-'));
   const removeDir = onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
-  const database = kind === 'postgres' ? await createThrowawayDatabase(postgresUrl) : undefined;
+  const database = kind === 'postgres' ? await createThrowawayDatabase(postgresUrl, options.template) : undefined;
   try {
     const config = loadConfig({
       PORT: '0',
@@ -49,9 +60,9 @@ export async function startBenchServer(kind: 'pglite' | 'postgres', postgresUrl:
       config,
       databaseName: database?.name,
       databaseUrl: database?.url,
-      async stop() {
+      async stop({ keepDatabase = false } = {}) {
         await stopServer();
-        await database?.drop();
+        if (!keepDatabase) await database?.drop();
         await removeDir();
       },
     };
