@@ -51,6 +51,10 @@ export interface LinkCard {
 export interface MessageContent {
   kind: MessageKind;
   text?: string;
+  /** Sanitised HTML where the provider sends formatted messages (e-mail); `text` is its plain form, used for search. */
+  html?: string;
+  /** The subject line, where the provider's messages have one (e-mail). */
+  subject?: string;
   location?: Location;
   link?: LinkCard;
 }
@@ -63,8 +67,24 @@ interface EventBase {
   occurredAt: Date;
 }
 
+/** Sent by a machine rather than a person: shown, but never answered automatically (no reply loops). */
+export type Automated = 'auto_reply' | 'bulk' | 'bounce';
+
+export interface InboundMessage extends EventBase {
+  kind: 'message';
+  sender: Sender;
+  providerMessageId: string;
+  content: MessageContent;
+  attachments: InboundAttachment[];
+  /** Provider ids of earlier messages this one answers, nearest first (e-mail In-Reply-To, References). */
+  references?: string[];
+  automated?: Automated;
+  /** What the adapter needs back to answer this message in its thread (e-mail: subject, References); opaque to the inbox. */
+  replyContext?: Record<string, unknown>;
+}
+
 export type NormalisedEvent =
-  | (EventBase & { kind: 'message'; sender: Sender; providerMessageId: string; content: MessageContent; attachments: InboundAttachment[] })
+  | InboundMessage
   | (EventBase & { kind: 'status'; providerMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string })
   | (EventBase & { kind: 'follow' | 'unfollow' | 'friend_added' | 'friend_removed'; sender: Sender });
 
@@ -81,6 +101,8 @@ export interface OutboundMessage {
   threadKey: string;
   content: MessageContent;
   attachments: OutboundAttachment[];
+  /** The customer's message this one answers (the conversation's newest inbound one), with the adapter's replyContext of it. */
+  inReplyTo?: { providerMessageId: string; replyContext: Record<string, unknown> };
 }
 
 export interface Capabilities {
@@ -125,8 +147,8 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   handshake?(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): HookAnswer | null;
   /** True when the request comes from the provider; called before anything is stored. */
   verify(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): boolean;
-  /** Normalised events of a verified request; throws ChannelPayloadError on a body it cannot read. */
-  parse(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): NormalisedEvent[];
+  /** Normalised events of a verified request; throws (or rejects with) ChannelPayloadError on a body it cannot read. */
+  parse(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): NormalisedEvent[] | Promise<NormalisedEvent[]>;
   /** The answer the provider expects once the events are stored. */
   acknowledge?(events: readonly NormalisedEvent[]): HookAnswer;
   /** Sends one message; returns the provider's id for it, or throws ChannelError. */

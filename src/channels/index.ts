@@ -2,6 +2,6 @@
 export { adapterFor, channelTypeNames } from './registry.js';
 export { ChannelError, ChannelPayloadError, messageKinds } from './adapter.js';
 export type {
-  AnyChannelAdapter, Capabilities, ChannelAdapter, ChannelRuntime, HookAnswer, InboundAttachment, InboundRequest, LinkCard, Location,
+  AnyChannelAdapter, Automated, Capabilities, ChannelAdapter, ChannelRuntime, HookAnswer, InboundAttachment, InboundMessage, InboundRequest, LinkCard, Location,
   MessageContent, MessageKind, NormalisedEvent, OutboundMessage, Sender,
 } from './adapter.js';

@@ -26,9 +26,14 @@ export function isPrivateAddress(address: string): boolean {
 /** Throws a permanent ChannelError unless every address the URL's host resolves to is public. */
 export async function assertPublicTarget(url: URL, allowPrivate: boolean): Promise<void> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ChannelError('permanent', `Only http(s) targets are allowed, not ${url.protocol}`);
+  await assertPublicHost(url.hostname, allowPrivate);
+}
+
+/** The same for a host name or address reached by another protocol (SMTP, IMAP). */
+export async function assertPublicHost(hostname: string, allowPrivate: boolean): Promise<void> {
   if (allowPrivate) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((a) => (typeof a === 'string' ? a : a.address));
-  if (!addresses.length) throw new ChannelError('temporary', `Cannot resolve ${url.hostname}`);
-  if (addresses.some(isPrivateAddress)) throw new ChannelError('permanent', `${url.hostname} resolves to a private or loopback address`);
+  if (!addresses.length) throw new ChannelError('temporary', `Cannot resolve ${hostname}`);
+  if (addresses.some(isPrivateAddress)) throw new ChannelError('permanent', `${hostname} resolves to a private or loopback address`);
 }

@@ -1,8 +1,9 @@
 // Every provider Renmai speaks: adding one is a folder under src/channels/ and a line here.
 import type { AnyChannelAdapter } from './adapter.js';
 import { apiAdapter } from './api/adapter.js';
+import { emailAdapter } from './email/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 

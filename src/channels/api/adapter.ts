@@ -64,7 +64,7 @@ function normalise(body: z.infer<typeof inboundBody>): NormalisedEvent[] {
   });
 }
 
-export const apiAdapter: ChannelAdapter<Settings, Secrets> = {
+export const apiAdapter = {
   type: 'api',
   settings,
   secrets,
@@ -81,7 +81,7 @@ export const apiAdapter: ChannelAdapter<Settings, Secrets> = {
 
   verify: (request: InboundRequest, channel) => signatureMatches(channel.secrets.secret, request.rawBody, request.headers[SIGNATURE_HEADER]),
 
-  parse(request) {
+  parse(request, _channel) {
     let json: unknown;
     try {
       json = JSON.parse(request.rawBody.toString('utf8'));
@@ -114,4 +114,4 @@ export const apiAdapter: ChannelAdapter<Settings, Secrets> = {
     // A receiver that keeps no ids of its own is answered with ours.
     return { providerMessageId: (parsed.success && parsed.data?.id) || message.id };
   },
-};
+} satisfies ChannelAdapter<Settings, Secrets>;

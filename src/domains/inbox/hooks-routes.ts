@@ -61,7 +61,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!channel.adapter.verify(req, channel.runtime)) return refuse(channel, 'signature does not verify', new AppError('unauthenticated', 'The request signature does not verify'));
     let events;
     try {
-      events = channel.adapter.parse(req, channel.runtime);
+      events = await channel.adapter.parse(req, channel.runtime);
     } catch (error) {
       if (!(error instanceof ChannelPayloadError)) throw error;
       return refuse(channel, error.message, invalid(error.errors, error.message));

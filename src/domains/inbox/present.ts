@@ -1,5 +1,6 @@
 // Conversations and messages as the API shows them.
 import type { Db } from '../../platform/db/connect.js';
+import type { Automated } from '../../channels/index.js';
 import type { ConversationRow } from './conversations-store.js';
 import { attachmentsOf, type MessageRow } from './messages-store.js';
 
@@ -32,6 +33,9 @@ const toMessage = (m: MessageRow, files: AttachmentRow[]) => ({
   direction: m.direction,
   kind: m.kind,
   text: m.body,
+  html: (m.content.html as string | undefined) ?? null,
+  subject: (m.content.subject as string | undefined) ?? null,
+  automated: (m.content.automated as Automated | undefined) ?? null,
   location: (m.content.location as Record<string, unknown> | undefined) ?? null,
   link: (m.content.link as Record<string, unknown> | undefined) ?? null,
   authorId: m.author_member_id,

@@ -48,6 +48,12 @@ export const messageSchema = z.object({
   direction: z.enum(['in', 'out', 'note']),
   kind: z.enum(messageKinds),
   text: z.string().nullable(),
+  /** Sanitised HTML of a formatted message (e-mail); `cid:<file name>` images are attachments of the message. */
+  html: z.string().nullable(),
+  /** The subject line (e-mail). */
+  subject: z.string().nullable(),
+  /** Sent by a machine (auto_reply, bulk, bounce): never to be answered automatically. */
+  automated: z.enum(['auto_reply', 'bulk', 'bounce']).nullable(),
   location: z.record(z.string(), z.unknown()).nullable(),
   link: z.record(z.string(), z.unknown()).nullable(),
   authorId: z.string().nullable(),

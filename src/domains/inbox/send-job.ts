@@ -33,12 +33,26 @@ const asChannelError = (error: unknown) =>
 async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages.MessageRow): Promise<OutboundMessage> {
   const conversation = await db.selectFrom('conversations').select(['recipient_id', 'thread_key']).where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
   const files = await messages.attachmentsOf(db, workspaceId, [m.id]);
+  // The customer's message this one answers: the newest inbound one when it was written.
+  const parent = await db
+    .selectFrom('messages')
+    .select(['provider_message_id', 'content'])
+    .where('workspace_id', '=', workspaceId)
+    .where('conversation_id', '=', m.conversation_id)
+    .where('direction', '=', 'in')
+    .where('created_at', '<=', m.created_at)
+    .where('provider_message_id', 'is not', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return {
     id: m.id,
     recipient: { externalId: conversation.recipient_id },
     threadKey: conversation.thread_key,
     content: { kind: m.kind as OutboundMessage['content']['kind'], text: m.body ?? undefined, ...(m.content as object) },
     attachments: await Promise.all(files.map(async (f) => ({ fileName: f.file_name, mimeType: f.mime_type, data: await readStored(o.limits, workspaceId, f.sha256) }))),
+    ...(parent ? { inReplyTo: { providerMessageId: parent.provider_message_id!, replyContext: (parent.content.replyContext as Record<string, unknown> | undefined) ?? {} } } : {}),
   };
 }
 
