@@ -21,7 +21,7 @@ import { applyRule } from './act.js';
 import { compileError, compileTrigger, loadWorkspace, parseRule } from './compiled.js';
 import { fire, rootCause } from './fire.js';
 import { countLiveContacts } from './queries/contacts.js';
-import { countMembers, diffMembers, nextMembers, recordTargets, syncMembers } from './queries/membership.js';
+import { countMembers, diffMembers, nextMembers, nextNonMembers, recordTargets, syncMembers, type WalkStep } from './queries/membership.js';
 import * as store from './store.js';
 
 /** Contacts per backfill transaction. */
@@ -127,23 +127,25 @@ export const ruleBackfillJob = defineJob<z.ZodType<{ workspaceId: string; ruleId
       await ctx.progress(0, start.total);
       walk = start.first;
     }
-    const next = (tx: Tx, w: Walk) =>
+    const next = (tx: Tx, w: Walk): Promise<WalkStep> =>
       w.source === 'targets'
         ? store.nextTargets(tx, workspaceId, jobId, w.after, chunkSize)
-        : nextMembers(tx, workspaceId, ruleId, w.source === 'members', w.after, chunkSize);
+        : (w.source === 'members' ? nextMembers : nextNonMembers)(tx, workspaceId, ruleId, w.after, chunkSize);
     for (;;) {
       const from: Walk = walk;
       const step = await inTransaction(ctx.db, async (tx) => {
-        const ids = await next(tx, from);
-        if (!ids.length) return null;
+        const batch = await next(tx, from);
+        if (batch.through === null) return null;
         const row = await store.findRule(tx, workspaceId, ruleId);
         if (!row) return null;
         // Each chunk's changes under their own ref, so what it changed is read back by ref.
-        const applied = await applyRule(tx, workspaceId, { rule: parseRule(row), runId, ref: `${runId}:${from.chunk}`, kind: 'backfill', notify: false }, ids, ctx.logger);
-        await store.addToRun(tx, workspaceId, runId, { matched: ids.length, changed: applied.changed });
-        const to: Walk = { ...from, after: ids.at(-1)!, chunk: from.chunk + 1, processed: from.processed + ids.length, changed: from.changed + applied.changed };
+        const applied = batch.ids.length
+          ? await applyRule(tx, workspaceId, { rule: parseRule(row), runId, ref: `${runId}:${from.chunk}`, kind: 'backfill', notify: false }, batch.ids, ctx.logger)
+          : { changed: 0 };
+        await store.addToRun(tx, workspaceId, runId, { matched: batch.ids.length, changed: applied.changed });
+        const to: Walk = { ...from, after: batch.through, chunk: from.chunk + 1, processed: from.processed + batch.ids.length, changed: from.changed + applied.changed };
         await ctx.checkpoint(to, to.processed, tx);
-        return { to, last: ids.length < chunkSize };
+        return { to, last: !batch.more };
       });
       if (!step) break;
       walk = step.to;

@@ -231,17 +231,20 @@ export const ruleNames = async (db: Db, workspaceId: string, ids: readonly strin
 // ---- backfill targets ----
 
 /** The job's next `limit` targets after `after`, in id order. */
-export const nextTargets = (db: Db, workspaceId: string, jobId: string, after: string | null, limit: number) =>
-  db
-    .selectFrom('tag_rule_targets')
-    .select('contact_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('job_id', '=', jobId)
-    .$if(after !== null, (q) => q.where('contact_id', '>', after!))
-    .orderBy('contact_id')
-    .limit(limit)
-    .execute()
-    .then((rows) => rows.map((r) => r.contact_id));
+export async function nextTargets(db: Db, workspaceId: string, jobId: string, after: string | null, limit: number) {
+  const ids = (
+    await db
+      .selectFrom('tag_rule_targets')
+      .select('contact_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('job_id', '=', jobId)
+      .$if(after !== null, (q) => q.where('contact_id', '>', after!))
+      .orderBy('contact_id')
+      .limit(limit)
+      .execute()
+  ).map((r) => r.contact_id);
+  return { ids, through: ids.at(-1) ?? null, more: ids.length === limit };
+}
 
 export const dropTargets = (db: Db, workspaceId: string, jobId: string) =>
   db.deleteFrom('tag_rule_targets').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId).execute();

@@ -82,33 +82,69 @@ export async function recordTargets(db: Db, workspaceId: string, jobId: string, 
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** How many live contacts a condition rule's backfill walks: its members (`true`) or the others (`false`). */
+/**
+ * How many contacts a condition rule's backfill walks: its members as they stand (`true`; the walk
+ * reads them all, see nextMembers), or the live contacts outside them (`false`). Counted from the
+ * members' key and the contacts' partial indexes, with only the few deleted contacts joined to
+ * the members, so no plan joins every member to contacts.
+ */
 export async function countMembers(db: Db, workspaceId: string, ruleId: string, members: boolean): Promise<number> {
-  const { rows } = await sql<{ n: string }>`
-    select count(*) as n from contacts c
-    where c.workspace_id = ${workspaceId} and c.deleted_at is null
-      and ${members ? sql`` : sql`not`} exists (select 1 from tag_rule_members m where m.workspace_id = c.workspace_id and m.rule_id = ${ruleId} and m.contact_id = c.id)`.execute(db);
-  return Number(rows[0]!.n);
+  const { rows } = await sql<{ members: string; dead: string; live: string }>`
+    select (select count(*) from tag_rule_members m where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}) as members,
+           (select count(*) from contacts c join tag_rule_members m on m.workspace_id = c.workspace_id and m.rule_id = ${ruleId} and m.contact_id = c.id
+            where c.workspace_id = ${workspaceId} and c.deleted_at is not null) as dead,
+           (select count(*) from contacts c where c.workspace_id = ${workspaceId} and c.deleted_at is null) as live`.execute(db);
+  const r = rows[0]!;
+  return members ? Number(r.members) : Number(r.live) - (Number(r.members) - Number(r.dead));
+}
+
+/** One step of a walk in id order: the contacts to act on, and the last id it looked at (null: nothing left). */
+export interface WalkStep {
+  ids: string[];
+  through: string | null;
+  /** Whether the walk may go on after `through`. */
+  more: boolean;
 }
 
 /**
- * The next contacts after `after` in id order that are the rule's members, or the live contacts
- * that are not. Members are read from their primary key alone: a deleted contact leaves them with
- * its delete event, and tagging skips any that has not yet. (Joining contacts to check cost a heap
- * read per member: 0.9 s per 10,000 at 10^6 contacts.)
+ * The rule's next `limit` members after `after` in id order. Members are read from their
+ * primary key alone: a deleted contact leaves them with its delete event, and tagging skips any
+ * that has not yet. (Joining contacts to check cost a heap read per member: 0.9 s per 10,000 at
+ * 10^6 contacts.)
  */
-export async function nextMembers(db: Db, workspaceId: string, ruleId: string, members: boolean, after: string | null, limit: number): Promise<string[]> {
-  const { rows } = members
-    ? await sql<{ id: string }>`
-        select m.contact_id as id from tag_rule_members m
-        where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}${after ? sql` and m.contact_id > ${after}` : sql``}
-        order by m.contact_id limit ${limit}`.execute(db)
-    : await sql<{ id: string }>`
-        select c.id from contacts c
-        where c.workspace_id = ${workspaceId} and c.deleted_at is null${after ? sql` and c.id > ${after}` : sql``}
-          and not exists (select 1 from tag_rule_members m where m.workspace_id = c.workspace_id and m.rule_id = ${ruleId} and m.contact_id = c.id)
-        order by c.id limit ${limit}`.execute(db);
-  return rows.map((r) => r.id);
+export async function nextMembers(db: Db, workspaceId: string, ruleId: string, after: string | null, limit: number): Promise<WalkStep> {
+  const { rows } = await sql<{ id: string }>`
+    select m.contact_id as id from tag_rule_members m
+    where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}${after ? sql` and m.contact_id > ${after}` : sql``}
+    order by m.contact_id limit ${limit}`.execute(db);
+  const ids = rows.map((r) => r.id);
+  return { ids, through: ids.at(-1) ?? null, more: ids.length === limit };
+}
+
+/**
+ * The live contacts that are not the rule's members among the next `limit` live contacts after
+ * `after` in id order: that span of contacts except the members within the same id range, both
+ * read in id order from their primary keys. (An anti-join of contacts to every member, as NOT
+ * EXISTS may plan, reads all the members for each step: quadratic over the walk.)
+ */
+export async function nextNonMembers(db: Db, workspaceId: string, ruleId: string, after: string | null, limit: number): Promise<WalkStep> {
+  const { rows } = await sql<{ id: string | null; through: string | null; examined: number }>`
+    with span as materialized (
+      select c.id from contacts c
+      where c.workspace_id = ${workspaceId} and c.deleted_at is null${after ? sql` and c.id > ${after}` : sql``}
+      order by c.id limit ${limit}),
+    -- (uuid has no max() before PostgreSQL 16.)
+    bounds as (select (select id from span order by id desc limit 1) as through, (select count(*)::int from span) as examined),
+    outside as (
+      select id from span
+      except
+      select m.contact_id from tag_rule_members m
+      where m.workspace_id = ${workspaceId} and m.rule_id = ${ruleId}${after ? sql` and m.contact_id > ${after}` : sql``}
+        and m.contact_id <= (select through from bounds))
+    select o.id, b.through, b.examined from bounds b left join outside o on true
+    order by o.id`.execute(db);
+  const first = rows[0]!;
+  return { ids: rows.flatMap((r) => (r.id ? [r.id] : [])), through: first.through, more: first.examined === limit };
 }
 
 /** Whether the contact meets the compiled definition (compiled for it). */
