@@ -15,8 +15,10 @@ import { evaluationMemory } from '../../src/domains/segments/queries/membership.
 import { withTimeout } from '../lib/cleanup.js';
 import { postgresVersion } from '../lib/databases.js';
 import { explain } from '../lib/explain.js';
-import { loadContacts, type LoadedWorkspace } from '../lib/load-contacts.js';
-import { startBenchServer, type BenchServer } from '../lib/server.js';
+import type { LoadedWorkspace } from '../lib/load-contacts.js';
+import { startLoadedServer } from '../lib/loaded-server.js';
+import type { BenchServer } from '../lib/server.js';
+import { formatTable } from '../lib/table.js';
 import type { BenchOptions, BenchResult, Cell } from '../lib/types.js';
 
 export const name = 'segments';
@@ -93,7 +95,12 @@ function definitions(w: LoadedWorkspace): Record<string, Definition> {
   };
 }
 
-/** Hand-written SQL for the same questions, several ways; the fastest one is the reference. */
+/**
+ * Hand-written SQL for the same questions, several ways; the fastest one is the reference. Each
+ * may use every table and index the schema has: contact_tag_sets (GIN) and contact_tags' by-tag
+ * index for tags, the per-contact counters (at{N}: the N-th newest time per type), the numeric
+ * custom values (contact_custom_numbers), the raw events, and contacts itself.
+ */
 function handWritten(w: LoadedWorkspace, since: Date): Record<string, Record<string, RawBuilder<{ n: string }>>> {
   const ws = w.workspaceId;
   const friend = [w.tagIds['微信好友']!];
@@ -101,38 +108,48 @@ function handWritten(w: LoadedWorkspace, since: Date): Record<string, Record<str
   const potential = [w.tagIds['潜在客户']!];
   const employees = sql`(case when jsonb_typeof(c.custom -> 'employees') = 'number' then (c.custom ->> 'employees')::numeric end)`;
   const budget = sql`(case when jsonb_typeof(c.custom -> 'budget') = 'number' then (c.custom ->> 'budget')::numeric end)`;
+  const hasTags = (op: '&&' | '@>', ids: string[]) =>
+    sql`exists (select 1 from contact_tag_sets ts where ts.workspace_id = c.workspace_id and ts.contact_id = c.id and ts.tag_ids ${sql.raw(op)} ${ids}::uuid[])`;
   const orders = sql`select e.contact_id from timeline_events e where e.workspace_id = ${ws} and e.type = 'order' and e.occurred_at >= ${since} group by e.contact_id having count(*) >= 2`;
+  const counters = sql`select k.contact_id from contact_event_recent k where k.workspace_id = ${ws} and k.type = 'order' and k.at2 >= ${since}`;
+  const numbers = (key: string, min: number) => sql`select n.contact_id from contact_custom_numbers n where n.workspace_id = ${ws} and n.key = ${key} and n.value >= ${min}`;
+  const tagged = (ids: string[]) => sql`select t.contact_id from contact_tags t where t.workspace_id = ${ws} and t.tag_id = any(${ids}::uuid[])`;
+  const taggedSets = (op: '&&' | '@>', ids: string[]) => sql`select ts.contact_id from contact_tag_sets ts where ts.workspace_id = ${ws} and ts.tag_ids ${sql.raw(op)} ${ids}::uuid[]`;
   const live = sql`c.workspace_id = ${ws} and c.deleted_at is null`;
+  // Sets only (contacts read for the few deleted ones): the first set drives, the others are hashed.
+  const notDeleted = sql`not exists (select 1 from contacts x where x.workspace_id = ${ws} and x.id = s.contact_id and x.deleted_at is not null)`;
+  const mixedSets = (drive: RawBuilder<unknown>, none: RawBuilder<unknown>) => sql<{ n: string }>`select count(*) as n from (${drive}) s
+        left join (${numbers('employees', 200)}) e on e.contact_id = s.contact_id
+        left join (${counters}) o on o.contact_id = s.contact_id
+        left join (${none}) x on x.contact_id = s.contact_id
+        where ${notDeleted} and (e.contact_id is not null or (o.contact_id is not null and x.contact_id is null))`;
   return {
     mixed: {
-      'correlated count per contact': sql`select count(*) as n from contacts c where ${live} and c.tag_ids && ${friend}::uuid[]
-        and (${employees} >= 200 or (not (c.tag_ids && ${complained}::uuid[])
-             and (select count(*) from timeline_events e where e.workspace_id = c.workspace_id and e.contact_id = c.id and e.type = 'order' and e.occurred_at >= ${since}) >= 2))`,
-      'IN (grouped orders)': sql`select count(*) as n from contacts c where ${live} and c.tag_ids && ${friend}::uuid[]
-        and (${employees} >= 200 or (not (c.tag_ids && ${complained}::uuid[]) and c.id in (${orders})))`,
-      'LEFT JOIN grouped orders': sql`select count(*) as n from contacts c
-        left join (select e.contact_id, count(*) as k from timeline_events e where e.workspace_id = ${ws} and e.type = 'order' and e.occurred_at >= ${since} group by e.contact_id) o on o.contact_id = c.id
-        where ${live} and c.tag_ids && ${friend}::uuid[] and (${employees} >= 200 or (not (c.tag_ids && ${complained}::uuid[]) and o.k >= 2))`,
-      'LEFT JOIN counters (contact_event_recent)': sql`select count(*) as n from contacts c
-        left join (select k.contact_id from contact_event_recent k where k.workspace_id = ${ws} and k.type = 'order' and k.recent[1] >= ${since} and k.recent[2] >= ${since}) o on o.contact_id = c.id
-        where ${live} and c.tag_ids && ${friend}::uuid[] and (${employees} >= 200 or (not (c.tag_ids && ${complained}::uuid[]) and o.contact_id is not null))`,
-      'UNION of the two branches': sql`select count(*) as n from (
-          select c.id from contacts c where ${live} and c.tag_ids && ${friend}::uuid[] and ${employees} >= 200
-          union
-          select c.id from (${orders}) o join contacts c on c.workspace_id = ${ws} and c.id = o.contact_id
-          where ${live} and c.tag_ids && ${friend}::uuid[] and not (c.tag_ids && ${complained}::uuid[])) x`,
+      'contacts, IN (grouped orders)': sql`select count(*) as n from contacts c where ${live} and ${hasTags('&&', friend)}
+        and (${employees} >= 200 or (not ${hasTags('&&', complained)} and c.id in (${orders})))`,
+      'contacts, LEFT JOIN counters': sql`select count(*) as n from contacts c left join (${counters}) o on o.contact_id = c.id
+        where ${live} and ${hasTags('&&', friend)} and (${employees} >= 200 or (not ${hasTags('&&', complained)} and o.contact_id is not null))`,
+      'sets: by-tag index, counters, numbers (LEFT JOINs)': mixedSets(tagged(friend), tagged(complained)),
+      'sets: contact_tag_sets, counters, numbers (LEFT JOINs)': mixedSets(taggedSets('&&', friend), taggedSets('&&', complained)),
+      'sets: by-tag index, hashed IN': sql`select count(*) as n from (${tagged(friend)}) s
+        where ${notDeleted} and (s.contact_id in (${numbers('employees', 200)})
+          or (s.contact_id in (${counters}) and s.contact_id not in (${tagged(complained)})))`,
     },
     conjunctive: {
-      'JOIN grouped orders': sql`select count(*) as n from (${orders}) o join contacts c on c.workspace_id = ${ws} and c.id = o.contact_id
-        where ${live} and c.tag_ids @> ${potential}::uuid[] and (${employees} >= 100 or ${budget} >= 50000)`,
-      'JOIN counters (contact_event_recent)': sql`select count(*) as n from contact_event_recent k join contacts c on c.workspace_id = ${ws} and c.id = k.contact_id
-        where k.workspace_id = ${ws} and k.type = 'order' and k.recent[1] >= ${since} and k.recent[2] >= ${since}
-          and ${live} and c.tag_ids @> ${potential}::uuid[] and (${employees} >= 100 or ${budget} >= 50000)`,
-      'IN (grouped orders)': sql`select count(*) as n from contacts c where ${live} and c.tag_ids @> ${potential}::uuid[]
-        and c.id in (${orders}) and (${employees} >= 100 or ${budget} >= 50000)`,
-      'EXISTS offset 1 per contact': sql`select count(*) as n from contacts c where ${live} and c.tag_ids @> ${potential}::uuid[]
-        and (${employees} >= 100 or ${budget} >= 50000)
-        and exists (select 1 from timeline_events e where e.workspace_id = c.workspace_id and e.contact_id = c.id and e.type = 'order' and e.occurred_at >= ${since} offset 1)`,
+      'contacts, JOIN grouped orders': sql`select count(*) as n from (${orders}) o join contacts c on c.workspace_id = ${ws} and c.id = o.contact_id
+        where ${live} and ${hasTags('@>', potential)} and (${employees} >= 100 or ${budget} >= 50000)`,
+      'contacts, JOIN counters': sql`select count(*) as n from (${counters}) o join contacts c on c.workspace_id = ${ws} and c.id = o.contact_id
+        where ${live} and ${hasTags('@>', potential)} and (${employees} >= 100 or ${budget} >= 50000)`,
+      'sets: counters JOIN by-tag index, numbers (LEFT JOINs)': sql`select count(*) as n from (${counters}) s
+        join (${tagged(potential)}) t on t.contact_id = s.contact_id
+        left join (${numbers('employees', 100)}) e on e.contact_id = s.contact_id
+        left join (${numbers('budget', 50000)}) b on b.contact_id = s.contact_id
+        where ${notDeleted} and (e.contact_id is not null or b.contact_id is not null)`,
+      'sets: counters JOIN contact_tag_sets, numbers (LEFT JOINs)': sql`select count(*) as n from (${counters}) s
+        join (${taggedSets('@>', potential)}) t on t.contact_id = s.contact_id
+        left join (${numbers('employees', 100)}) e on e.contact_id = s.contact_id
+        left join (${numbers('budget', 50000)}) b on b.contact_id = s.contact_id
+        where ${notDeleted} and (e.contact_id is not null or b.contact_id is not null)`,
     },
   };
 }
@@ -315,32 +332,50 @@ class Rollback extends Error {
   }
 }
 
+/**
+ * The derived tables the triggers keep (the per-contact event counters, the numeric custom
+ * values), built from scratch: the loader writes with triggers off. Their secondary indexes are
+ * dropped for the fill and rebuilt after, as the loader does for its tables (one sorted build each
+ * instead of millions of random inserts); the definitions come from the catalog.
+ */
+async function buildDerived(db: BenchServer['db'], log: (message: string) => void): Promise<string> {
+  const parts: string[] = [];
+  for (const [table, rebuild] of [['contact_event_recent', sql`select contact_event_recent_rebuild()`], ['contact_custom_numbers', sql`select contact_custom_numbers_rebuild()`]] as const) {
+    const started = Date.now();
+    const { rows: indexes } = await sql<{ name: string; def: string }>`
+      select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def from pg_index i
+      where i.indrelid = ${table}::regclass and not i.indisprimary`.execute(db);
+    for (const index of indexes) await sql.raw(`drop index ${index.name}`).execute(db);
+    await inTransaction(db, async (tx) => {
+      await sql`set local work_mem = '256MB'`.execute(tx);
+      await sql`set local maintenance_work_mem = '512MB'`.execute(tx);
+      await rebuild.execute(tx);
+      for (const index of indexes) await sql.raw(index.def).execute(tx);
+    });
+    await sql.raw(`vacuum analyze ${table}`).execute(db);
+    const { rows } = await sql<{ n: string; size: string }>`select count(*) as n, pg_size_pretty(pg_total_relation_size(${table}::regclass)) as size from ${sql.table(table)}`.execute(db);
+    const part = `${table}: ${Number(rows[0]!.n).toLocaleString('en')} rows, ${rows[0]!.size} with its indexes, built in ${Math.round((Date.now() - started) / 1000)} s`;
+    log(`[segments] ${part}`);
+    parts.push(part);
+  }
+  return parts.join('; ');
+}
+
 export async function run(options: BenchOptions): Promise<BenchResult> {
   const size = options.size === 1000 ? DEFAULT_SIZE : options.size;
   const version = await postgresVersion(options.postgresUrl);
   if (!version) throw new Error(`No PostgreSQL server answers at ${options.postgresUrl}: this benchmark runs on PostgreSQL`);
   if (options.db === 'pglite') throw new Error('This benchmark runs on PostgreSQL only (--db postgres)');
   const notes: string[] = [`PostgreSQL ${version}`, `queries run sequentially on the server's own pool (JIT off, as the app sets it), ${RUNS} runs after 3 unmeasured; HTTP with an API key from the same process`];
-  options.log('[segments] starting the server (with its worker, for build jobs)');
-  const server = await startBenchServer('postgres', options.postgresUrl, { WORKER: 'true' });
+  options.log(`[segments] starting the server (with its worker, for build jobs) on ${size.toLocaleString('en')} contacts and ${(10 * size).toLocaleString('en')} events (load ${load()})`);
+  const { server, w, loadSeconds, template } = await startLoadedServer('postgres', options.postgresUrl, { WORKER: 'true' }, { size, log: options.log });
   try {
-    options.log(`[segments] throwaway database ${server.databaseName}; loading ${size.toLocaleString('en')} contacts and ${(10 * size).toLocaleString('en')} events (load ${load()})`);
-    const loadStarted = Date.now();
-    const w = await loadContacts(server.db, { size, hashCost: server.config.PASSWORD_SCRYPT_LOG_N, log: options.log });
-    notes.push(`loaded ${w.counts.contacts.toLocaleString('en')} contacts, ${w.counts.contactTags.toLocaleString('en')} contact_tags, ${w.counts.events.toLocaleString('en')} timeline events in ${Math.round((Date.now() - loadStarted) / 1000)} s`);
-    // The loader writes with triggers off, so the per-contact event counters the triggers keep are
-    // built here, as the migration builds them for an existing database.
-    const countersStarted = Date.now();
-    await sql`truncate contact_event_recent`.execute(server.db);
-    await inTransaction(server.db, async (tx) => {
-      await sql`set local work_mem = '256MB'`.execute(tx);
-      await sql`insert into contact_event_recent (workspace_id, contact_id, type, total, recent)
-                select workspace_id, contact_id, type, count(*)::int, (array_agg(occurred_at order by occurred_at desc))[1:8]
-                from timeline_events group by workspace_id, contact_id, type`.execute(tx);
-    });
-    await sql`vacuum analyze contact_event_recent`.execute(server.db);
-    const { rows: counters } = await sql<{ n: string; size: string }>`select count(*) as n, pg_size_pretty(pg_total_relation_size('contact_event_recent')) as size from contact_event_recent`.execute(server.db);
-    notes.push(`per-contact event counters built in ${Math.round((Date.now() - countersStarted) / 1000)} s: ${Number(counters[0]!.n).toLocaleString('en')} (contact, type) rows, ${counters[0]!.size} with their index`);
+    options.log(`[segments] throwaway database ${server.databaseName}`);
+    notes.push(
+      `${w.counts.contacts.toLocaleString('en')} contacts, ${w.counts.contactTags.toLocaleString('en')} contact_tags, ${w.counts.events.toLocaleString('en')} timeline events, ` +
+        (template ? `copied from template ${template} in ${Math.round(loadSeconds)} s` : `loaded in ${Math.round(loadSeconds)} s`),
+    );
+    notes.push(`derived tables (the loader skips their triggers): ${await buildDerived(server.db, options.log)}`);
     const { rows: window } = await sql<{ n: string }>`
       select count(*) as n from timeline_events where workspace_id = ${w.workspaceId} and type = 'order' and occurred_at >= now() - make_interval(days => ${WINDOW_DAYS})`.execute(server.db);
     notes.push(`order events in the last ${WINDOW_DAYS} days: ${Number(window[0]!.n).toLocaleString('en')} (events end ${'2026-11-01'}; the generator's history is 2 years)`);
@@ -350,6 +385,8 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
     notes.push(`load average (1/5/15 min) ${before} before the measurements, ${load()} after`);
     const hold = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
     if (hold > 0) {
+      // The figures first: the table is printed only when the run ends.
+      options.log(`${formatTable(rows)}\n${notes.map((n) => `* ${n}`).join('\n')}`);
       options.log(`[segments] holding ${server.databaseUrl} for ${hold} s (BENCH_HOLD_SECONDS)`);
       await new Promise((resolve) => setTimeout(resolve, hold * 1000));
     }

@@ -7,5 +7,5 @@ export {
   definitionSchema, conditionSchema, dependenciesOf, conditionsOf, opsByKind, contactFields,
   type Definition, type Condition, type DefinitionNode, type Group, type ValueKind,
 } from './definition.js';
-export { compileDefinition, matchingIds, type CompileContext, type CompiledDefinition } from './queries/compile.js';
+export { compileDefinition, type CompileContext, type CompiledDefinition } from './queries/compile.js';
 export { checkDefinition, previewCount, type Segment } from './segments.js';

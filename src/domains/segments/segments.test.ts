@@ -262,12 +262,34 @@ describe('segments', () => {
     await db().deleteFrom('timeline_events').where('workspace_id', '=', ws).where('occurred_at', '<', at(9.5)).execute();
     await db().updateTable('timeline_events').set({ contact_id: b }).where('workspace_id', '=', ws).where('contact_id', '=', a).where('type', '=', 'order').execute();
     const kept = await sql<{ contact_id: string; type: string; total: number; recent: Date[] }>`
-      select contact_id, type, total, recent from contact_event_recent where workspace_id = ${ws} order by contact_id, type`.execute(db());
+      select contact_id, type, total, array_remove(array[at1, at2, at3, at4, at5, at6, at7, at8], null) as recent
+      from contact_event_recent where workspace_id = ${ws} order by contact_id, type`.execute(db());
     const truth = await sql<{ contact_id: string; type: string; total: number; recent: Date[] }>`
       select contact_id, type, count(*)::int as total, (array_agg(occurred_at order by occurred_at desc))[1:8] as recent
       from timeline_events where workspace_id = ${ws} group by contact_id, type order by contact_id, type`.execute(db());
     expect(kept.rows).toEqual(truth.rows);
     expect(kept.rows.length).toBeGreaterThan(1);
+  });
+
+  it('keeps the numeric custom values exact through creates, edits, removed keys, bulk updates and purges', async () => {
+    const { o, c } = await setup();
+    const ws = o.workspace.id;
+    await c.post('/api/v1/custom-fields', { key: 'budget', label: 'Budget', type: 'money' });
+    await c.post('/api/v1/custom-fields', { key: 'note', label: 'Note', type: 'text' });
+    const a = await contact(o, { name: 'A', custom: { level: 5, budget: 1200.5, note: '7' } });
+    const b = await contact(o, { name: 'B', custom: { level: 2 } });
+    const gone = await contact(o, { name: 'C', custom: { level: 9 } });
+    await contact(o, { name: 'D' });
+    expect((await c.patch(`/api/v1/contacts/${a}`, { custom: { level: 6, budget: null } })).statusCode).toBe(200);
+    await sql`update contacts set custom = custom || '{"level": "high", "budget": 10}'::jsonb where workspace_id = ${ws} and id = ${b}`.execute(db());
+    await sql`delete from contacts where workspace_id = ${ws} and id = ${gone}`.execute(db());
+    const kept = await sql<{ contact_id: string; key: string; value: string }>`
+      select contact_id, key, value::text from contact_custom_numbers where workspace_id = ${ws} order by contact_id, key`.execute(db());
+    const truth = [
+      { contact_id: a, key: 'level', value: '6' },
+      { contact_id: b, key: 'budget', value: '10' },
+    ].sort((x, y) => x.contact_id.localeCompare(y.contact_id) || x.key.localeCompare(y.key));
+    expect(kept.rows).toEqual(truth);
   });
 
   it('another workspace’s segment is not found', async () => {

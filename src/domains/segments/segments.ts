@@ -269,8 +269,8 @@ export async function rebuildSegment(db: Db, actor: Actor, id: string) {
 export async function previewCount(db: Db, actor: Actor, definition: Definition) {
   requireAccess(actor, 'segments:read');
   const w = await loadWorkspace(db, actor.workspaceId);
-  const compiled = compileDefinition(definition, { workspaceId: w.workspaceId, fields: w.fields, timezone: w.timezone });
-  return countMatches(db, actor, compiled);
+  const compiled = compileDefinition(definition, { workspaceId: w.workspaceId, fields: w.fields, timezone: w.timezone, actor });
+  return countMatches(db, compiled);
 }
 
 export async function listMembers(db: Db, actor: Actor, id: string, page: { cursor?: string; limit: number }) {
