@@ -19,11 +19,14 @@ import { preferenceRoutes } from './domains/preferences/index.js';
 import { segmentRoutes } from './domains/segments/index.js';
 import { channelRoutes } from './domains/channels/index.js';
 import { conversationRoutes, hookRoutes, messageRoutes } from './domains/inbox/index.js';
+import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = await createServer(ctx);
   await registerOpenApi(app, version);
+  // The members' websocket (/api/v1/realtime) and the LISTEN that feeds it; domains add their events.
+  await registerRealtime(app, []);
   await app.register(healthRoutes);
   await app.register(
     async (api) => {

@@ -33,6 +33,9 @@ export const settings = {
   HOOK_BODY_LIMIT_BYTES: { schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024), describe: 'Largest webhook body accepted at /hooks/<channel id> (inline media included).' },
   SEND_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(50).default(8), describe: 'Attempts at sending an outbound message before it goes to the dead-letter list.' },
   CHANNEL_ALLOW_PRIVATE_TARGETS: { schema: bool.default(false), describe: 'Let channels send to loopback and private addresses (local test providers). Leave false in production: it guards against SSRF.' },
+  REALTIME_HEARTBEAT_SECONDS: { schema: z.coerce.number().int().min(1).max(300).default(25), describe: 'How often the realtime socket pings each client (one unanswered ping drops it) and checks its database listener.' },
+  REALTIME_MAX_BUFFER_BYTES: { schema: z.coerce.number().int().min(1024).default(1_048_576), describe: 'Unsent event bytes a realtime socket may hold before it is dropped as too slow (the client reconnects and re-reads).' },
+  PRESENCE_TIMEOUT_SECONDS: { schema: z.coerce.number().int().min(3).default(60), describe: 'An agent with no console socket for this long is offline (gets no automatic assignments); the worker checks a third as often, and re-offers queued conversations then.' },
   DEMO: { schema: bool.default(true), describe: 'On first start with an empty database, create a demo workspace and owner and print the login.' },
 } as const;
 
