@@ -13,6 +13,7 @@ import { startContactPurge } from './domains/contacts/index.js';
 import { startReminderSweep } from './domains/timeline/index.js';
 import { startRfmSchedule } from './domains/rfm/index.js';
 import { startPreferencesSchedule } from './domains/preferences/index.js';
+import { startMailListener, startMailPolling } from './domains/inbox/index.js';
 import { createLogger } from './platform/log/logger.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -34,8 +35,10 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const stopRfm = startRfmSchedule(database.db, logger);
   const stopPreferences = startPreferencesSchedule(database.db, logger);
   const stopPurge = startContactPurge(database.db, logger);
+  const stopMailPolling = startMailPolling(database.db, config, logger);
   return {
     async stop() {
+      await stopMailPolling();
       await stopHousekeeping();
       await stopRfm();
       await stopPreferences();
@@ -54,6 +57,7 @@ export async function serve(config: Config, logger = createLogger(config.LOG_LEV
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const app = await buildApp({ db: database.db, database, config, logger });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
+    const mail = await startMailListener(database.db, config, logger);
     const background = config.WORKER ? await startWorker(database, logger, config) : undefined;
     const url = config.PUBLIC_URL ? publicUrl(config) : `http://localhost:${(app.server.address() as { port: number }).port}`;
     if (config.DEMO) await ensureDemoWorkspace(database.db, config, url);
@@ -62,6 +66,7 @@ export async function serve(config: Config, logger = createLogger(config.LOG_LEV
       app,
       url,
       async stop() {
+        await mail?.close();
         await app.close();
         await background?.stop();
         await database.close();

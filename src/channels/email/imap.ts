@@ -53,11 +53,13 @@ async function readNew(client: ImapFlow, o: PollOptions): Promise<PollResult> {
     if (m.uid > lastUid) waiting.push({ uid: m.uid, size: m.size ?? 0, arrived: m.internalDate ? new Date(m.internalDate) : undefined });
   }
   waiting.sort((a, b) => a.uid - b.uid);
+  // INTERNALDATE has whole seconds.
+  const since = Math.floor(o.since.getTime() / 1000) * 1000;
   let delivered = 0;
   // Fetched one by one after the listing: imapflow runs one command at a time.
   for (const m of waiting.slice(0, o.batch)) {
     if (m.size > o.maxBytes) o.skipped(m.uid, `larger than ${o.maxBytes} bytes`);
-    else if (!(resync && m.arrived && m.arrived < o.since)) {
+    else if (!(resync && m.arrived && m.arrived.getTime() < since)) {
       const full = await client.fetchOne(String(m.uid), { uid: true, source: true }, { uid: true });
       if (full && full.source) {
         await o.deliver(full.source, m.uid);
@@ -68,6 +70,13 @@ async function readNew(client: ImapFlow, o: PollOptions): Promise<PollResult> {
     await o.save({ uidValidity, lastUid });
   }
   return { delivered, more: waiting.length > o.batch };
+}
+
+/** imapflow says "Command failed" and keeps the server's words aside: bring them to the message. */
+function imapError(error: unknown): Error {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { authenticationFailed?: boolean; responseText?: string; message?: string };
+  const said = e.responseText ?? e.message ?? 'IMAP failed';
+  return new Error(e.authenticationFailed ? `IMAP authentication failed: ${said}` : `IMAP: ${said}`, { cause: error });
 }
 
 /** One look at the mailbox: connect, hand over what is new, log out. */
@@ -86,9 +95,13 @@ export async function pollMailbox(o: PollOptions): Promise<PollResult> {
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
   });
-  await client.connect();
+  await client.connect().catch((error: unknown) => {
+    throw imapError(error);
+  });
   try {
-    const lock = await client.getMailboxLock(mailbox, { readOnly: true });
+    const lock = await client.getMailboxLock(mailbox, { readOnly: true }).catch((error: unknown) => {
+      throw imapError(error);
+    });
     try {
       return await readNew(client, o);
     } finally {

@@ -28,9 +28,6 @@ function headerView(mail: ParsedMail, from: string | undefined): HeaderView {
 const firstAddress = (field: AddressObject | AddressObject[] | undefined): EmailAddress | undefined =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((o) => o.value).find((v) => v.address?.includes('@'));
 
-/** A date the mail claims, unless it is in the future (a wrong clock): then when it arrived. */
-const arrival = (date: Date | undefined, now = new Date()) => (date && !Number.isNaN(date.getTime()) && date < now ? date : now);
-
 const extension = (mime: string) => (/^[a-z]+\/([a-z0-9]+)/i.exec(mime)?.[1] ?? 'bin').toLowerCase();
 
 /** Files with a name each (one per message): inline images are referred to by it in the HTML. */
@@ -108,7 +105,9 @@ export async function parseMail(raw: Buffer, settings: Pick<EmailSettings, 'addr
   }
   // A message without a Message-ID gets one from its bytes, so a redelivery is still the same event.
   const eventId = idsIn(mail.messageId)[0] ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@renmai.invalid>`;
-  const occurredAt = arrival(mail.date);
+  // When it reached us, not its Date header: that is the sender's clock, and the conversation
+  // must read in the order mail arrived, our replies between.
+  const occurredAt = new Date();
   const from = firstAddress(mail.from);
   const automated = automatedKind(headerView(mail, from?.address));
   if (automated === 'bounce') return bounceEvents(mail, eventId, occurredAt);

@@ -5,3 +5,7 @@ export { messageRoutes } from './messages-routes.js';
 export { hookRoutes } from './hooks-routes.js';
 export { inboxJobs } from './deps.js';
 export { inboxEvents } from './events.js';
+// Intake that is not HTTP (e-mail): the raw entry point, the SMTP listener and IMAP polling.
+export { receiveRaw } from './mail-intake.js';
+export { startMailListener } from './mail-listener.js';
+export { startMailPolling } from './mail-poll.js';
