@@ -27,7 +27,7 @@ async function answered(ws: Ws, from: string) {
   const reply = (await ws.client.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'It left the warehouse today.' })).json().message;
   await runJobs(w.t);
   const sent = (await messagesOf(ws, conversation.id)).find((m) => m.id === reply.id)!;
-  expect(sent).toMatchObject({ status: 'sent', providerMessageId: `<${reply.id}@acme.test>` });
+  expect(sent).toMatchObject({ status: 'sent', providerMessageId: expect.stringMatching(new RegExp(`^<${reply.id}@[a-z.-]+>$`)) });
   return { conversation, sent };
 }
 
@@ -111,6 +111,18 @@ describe('threading', () => {
     await runJobs(w.t);
     expect(await conversations(ws)).toHaveLength(1);
     expect((await messagesOf(ws, conversation.id)).at(-1)).toMatchObject({ text: 'Replying for Dana.' });
+  });
+
+  it('a reply naming another workspace\'s message does not reach into it: it starts its own conversation', async () => {
+    const a = await workspaceWithMailChannel(w, 'Tenant A', { address: 'help@tenant-a.test' });
+    const { conversation, sent } = await answered(a, 'fay@example.com');
+    const b = await workspaceWithMailChannel(w, 'Tenant B', { address: 'help@tenant-b.test' });
+    await receive(w, b.channelId, mail('gus@example.com', 'Re: Order 7', 'Not yours.', [`In-Reply-To: ${sent.providerMessageId as string}`, `References: <${sent.id}@tenant-a.test>`]));
+    await runJobs(w.t);
+    // Its thread is its sender's: nothing of A's conversation was found from B's channel.
+    const threads = await w.t.database.db.selectFrom('conversations').select('thread_key').where('workspace_id', '=', b.workspace.id).execute();
+    expect(threads).toEqual([{ thread_key: 'gus@example.com' }]);
+    expect(await messagesOf(a, conversation.id)).toHaveLength(2);
   });
 
   it('RFC 5322 A.2 as seen by Mary: John\'s reply joins his conversation; Mary\'s own copy is ignored', async () => {
