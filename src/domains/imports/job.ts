@@ -15,6 +15,8 @@ import * as store from './store.js';
 import { lap } from './timing.js';
 
 export const BATCH_SIZE = 10_000;
+/** Batches in flight at once, each on its own connection. */
+const LANES = 2;
 
 const payload = z.object({
   workspaceId: z.uuid(),
@@ -81,41 +83,52 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   let { line: committedLine, done, batches = 0 } = ctx.state ?? { line: 1, done: 0 };
   await ctx.progress(done, Math.max(total, done));
 
-  // Batch n+1 is read and normalised while batch n's transaction runs (Node's CPU and the
-  // database's overlap); it is committed only after batch n has, so checkpoints stay in order.
+  // Batches are read and normalised while up to LANES earlier ones run, each in its own
+  // transaction on its own connection (on PGlite, one connection, they run one after the other).
+  // A batch's transaction commits only after the one before it (batch.ts, BatchOrder), so
+  // checkpoints stay in file order and a failure stops every later batch from committing.
   const size = p.batchSize ?? BATCH_SIZE;
   let read = done;
-  const commit = async (rows: NormalisedRow[]) => {
+  let previous: { decided: Promise<ReadonlyMap<string, number> | undefined>; committed: Promise<unknown> } = {
+    decided: Promise.resolve(undefined),
+    committed: Promise.resolve(),
+  };
+  const running: Array<Promise<void>> = [];
+  let started = batches;
+  const start = (rows: NormalisedRow[]) => {
     const last = rows.at(-1)!.line;
     read += rows.length;
     const upTo = read;
-    const n = batches + 1;
-    let t = 0;
-    await inTransaction(db, async (tx) => {
-      const counts = await applyBatch(tx, settings, rows, n);
-      t = performance.now();
-      await store.addCounts(tx, p.workspaceId, p.importId, counts);
-      await ctx.checkpoint({ line: last, done: upTo, batches: n }, upTo, tx);
-    });
-    lap('checkpoint', t); // with the commit
-    committedLine = last;
-    done = upTo;
-    batches = n;
+    const n = ++started;
+    const before = previous;
+    let decided!: (used: ReadonlyMap<string, number>) => void;
+    const decision = new Promise<ReadonlyMap<string, number>>((resolve) => (decided = resolve));
+    const committed = (async () => {
+      let t = 0;
+      await inTransaction(db, async (tx) => {
+        const counts = await applyBatch(tx, settings, rows, n, { previousDecided: before.decided, previousCommitted: before.committed, decided });
+        t = performance.now();
+        await store.addCounts(tx, p.workspaceId, p.importId, counts);
+        await ctx.checkpoint({ line: last, done: upTo, batches: n }, upTo, tx);
+      });
+      lap('checkpoint', t); // with the commit
+      committedLine = last;
+      done = upTo;
+      batches = n;
+    })();
+    // A batch that fails before deciding its rows fails the next one too (it awaits `decided`).
+    previous = { decided: Promise.race([decision, committed.then(() => decision)]), committed };
+    previous.decided.catch(() => undefined);
+    committed.catch(() => undefined); // awaited in `running` order; no unhandled rejection meanwhile
+    running.push(committed);
+  };
+  const settle = async (lanes: number) => {
+    const t = performance.now();
+    while (running.length > lanes) await running.shift();
+    lap('wait', t);
   };
 
   let batch: NormalisedRow[] = [];
-  let pending: Promise<void> | undefined;
-  const startCommit = async () => {
-    if (pending) {
-      const t = performance.now();
-      await pending;
-      lap('wait', t);
-    }
-    if (!batch.length) return;
-    pending = commit(batch);
-    pending.catch(() => undefined); // awaited before the next batch or at the end; no unhandled rejection meanwhile
-    batch = [];
-  };
   try {
     let reading = performance.now();
     for await (const chunk of readRecordChunks(imp.file_path, { encoding: imp.encoding, delimiter: imp.delimiter }, { signal: ctx.signal })) {
@@ -125,17 +138,22 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
         batch.push(normalise(record.line, record.cells));
         if (batch.length >= size) {
           lap('normalise', t);
-          await startCommit();
+          await settle(LANES - 1);
+          start(batch);
+          batch = [];
           t = performance.now();
         }
       }
       reading = lap('normalise', t);
     }
     lap('parse', reading);
-    await startCommit();
-    await startCommit();
+    if (batch.length) {
+      await settle(LANES - 1);
+      start(batch);
+    }
+    await settle(0);
   } catch (error) {
-    await pending?.catch(() => undefined);
+    await Promise.allSettled(running);
     throw error;
   }
 

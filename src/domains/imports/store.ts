@@ -150,3 +150,19 @@ export async function saveMapping(db: Db, workspaceId: string, headersKey: strin
     .onConflict((oc) => oc.columns(['workspace_id', 'headers_key']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: sql<Date>`now()` }))
     .execute();
 }
+
+/**
+ * Makes `importId` the import that writes contacts in the workspace, for this transaction
+ * (import_turns). While it already is, the row is only share-locked, so the import's batches run
+ * side by side; otherwise the row is taken over, which waits until the other import's batches in
+ * flight have committed. A share lock is taken only on a row naming this import, never upgraded.
+ */
+export async function takeImportTurn(tx: Db, workspaceId: string, importId: string) {
+  const share = async () =>
+    (await sql`select 1 from import_turns where workspace_id = ${workspaceId} and import_id = ${importId} for share`.execute(tx)).rows.length > 0;
+  if (await share()) return;
+  // The workspace's first import makes the row (waiting for a concurrent first insert to settle).
+  await sql`insert into import_turns (workspace_id, import_id) values (${workspaceId}, ${importId}) on conflict (workspace_id) do nothing`.execute(tx);
+  if (await share()) return;
+  await sql`update import_turns set import_id = ${importId} where workspace_id = ${workspaceId}`.execute(tx);
+}

@@ -58,10 +58,16 @@ export interface ImportContactsTable {
   line: number;
 }
 
+export interface ImportTurnsTable {
+  workspace_id: string;
+  import_id: string;
+}
+
 export interface ImportTables {
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
   import_mappings: ImportMappingsTable;
   import_row_keys: ImportRowKeysTable;
   import_contacts: ImportContactsTable;
+  import_turns: ImportTurnsTable;
 }

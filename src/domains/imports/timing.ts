@@ -1,10 +1,12 @@
 // Where an import spends its time, per phase, summed over the process's imports: a few
 // performance.now() calls per batch (not per row), read by the import benchmark. The sums are
 // wall-clock time of the awaited work, so a phase's figure includes the database's share of it.
-// The job reads and normalises the next batch while the database applies the current one, so
-// parse + normalise + wait (for the previous batch's commit) is the job's wall-clock time and
-// the database phases overlap them.
-export const importPhases = ['parse', 'normalise', 'analyze', 'keys', 'contacts', 'identities', 'tags', 'events', 'errors+keys', 'checkpoint', 'wait'] as const;
+// The job reads and normalises the next batch while the database applies two batches on two
+// connections, so parse + normalise + wait (for a connection to come free) is the job's
+// wall-clock time, and the database phases of the two connections overlap it and each other:
+// their sum can exceed the run's time. `order` is a batch waiting, in its transaction, for the
+// batch before it to commit.
+export const importPhases = ['parse', 'normalise', 'analyze', 'keys', 'contacts', 'identities', 'tags', 'events', 'errors+keys', 'order', 'checkpoint', 'wait'] as const;
 export type ImportPhase = (typeof importPhases)[number];
 
 const totals = new Map<ImportPhase, number>();

@@ -45,11 +45,6 @@ export async function existingTagIds(db: Db, workspaceId: string, ids: readonly 
   return rows.map((r) => r.id);
 }
 
-/** Serialises imports within a workspace batch by batch, so two never create the same person at once. */
-export async function lockWorkspaceImports(tx: Db, workspaceId: string) {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`renmai.import:${workspaceId}`}, 0))`.execute(tx);
-}
-
 /**
  * Refreshes the planner's statistics of the tables an import's statements probe, when the import
  * has outgrown them ("Run ANALYZE afterwards", PostgreSQL's advice for bulk loads, done as the
@@ -258,21 +253,25 @@ export async function insertIdentities(tx: Db, workspaceId: string, rows: Array<
 
 /**
  * Tag ids by lower-cased name. Names no tag has yet are created in the "导入 Imported" group
- * (made on first need), where an administrator can review, move or delete them.
+ * (made on first need), where an administrator can review, move or delete them; `beforeCreating`
+ * runs first when some are (an import batch waits there for the batch before it to commit, which
+ * may create the same tags).
  */
-export async function resolveTags(tx: Db, workspaceId: string, names: readonly string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(names.map((n) => n.toLowerCase()))];
+export async function resolveTags(tx: Db, workspaceId: string, names: readonly string[], beforeCreating?: () => Promise<unknown>): Promise<Map<string, string>> {
+  const byLower = new Map<string, string>(); // lower-cased → as first written
+  for (const n of names) if (!byLower.has(n.toLowerCase())) byLower.set(n.toLowerCase(), n);
   const found = new Map<string, string>();
-  if (!wanted.length) return found;
+  if (!byLower.size) return found;
   const select = () =>
     sql<{ name: string; id: string }>`
       select distinct on (lower(t.name)) lower(t.name) as name, t.id
       from tags t join tag_groups g on g.workspace_id = t.workspace_id and g.id = t.group_id
-      where t.workspace_id = ${workspaceId} and lower(t.name) = any(${wanted}::text[])
+      where t.workspace_id = ${workspaceId} and lower(t.name) = any(${[...byLower.keys()]}::text[])
       order by lower(t.name), (g.name = ${IMPORT_TAG_GROUP}), g.position, t.created_at`.execute(tx);
   for (const r of (await select()).rows) found.set(r.name, r.id);
-  const missing = names.filter((n, i) => !found.has(n.toLowerCase()) && names.findIndex((m) => m.toLowerCase() === n.toLowerCase()) === i);
+  const missing = [...byLower].filter(([lower]) => !found.has(lower)).map(([, name]) => name);
   if (!missing.length) return found;
+  await beforeCreating?.();
   await sql`
     insert into tag_groups (workspace_id, name, position)
     select ${workspaceId}, ${IMPORT_TAG_GROUP}, coalesce(max(position) + 1, 0) from tag_groups where workspace_id = ${workspaceId}
