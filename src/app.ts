@@ -18,7 +18,7 @@ import { tagRuleRoutes } from './domains/autotag/index.js';
 import { preferenceRoutes } from './domains/preferences/index.js';
 import { segmentRoutes } from './domains/segments/index.js';
 import { channelRoutes } from './domains/channels/index.js';
-import { conversationRoutes, hookRoutes, messageRoutes } from './domains/inbox/index.js';
+import { assignmentRoutes, conversationRoutes, hookRoutes, inboxRealtime, messageRoutes } from './domains/inbox/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
@@ -26,7 +26,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = await createServer(ctx);
   await registerOpenApi(app, version);
   // The members' websocket (/api/v1/realtime) and the LISTEN that feeds it; domains add their events.
-  await registerRealtime(app, []);
+  await registerRealtime(app, [inboxRealtime(ctx.config)]);
   await app.register(healthRoutes);
   await app.register(
     async (api) => {
@@ -57,6 +57,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(channelRoutes);
       await api.register(conversationRoutes);
       await api.register(messageRoutes);
+      await api.register(assignmentRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -13,7 +13,7 @@ import { startContactPurge } from './domains/contacts/index.js';
 import { startReminderSweep } from './domains/timeline/index.js';
 import { startRfmSchedule } from './domains/rfm/index.js';
 import { startPreferencesSchedule } from './domains/preferences/index.js';
-import { startMailListener, startMailPolling } from './domains/inbox/index.js';
+import { startAssignmentSweep, startMailListener, startMailPolling } from './domains/inbox/index.js';
 import { createLogger } from './platform/log/logger.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -35,6 +35,7 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const stopRfm = startRfmSchedule(database.db, logger);
   const stopPreferences = startPreferencesSchedule(database.db, logger);
   const stopPurge = startContactPurge(database.db, logger);
+  const stopAssignmentSweep = startAssignmentSweep(database.db, logger, config);
   const stopMailPolling = startMailPolling(database.db, config, logger);
   return {
     async stop() {
@@ -44,6 +45,7 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
       await stopPreferences();
       await stopReminders();
       await stopPurge();
+      await stopAssignmentSweep();
       await background.stop();
     },
   };

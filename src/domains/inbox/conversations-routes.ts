@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
-import { assignConversation, changeStatus, getConversation, listConversations, markConversationRead, setLabels, unreadCounts } from './conversations.js';
-import { assigneeBody, conversationResponse, conversationSchema, conversationStatuses, labelsBody, statusBody } from './schema.js';
+import { assignConversation, transferConversation } from './assignment/transfer.js';
+import { changeStatus, getConversation, listConversations, markConversationRead, setLabels, unreadCounts } from './conversations.js';
+import { assigneeBody, conversationResponse, conversationSchema, conversationStatuses, labelsBody, statusBody, transferBody } from './schema.js';
 
 const tags = ['inbox'];
 const idParams = z.object({ id: z.uuid() });
@@ -13,6 +14,7 @@ const listQuery = pageQuery.extend({
   /** A member id, `me`, or `none` for unassigned. */
   assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
   channelId: z.uuid().optional(),
+  teamId: z.uuid().optional(),
   contactId: z.uuid().optional(),
   label: z.string().max(50).optional(),
   unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
@@ -40,6 +42,20 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put('/conversations/:id/assignee', { schema: { tags, params: idParams, body: assigneeBody, response: { 200: conversationResponse } } }, async (request) => ({
     conversation: await assignConversation(db, actorOf(request), request.params.id, request.body.memberId),
   }));
+
+  app.post(
+    '/conversations/:id/transfer',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: transferBody,
+        description: 'To a team (it waits in that team\'s queue, or goes to `memberId` if given too) or to an agent (the team stays). Either or both.',
+        response: { 200: conversationResponse },
+      },
+    },
+    async (request) => ({ conversation: await transferConversation(db, actorOf(request), request.params.id, request.body) }),
+  );
 
   app.put('/conversations/:id/labels', { schema: { tags, params: idParams, body: labelsBody, response: { 200: conversationResponse } } }, async (request) => ({
     conversation: await setLabels(db, actorOf(request), request.params.id, request.body.labels),

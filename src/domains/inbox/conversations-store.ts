@@ -1,20 +1,11 @@
 // SQL of conversations and read positions. Every query is scoped to its workspace; lists also
-// to what the member may see (visibleConversation).
-import { sql, type Expression, type SqlBool } from 'kysely';
+// to what the member may see (queries/visibility.ts).
+import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.js';
-import { visibleOwner } from '../../platform/auth/scope.js';
 import type { Db } from '../../platform/db/connect.js';
 import { afterNewestFirst } from '../../platform/http/pagination.js';
+import { visibleConversation } from './queries/visibility.js';
 import type { ConversationStatus } from './tables.js';
-
-/**
- * Who sees a conversation: anyone may see an unassigned one (to pick it up); an assigned one is
- * seen within the member's data scope, like a contact's owner. Per-channel team visibility comes
- * with automatic assignment.
- */
-export function visibleConversation(actor: Actor, alias = 'conv'): Expression<SqlBool> {
-  return sql<SqlBool>`(${sql.ref(`${alias}.assignee_member_id`)} is null or ${visibleOwner(actor, `${alias}.assignee_member_id`)})`;
-}
 
 const columns = [
   'conv.id', 'conv.channel_id', 'conv.contact_id', 'conv.thread_key', 'conv.recipient_id', 'conv.status', 'conv.snoozed_until', 'conv.assignee_member_id',
@@ -22,16 +13,17 @@ const columns = [
   'conv.created_at', 'conv.updated_at', 'conv.resolved_at',
 ] as const;
 
-/** Conversations with the contact's name and the actor's unread count. */
+/** Conversations with the contact's name, the channel's team and the actor's unread count. */
 const base = (db: Db, actor: Actor) =>
   db
     .selectFrom('conversations as conv')
     .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'conv.workspace_id').onRef('c.id', '=', 'conv.contact_id'))
+    .innerJoin('channels as ch', (j) => j.onRef('ch.workspace_id', '=', 'conv.workspace_id').onRef('ch.id', '=', 'conv.channel_id'))
     .leftJoin('conversation_reads as r', (j) =>
       j.onRef('r.workspace_id', '=', 'conv.workspace_id').onRef('r.conversation_id', '=', 'conv.id').on('r.member_id', '=', actor.memberId),
     )
     .select(columns)
-    .select(['c.name as contact_name', sql<number>`conv.inbound_count - coalesce(r.read_count, 0)`.as('unread')])
+    .select(['c.name as contact_name', 'ch.team_id as channel_team_id', sql<number>`conv.inbound_count - coalesce(r.read_count, 0)`.as('unread')])
     .where('conv.workspace_id', '=', actor.workspaceId);
 
 export type ConversationRow = NonNullable<Awaited<ReturnType<typeof findConversation>>>;
@@ -41,6 +33,7 @@ export interface ConversationFilter {
   /** A member id, or 'none' for unassigned. */
   assignee?: string;
   channelId?: string;
+  teamId?: string;
   contactId?: string;
   label?: string;
   unread?: boolean;
@@ -56,6 +49,7 @@ export const listConversations = (db: Db, actor: Actor, f: ConversationFilter) =
     .$if(f.assignee === 'none', (q) => q.where('conv.assignee_member_id', 'is', null))
     .$if(f.assignee !== undefined && f.assignee !== 'none', (q) => q.where('conv.assignee_member_id', '=', f.assignee!))
     .$if(f.channelId !== undefined, (q) => q.where('conv.channel_id', '=', f.channelId!))
+    .$if(f.teamId !== undefined, (q) => q.where('conv.team_id', '=', f.teamId!))
     .$if(f.contactId !== undefined, (q) => q.where('conv.contact_id', '=', f.contactId!))
     .$if(f.label !== undefined, (q) => q.where(sql<boolean>`conv.labels @> array[${f.label!}]::text[]`))
     .$if(Boolean(f.unread), (q) => q.where(sql<boolean>`conv.inbound_count > coalesce(r.read_count, 0)`))
@@ -121,6 +115,15 @@ export const setStatus = (db: Db, workspaceId: string, id: string, s: StatusChan
 export const setAssignee = (db: Db, workspaceId: string, id: string, memberId: string | null) =>
   db.updateTable('conversations').set({ assignee_member_id: memberId, updated_at: sql<Date>`now()` }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 
+/** A transfer: the team that handles it, and its agent (null: it waits in the team's queue). */
+export const setTeamAndAssignee = (db: Db, workspaceId: string, id: string, teamId: string | null, memberId: string | null) =>
+  db
+    .updateTable('conversations')
+    .set({ team_id: teamId, assignee_member_id: memberId, updated_at: sql<Date>`now()` })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+
 export const setLabels = (db: Db, workspaceId: string, id: string, labels: string[]) =>
   db.updateTable('conversations').set({ labels, updated_at: sql<Date>`now()` }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 
@@ -141,7 +144,8 @@ export const applyInbound = (db: Db, workspaceId: string, id: string, m: { at: D
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .execute();
+    .returning(['inbound_count', 'status', 'assignee_member_id', 'team_id'])
+    .executeTakeFirstOrThrow();
 
 /** An agent answered: the customer no longer waits. */
 export const applyOutbound = (db: Db, workspaceId: string, id: string, m: { preview: string }) =>

@@ -1,7 +1,6 @@
 // Conversations: the list and its filters, status (snoozed until a time; a job wakes it),
-// manual assignment, labels, and each member's read position.
+// labels, and each member's read position. Assignment by hand is in assignment/transfer.ts.
 import { z } from 'zod';
-import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
@@ -10,8 +9,10 @@ import { invalid, notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
 import { defineJob, enqueue } from '../../platform/queue/index.js';
 import { sql } from 'kysely';
+import { offerTeam, offerTeamsOf } from './assignment/assign.js';
 import * as store from './conversations-store.js';
 import { inboxEvents } from './events.js';
+import * as live from './live/notices.js';
 import { toConversation } from './present.js';
 import type { ConversationStatus } from './tables.js';
 
@@ -48,9 +49,14 @@ export const wakeJob = defineJob({
       .where('id', '=', conversationId)
       .where('status', '=', 'snoozed')
       .where('snoozed_until', '<=', sql<Date>`now()`)
-      .returning('id')
+      .returning(['id', 'team_id', 'assignee_member_id'])
       .executeTakeFirst();
-    if (woke) await emit(ctx.db as Tx, workspaceId, inboxEvents.conversationStatusChanged, { conversationId, from: 'snoozed', to: 'open', reason: 'snooze_ended' });
+    if (woke) {
+      const tx = ctx.db as Tx;
+      await emit(tx, workspaceId, inboxEvents.conversationStatusChanged, { conversationId, from: 'snoozed', to: 'open', reason: 'snooze_ended' });
+      await live.statusChanged(tx, workspaceId, (await live.currentAccess(tx, workspaceId, conversationId))!, { from: 'snoozed', to: 'open', reason: 'snooze_ended' });
+      if (!woke.assignee_member_id) await offerTeam(tx, workspaceId, woke.team_id);
+    }
     return { woke: Boolean(woke) };
   },
 });
@@ -75,24 +81,12 @@ export async function changeStatus(db: Db, actor: Actor, id: string, input: { st
         actorMemberId: actor.memberId,
         ...(snoozedUntil ? { snoozedUntil: snoozedUntil.toISOString() } : {}),
       });
+      await live.statusChanged(tx, actor.workspaceId, live.accessOf(before), { from: before.status, to: input.status, reason: 'member', snoozedUntil });
     }
+    // Out of the open ones, it frees a place with its agent; back in, unassigned, it may queue.
+    if (before.status === 'open' && input.status !== 'open') await offerTeamsOf(tx, actor.workspaceId, before.assignee_member_id);
+    if (before.status !== 'open' && input.status === 'open' && !before.assignee_member_id) await offerTeam(tx, actor.workspaceId, before.team_id);
     return toConversation((await store.findConversation(tx, actor, id))!);
-  });
-}
-
-export async function assignConversation(db: Db, actor: Actor, id: string, memberId: string | null) {
-  requireAccess(actor, 'inbox:write');
-  return inTransaction(db, async (tx) => {
-    const before = await requireConversation(tx, actor, id, true);
-    if (memberId && !(await store.memberExists(tx, actor.workspaceId, memberId))) throw notFound('Member');
-    if (before.assignee_member_id !== memberId) {
-      await store.setAssignee(tx, actor.workspaceId, id, memberId);
-      await recordAudit(tx, actor, { action: 'conversation.assigned', entityType: 'conversation', entityId: id, before: { assigneeId: before.assignee_member_id }, after: { assigneeId: memberId } });
-      await emit(tx, actor.workspaceId, inboxEvents.conversationAssigned, { conversationId: id, fromMemberId: before.assignee_member_id, toMemberId: memberId, actorMemberId: actor.memberId });
-    }
-    // Assigned away beyond the actor's scope, it is no longer theirs to see.
-    const after = await store.findConversation(tx, actor, id, { visibility: false });
-    return toConversation(after!);
   });
 }
 
@@ -102,8 +96,9 @@ export async function setLabels(db: Db, actor: Actor, id: string, labels: string
   const seen = new Set<string>();
   const kept = labels.map((l) => l.trim()).filter((l) => l && !seen.has(l.toLowerCase()) && seen.add(l.toLowerCase()));
   return inTransaction(db, async (tx) => {
-    await requireConversation(tx, actor, id, true);
+    const before = await requireConversation(tx, actor, id, true);
     await store.setLabels(tx, actor.workspaceId, id, kept);
+    await live.labelsChanged(tx, actor.workspaceId, live.accessOf(before), kept);
     return toConversation((await store.findConversation(tx, actor, id))!);
   });
 }
@@ -111,8 +106,12 @@ export async function setLabels(db: Db, actor: Actor, id: string, labels: string
 export async function markConversationRead(db: Db, actor: Actor, id: string) {
   requireAccess(actor, 'inbox:read');
   await requireConversation(db, actor, id);
-  await store.markRead(db, actor.workspaceId, id, actor.memberId);
-  return toConversation((await store.findConversation(db, actor, id))!);
+  return inTransaction(db, async (tx) => {
+    await store.markRead(tx, actor.workspaceId, id, actor.memberId);
+    // The member's other tabs and devices update their badges.
+    await live.conversationRead(tx, actor.workspaceId, actor.memberId, id, await store.unreadTotals(tx, actor));
+    return toConversation((await store.findConversation(tx, actor, id))!);
+  });
 }
 
 export async function unreadCounts(db: Db, actor: Actor) {

@@ -3,6 +3,7 @@
 import type { Config } from '../../config.js';
 import type { AnyJobDefinition } from '../../platform/queue/index.js';
 import { keyringOf } from '../channels/index.js';
+import { drainJob } from './assignment/assign.js';
 import { limitsOf, type AttachmentLimits } from './attachments.js';
 import { wakeJob } from './conversations.js';
 import { intakeJob } from './process.js';
@@ -26,4 +27,4 @@ export function inboxDeps(config: Config): InboxDeps {
 }
 
 /** The inbox's background jobs, for the worker. */
-export const inboxJobs = (config: Config): AnyJobDefinition[] => [intakeJob, wakeJob, inboxDeps(config).sendJob];
+export const inboxJobs = (config: Config): AnyJobDefinition[] => [intakeJob, wakeJob, drainJob, inboxDeps(config).sendJob];

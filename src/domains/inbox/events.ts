@@ -18,8 +18,10 @@ export const inboxEvents = {
   conversationCreated: 'inbox.conversation.created',
   /** { conversationId, from, to, reason: 'member' | 'inbound' | 'snooze_ended', snoozedUntil? }. */
   conversationStatusChanged: 'inbox.conversation.status_changed',
-  /** { conversationId, fromMemberId, toMemberId, actorMemberId }. */
+  /** { conversationId, fromMemberId, toMemberId, actorMemberId (null when automatic), reason: 'manual' | 'transfer' | 'auto' }. */
   conversationAssigned: 'inbox.conversation.assigned',
+  /** To another team and/or agent: { conversationId, fromTeamId, toTeamId, fromMemberId, toMemberId, actorMemberId }. */
+  conversationTransferred: 'inbox.conversation.transferred',
   /** Follow / unfollow / friend added / removed on a channel: { contactId, channelId, kind }. */
   channelRelationChanged: 'inbox.channel_relation.changed',
 } as const;

@@ -1,8 +1,12 @@
-// The inbox domain's public surface: its routes (API and provider webhooks) and its background
-// jobs. Other domains react to its events (events.ts), not to its internals.
+// The inbox domain's public surface: its routes (API and provider webhooks), its part of the
+// realtime socket, its background jobs and the worker's assignment sweep. Other domains react to
+// its events (events.ts), not to its internals.
 export { conversationRoutes } from './conversations-routes.js';
 export { messageRoutes } from './messages-routes.js';
 export { hookRoutes } from './hooks-routes.js';
+export { assignmentRoutes } from './assignment/routes.js';
+export { startAssignmentSweep } from './assignment/sweep.js';
+export { inboxRealtime } from './live/socket.js';
 export { inboxJobs } from './deps.js';
 export { inboxEvents } from './events.js';
 // Intake that is not HTTP (e-mail): the raw entry point, the SMTP listener and IMAP polling.

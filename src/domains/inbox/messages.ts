@@ -15,8 +15,10 @@ import { requireConversation } from './conversations.js';
 import * as conversations from './conversations-store.js';
 import type { InboxDeps } from './deps.js';
 import { inboxEvents } from './events.js';
+import * as live from './live/notices.js';
 import * as store from './messages-store.js';
 import { previewOf, withAttachments } from './present.js';
+import { visibleConversation } from './queries/visibility.js';
 import { searchQuery } from './search.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,6 +78,7 @@ export async function sendReply(db: Db, deps: InboxDeps, actor: Actor, conversat
     await conversations.applyOutbound(tx, actor.workspaceId, conversationId, { preview: previewOf(message) });
     await enqueue(tx, deps.sendJob, { workspaceId: actor.workspaceId, messageId: message.id });
     await emit(tx, actor.workspaceId, inboxEvents.messageQueued, { conversationId, messageId: message.id, channelId: conversation.channel_id, authorMemberId: actor.memberId });
+    await live.messageCreated(tx, actor.workspaceId, live.accessOf(conversation), message, { preview: previewOf(message) });
     return (await withAttachments(tx, actor.workspaceId, [message]))[0]!;
   });
 }
@@ -101,6 +104,7 @@ export async function addNote(db: Db, actor: Actor, conversationId: string, inpu
       status: 'noted',
     }))!;
     await emit(tx, actor.workspaceId, inboxEvents.noteAdded, { conversationId, messageId: note.id, authorMemberId: actor.memberId });
+    await live.messageCreated(tx, actor.workspaceId, live.accessOf(conversation), note, { preview: previewOf(note) });
     if (mentions.length) {
       await emit(tx, actor.workspaceId, inboxEvents.memberMentioned, {
         memberIds: mentions,
@@ -120,7 +124,7 @@ export async function searchMessages(db: Db, actor: Actor, q: string, page: { cu
   requireAccess(actor, 'inbox:read');
   const query = searchQuery(q);
   if (!query) throw invalid([{ path: 'q', message: 'Nothing to search for: give a word' }]);
-  const rows = await store.searchMessages(db, actor.workspaceId, query, conversations.visibleConversation(actor), page);
+  const rows = await store.searchMessages(db, actor.workspaceId, query, visibleConversation(actor), page);
   const result = toPage(rows, page.limit, (r) => [r.created_at.toISOString(), r.id], (r) => r);
   return { items: await withAttachments(db, actor.workspaceId, result.items), nextCursor: result.nextCursor };
 }

@@ -13,6 +13,8 @@ import { recordTimelineEvents } from '../timeline/index.js';
 import * as conversations from './conversations-store.js';
 import { inboxEvents } from './events.js';
 import { resolveContact } from './identity.js';
+import { announceInbound } from './live/inbound.js';
+import * as live from './live/notices.js';
 import * as messages from './messages-store.js';
 import { previewOf } from './present.js';
 
@@ -93,7 +95,8 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
   // The same message delivered again under another event id.
   if (!message) return;
   await messages.attach(tx, workspaceId, message.id, e.attachmentIds);
-  await conversations.applyInbound(tx, workspaceId, conversation.id, { at: e.occurredAt, preview: previewOf(message) });
+  const after = await conversations.applyInbound(tx, workspaceId, conversation.id, { at: e.occurredAt, preview: previewOf(message) });
+  await announceInbound(tx, workspaceId, { before: conversation, after, channelTeamId: channel.teamId, message });
   if (conversation.status === 'snoozed' || conversation.status === 'resolved') {
     await emit(tx, workspaceId, inboxEvents.conversationStatusChanged, { conversationId: conversation.id, from: conversation.status, to: 'open', reason: 'inbound' });
   }
@@ -116,10 +119,12 @@ async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile
   switch (e.kind) {
     case 'message':
       return receiveMessage(tx, workspaceId, channel, e);
-    case 'status':
+    case 'status': {
       // A report for a message we do not know (sent by another system on the same account) changes nothing.
-      await messages.applyDeliveryStatus(tx, workspaceId, channel.id, e.providerMessageId, e.status, e.occurredAt, e.error);
+      const changed = await messages.applyDeliveryStatus(tx, workspaceId, channel.id, e.providerMessageId, e.status, e.occurredAt, e.error);
+      if (changed) await live.messageStatusChanged(tx, workspaceId, changed.conversation_id, changed.id, e.status);
       return;
+    }
     default: {
       const { contactId } = await resolveContact(tx, workspaceId, channel, e.sender);
       await emit(tx, workspaceId, inboxEvents.channelRelationChanged, { contactId, channelId: channel.id, kind: e.kind, providerEventId: e.providerEventId });

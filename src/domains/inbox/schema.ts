@@ -83,4 +83,6 @@ export const replyBody = z.strictObject({
 export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(20_000), mentions: z.array(z.uuid()).max(50).optional() });
 export const statusBody = z.strictObject({ status: z.enum(conversationStatuses), snoozedUntil: z.coerce.date().optional() });
 export const assigneeBody = z.strictObject({ memberId: z.uuid().nullable() });
+/** At least one of the two (checked after the conversation is found, so a foreign id is a 404 first). */
+export const transferBody = z.strictObject({ teamId: z.uuid().optional(), memberId: z.uuid().optional() });
 export const labelsBody = z.strictObject({ labels: z.array(z.string().trim().min(1).max(50)).max(30) });

@@ -15,6 +15,7 @@ import { liveChannel, pauseSends, takeSendToken, type Keyring } from '../channel
 import { recordTimelineEvents } from '../timeline/index.js';
 import { readStored, type AttachmentLimits } from './attachments.js';
 import { inboxEvents } from './events.js';
+import * as live from './live/notices.js';
 import * as messages from './messages-store.js';
 
 export interface SendOptions {
@@ -60,6 +61,7 @@ async function deadLetter(db: Db, workspaceId: string, m: messages.MessageRow, r
   await inTransaction(db, async (tx) => {
     await messages.markAttemptFailed(tx, workspaceId, m.id, reason, null);
     await emit(tx, workspaceId, inboxEvents.messageFailed, { conversationId: m.conversation_id, messageId: m.id, channelId: m.channel_id, error: reason });
+    await live.messageStatusChanged(tx, workspaceId, m.conversation_id, m.id, 'failed');
   });
   return { failed: reason };
 }
@@ -111,6 +113,7 @@ export function createSendJob(o: SendOptions): SendJob {
         ]);
         await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: conversation.contact_id, eventId: m.id, type: 'message' });
         await emit(tx, workspaceId, inboxEvents.messageSent, { conversationId: m.conversation_id, messageId: m.id, channelId: m.channel_id, providerMessageId: sent.providerMessageId });
+        await live.messageStatusChanged(tx, workspaceId, m.conversation_id, m.id, 'sent');
       });
       return { providerMessageId: sent.providerMessageId };
     },

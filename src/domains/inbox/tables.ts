@@ -83,10 +83,35 @@ export interface ConversationReadsTable {
   read_at: Generated<Date>;
 }
 
+export type AssignmentMode = 'round_robin' | 'least_busy';
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+export interface InboxTeamSettingsTable {
+  workspace_id: string;
+  team_id: string;
+  auto_assign: Generated<boolean>;
+  mode: Generated<AssignmentMode>;
+  agent_cap: number | null;
+  last_assigned_member_id: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AgentPresenceTable {
+  workspace_id: string;
+  member_id: string;
+  status: Generated<PresenceStatus>;
+  connected: Generated<boolean>;
+  last_seen_at: Date | null;
+  last_assigned_at: Date | null;
+  changed_at: Generated<Date>;
+}
+
 export interface InboxTables {
   inbound_events: InboundEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;
   conversation_reads: ConversationReadsTable;
+  inbox_team_settings: InboxTeamSettingsTable;
+  agent_presence: AgentPresenceTable;
 }

@@ -12,7 +12,7 @@ export const permissionGroups = {
   rfm: ['rfm:read', 'rfm:write'],
   segments: ['segments:read', 'segments:write'],
   'tag-rules': ['tag-rules:read', 'tag-rules:write'],
-  inbox: ['inbox:read', 'inbox:write'],
+  inbox: ['inbox:read', 'inbox:write', 'inbox:manage'],
   channels: ['channels:manage'],
 } as const;
 
@@ -37,7 +37,7 @@ export const builtinRoles: ReadonlyArray<{ key: string; name: string; permission
   {
     key: 'manager',
     name: 'Manager',
-    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write', 'inbox:read', 'inbox:write'],
+    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write', 'inbox:read', 'inbox:write', 'inbox:manage'],
     scope: 'team_tree',
   },
   { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read', 'tag-rules:read', 'inbox:read', 'inbox:write'], scope: 'own' },
