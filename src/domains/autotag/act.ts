@@ -5,7 +5,7 @@
 // commits the run (or the backfill chunk and its checkpoint) as a whole, so nothing is written twice.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Actor } from '../../platform/auth/actor.js';
+import { automationActor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/http/errors.js';
 import { addTagsToContacts, removeTagsFromContacts, setStageOfContacts } from '../contacts/index.js';
@@ -56,26 +56,13 @@ export function timeOrderedId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/**
- * The rule acts as its author over the whole workspace: tasks record them as creator (as RFM's
- * trigger rules do). A rule whose author is gone acts as the assignee.
- */
-const ruleActor = (workspaceId: string, memberId: string): Actor => ({
-  workspaceId,
-  memberId,
-  userId: '',
-  roleKey: null,
-  permissions: new Set(['contacts:read', 'contacts:write']),
-  scope: 'all',
-  apiKeyId: null,
-});
-
 async function notifyOwners(tx: Tx, workspaceId: string, rule: Rule, contactIds: readonly string[], logger: Logger) {
   const notified = new Set<string>();
   const contacts = (await liveContacts(tx, workspaceId, contactIds)).filter((c) => c.owner_member_id);
   for (const c of contacts.slice(0, NOTIFY_CAP)) {
     try {
-      await createTask(tx, ruleActor(workspaceId, rule.createdBy ?? c.owner_member_id!), c.id, {
+      // The rule acts as its author (tasks record them as creator); a rule whose author is gone acts as the assignee.
+      await createTask(tx, automationActor(workspaceId, rule.createdBy ?? c.owner_member_id!), c.id, {
         title: `${rule.name}: ${c.name}`,
         notes: `Auto-tag rule “${rule.name}”`,
         remindAt: new Date(),

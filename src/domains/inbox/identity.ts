@@ -4,7 +4,7 @@
 // (anyone can type someone else's e-mail) and not copied onto a new contact. Writes go through
 // the contacts service, acting as the member who set the channel up (as RFM and auto-tag rules
 // act as their authors), so audit entries and contact events are the usual ones.
-import type { Actor } from '../../platform/auth/actor.js';
+import { automationActor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/transaction.js';
 import type { Sender } from '../../channels/index.js';
 import type { ChannelProfile } from '../channels/index.js';
@@ -15,16 +15,6 @@ export interface Resolved {
   contactId: string;
   how: 'known' | 'linked' | 'created';
 }
-
-const channelActor = (workspaceId: string, memberId: string): Actor => ({
-  workspaceId,
-  memberId,
-  userId: '',
-  roleKey: null,
-  permissions: new Set(['contacts:read', 'contacts:write']),
-  scope: 'all',
-  apiKeyId: null,
-});
 
 /** The sender's verified e-mail and phone, normalised; invalid ones are dropped. */
 async function verifiedKeys(tx: Tx, workspaceId: string, sender: Sender) {
@@ -37,7 +27,7 @@ async function verifiedKeys(tx: Tx, workspaceId: string, sender: Sender) {
 export async function resolveContact(tx: Tx, workspaceId: string, channel: ChannelProfile, sender: Sender): Promise<Resolved> {
   const known = await contactOfIdentity(tx, workspaceId, channel.identityType, sender.externalId);
   if (known) return { contactId: known, how: 'known' };
-  const actor = channelActor(workspaceId, await actingMember(tx, workspaceId, channel.createdBy));
+  const actor = automationActor(workspaceId, await actingMember(tx, workspaceId, channel.createdBy));
   const identity = { channelType: channel.identityType, externalId: sender.externalId, displayName: sender.displayName ?? null } as IdentityInput;
   const keys = await verifiedKeys(tx, workspaceId, sender);
   const shared = await contactSharing(tx, workspaceId, keys);

@@ -5,7 +5,7 @@
 // a rule acts on a move once (rfm_rule_firings), and the timeline entry has the move's id, so a
 // redelivered event repeats nothing.
 import type { Logger } from 'pino';
-import type { Actor } from '../../platform/auth/actor.js';
+import { automationActor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/http/errors.js';
 import { createTask, recordTimelineEvents } from '../timeline/index.js';
@@ -19,20 +19,6 @@ const DAY_MS = 86_400_000;
 
 const matches = (rule: store.RuleRow, move: Move) =>
   (!rule.from_layers.length || rule.from_layers.includes(move.from_layer)) && (!rule.to_layers.length || rule.to_layers.includes(move.to_layer));
-
-/**
- * The rule acts as its author (who had rfm:write when they set it up) over the whole workspace:
- * tasks record them as creator. A rule whose author is gone acts as the assignee.
- */
-const ruleActor = (workspaceId: string, memberId: string): Actor => ({
-  workspaceId,
-  memberId,
-  userId: '',
-  roleKey: null,
-  permissions: new Set(['contacts:read', 'contacts:write']),
-  scope: 'all',
-  apiKeyId: null,
-});
 
 export async function applyTriggers(tx: Tx, workspaceId: string, source: { sourceRef: string } | { changeIds: readonly string[] }, logger: Logger) {
   const { settings } = await loadSettings(tx, workspaceId);
@@ -64,7 +50,9 @@ export async function applyTriggers(tx: Tx, workspaceId: string, source: { sourc
         if (!assigneeId) continue;
         const now = Date.now();
         try {
-          const task = await createTask(tx, ruleActor(workspaceId, rule.created_by ?? assigneeId), move.contact_id, {
+          // The rule acts as its author (who had rfm:write when they set it up): tasks record them
+          // as creator. A rule whose author is gone acts as the assignee.
+          const task = await createTask(tx, automationActor(workspaceId, rule.created_by ?? assigneeId), move.contact_id, {
             title: rule.task_title ?? `${name(move.from_layer)} → ${name(move.to_layer)}: ${move.contact_name}`,
             notes: `RFM: ${move.contact_name} ${name(move.from_layer)} → ${name(move.to_layer)} (${rule.name})`,
             dueAt: rule.task_due_days === null ? null : new Date(now + rule.task_due_days * DAY_MS),

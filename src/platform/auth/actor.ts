@@ -19,3 +19,18 @@ export function requireAccess(actor: Actor, permission: Permission): void {
     throw new AppError('forbidden', `Missing permission ${permission}`);
   }
 }
+
+/**
+ * What an automation (an auto-tag or RFM trigger rule, a channel creating contacts) acts as: the
+ * member who set it up, over the whole workspace, allowed to read and write contacts — tasks and
+ * audit entries then name that member.
+ */
+export const automationActor = (workspaceId: string, memberId: string): Actor => ({
+  workspaceId,
+  memberId,
+  userId: '',
+  roleKey: null,
+  permissions: new Set(['contacts:read', 'contacts:write']),
+  scope: 'all',
+  apiKeyId: null,
+});
