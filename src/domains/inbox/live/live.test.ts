@@ -12,6 +12,7 @@ import { buildApp } from '../../../app.js';
 import { openDatabase, type DatabaseHandle } from '../../../platform/db/connect.js';
 import { createLogger } from '../../../platform/log/logger.js';
 import { openSocket, sessionCookie, type TestSocket } from '../../../platform/realtime/test-client.js';
+import { touchConnected } from '../assignment/presence.js';
 import { sweepAssignments } from '../assignment/sweep.js';
 
 let w: InboxWorld;
@@ -157,11 +158,20 @@ describe('presence', () => {
     expect((await statusOf()).status).toBe('online');
     expect((await agentClient.put('/api/v1/inbox/presence', { status: 'away' })).json().presence).toMatchObject({ status: 'away', chosenStatus: 'away' });
     await owner.next('presence.changed', (d) => d.memberId === agent.memberId && d.status === 'away');
-    await mine.close();
-    // No socket for longer than the timeout; the worker's sweep notices.
-    await w.t.database.db.updateTable('agent_presence').set({ last_seen_at: new Date(Date.now() - 3_600_000) }).where('member_id', '=', agent.memberId).execute();
+    // Not touched for longer than the timeout (a process paused): the worker's sweep says offline...
+    const quiet = () => w.t.database.db.updateTable('agent_presence').set({ last_seen_at: new Date(Date.now() - 3_600_000) }).where('member_id', '=', agent.memberId).execute();
+    const offline = (n: number) => owner.next('presence.changed', (d) => d.memberId === agent.memberId && d.status === 'offline' && owner.events.filter((e) => e.type === 'presence.changed' && e.data.status === 'offline').length >= n);
+    await quiet();
     await sweepAssignments(w.t.database.db, w.t.config.PRESENCE_TIMEOUT_SECONDS);
-    await owner.next('presence.changed', (d) => d.memberId === agent.memberId && d.status === 'offline');
+    await offline(1);
+    // ...and the next touch of the process still holding the socket brings them back.
+    await touchConnected(w.t.database.db, [{ workspaceId: ws.workspace.id, memberId: agent.memberId }]);
+    await owner.next('presence.changed', (d) => d.memberId === agent.memberId && d.status === 'away' && owner.events.filter((e) => e.type === 'presence.changed' && e.data.status === 'away').length >= 2);
+    // The socket closes; without another one, the timeout passes.
+    await mine.close();
+    await quiet();
+    await sweepAssignments(w.t.database.db, w.t.config.PRESENCE_TIMEOUT_SECONDS);
+    await offline(2);
     expect(await statusOf()).toMatchObject({ status: 'offline', chosenStatus: 'away' });
     expect((await agentClient.put('/api/v1/inbox/presence', { status: 'busy' })).statusCode).toBe(400);
   });
