@@ -33,8 +33,6 @@ export interface ImportSettings {
   defaultOwner: string | null;
   /** Whether import_row_keys may hold keys of this import (set by the batch that first writes some). */
   rememberedKeys: boolean;
-  /** Contacts this run has created so far (when to refresh the planner's statistics). */
-  createdSoFar: number;
 }
 
 export interface BatchCounts {
@@ -63,7 +61,6 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   const earlierBatch = await order.previousDecided;
   t = lap('order', t);
   await takeImportTurn(tx, s.workspaceId, s.importId);
-  if (await bulk.analyzeWhenOutgrown(tx, s.createdSoFar)) t = lap('analyze', t);
   const keyed = rows.filter((r) => !r.errors.length).map((row) => ({ row, keys: rowKeys(row) }));
   const allKeys = new Set<string>();
   for (const { keys } of keyed) for (const k of keys) allKeys.add(k);
@@ -140,7 +137,6 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   }
   lap('events', t);
 
-  s.createdSoFar += creates.length;
   return {
     created: creates.length,
     updated: changed.size,

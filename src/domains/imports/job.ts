@@ -10,7 +10,7 @@ import { defineJob, type JobContext } from '../../platform/queue/index.js';
 import { applyBatch, type ImportSettings } from './batch.js';
 import { countRows, readRecordChunks } from './csv.js';
 import { rowNormaliser, type NormalisedRow } from './normalise-row.js';
-import { loadLookup } from './queries/contacts-bulk.js';
+import { analyzeContactTables, loadLookup, statisticsOutgrown } from './queries/contacts-bulk.js';
 import * as store from './store.js';
 import { lap } from './timing.js';
 
@@ -74,7 +74,6 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
     createdBy: imp.created_by,
     defaultOwner: imp.created_by && (await store.isActiveMember(db, p.workspaceId, imp.created_by)) ? imp.created_by : null,
     rememberedKeys: await store.hasRowKeys(db, p.workspaceId, p.importId),
-    createdSoFar: 0,
   };
   const lookup = await loadLookup(db, p.workspaceId);
   const normalise = rowNormaliser(imp.headers, imp.mapping, lookup);
@@ -95,23 +94,28 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   };
   const running: Array<Promise<void>> = [];
   let started = batches;
+  let created = 0; // by this run, committed
+  let inFlight = 0; // rows of batches not committed yet
   const start = (rows: NormalisedRow[]) => {
     const last = rows.at(-1)!.line;
     read += rows.length;
     const upTo = read;
     const n = ++started;
     const before = previous;
+    inFlight += rows.length;
     let decided!: (used: ReadonlyMap<string, number>) => void;
     const decision = new Promise<ReadonlyMap<string, number>>((resolve) => (decided = resolve));
     const committed = (async () => {
       let t = 0;
       await inTransaction(db, async (tx) => {
         const counts = await applyBatch(tx, settings, rows, n, { previousDecided: before.decided, previousCommitted: before.committed, decided });
+        created += counts.created;
         t = performance.now();
         await store.addCounts(tx, p.workspaceId, p.importId, counts);
         await ctx.checkpoint({ line: last, done: upTo, batches: n }, upTo, tx);
       });
       lap('checkpoint', t); // with the commit
+      inFlight -= rows.length;
       committedLine = last;
       done = upTo;
       batches = n;
@@ -127,6 +131,18 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
     while (running.length > lanes) await running.shift();
     lap('wait', t);
   };
+  // Statistics first when the rows this run may have created outgrow them, with no batch in
+  // flight: a batch's key probes are planned on them, and rows in flight are not counted by them.
+  const next = async (rows: NormalisedRow[]) => {
+    if (await statisticsOutgrown(db, created + inFlight + rows.length)) {
+      await settle(0);
+      const t = performance.now();
+      await analyzeContactTables(db);
+      lap('analyze', t);
+    }
+    await settle(LANES - 1);
+    start(rows);
+  };
 
   let batch: NormalisedRow[] = [];
   try {
@@ -138,8 +154,7 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
         batch.push(normalise(record.line, record.cells));
         if (batch.length >= size) {
           lap('normalise', t);
-          await settle(LANES - 1);
-          start(batch);
+          await next(batch);
           batch = [];
           t = performance.now();
         }
@@ -147,10 +162,7 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
       reading = lap('normalise', t);
     }
     lap('parse', reading);
-    if (batch.length) {
-      await settle(LANES - 1);
-      start(batch);
-    }
+    if (batch.length) await next(batch);
     await settle(0);
   } catch (error) {
     await Promise.allSettled(running);
