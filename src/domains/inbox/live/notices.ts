@@ -34,7 +34,8 @@ export async function currentAccess(db: Db, workspaceId: string, conversationId:
   return row && accessOf(row);
 }
 
-export function toConversation(db: Db, workspaceId: string, c: ConversationAccess, e: ClientEvent, was?: ConversationAccess) {
+/** To the members who may see the conversation (and, given `was`, `conversation.removed` to those who no longer do). */
+export function publishToViewers(db: Db, workspaceId: string, c: ConversationAccess, e: ClientEvent, was?: ConversationAccess) {
   return publish(db, {
     w: workspaceId,
     to: { g: CONVERSATION_GUARD, c, ...(was ? { was } : {}) },
@@ -54,7 +55,7 @@ export interface MessageFields {
 
 /** A message arrived, was queued or noted: enough to place it; the client fetches the message itself. */
 export const messageCreated = (db: Db, workspaceId: string, c: ConversationAccess, m: MessageFields, extra: { preview: string; inboundCount?: number }) =>
-  toConversation(db, workspaceId, c, {
+  publishToViewers(db, workspaceId, c, {
     type: 'message.created',
     data: {
       conversationId: c.id,
@@ -72,18 +73,18 @@ export const messageCreated = (db: Db, workspaceId: string, c: ConversationAcces
 /** An outbound message was sent, delivered, read or dead-lettered. */
 export async function messageStatusChanged(db: Db, workspaceId: string, conversationId: string, messageId: string, status: string) {
   const c = await currentAccess(db, workspaceId, conversationId);
-  if (c) await toConversation(db, workspaceId, c, { type: 'message.status_changed', data: { conversationId, messageId, status } });
+  if (c) await publishToViewers(db, workspaceId, c, { type: 'message.status_changed', data: { conversationId, messageId, status } });
 }
 
 export const statusChanged = (db: Db, workspaceId: string, c: ConversationAccess, change: { from: string; to: string; reason: string; snoozedUntil?: Date | null }) =>
-  toConversation(db, workspaceId, c, {
+  publishToViewers(db, workspaceId, c, {
     type: 'conversation.status_changed',
     data: { conversationId: c.id, status: change.to, previousStatus: change.from, reason: change.reason, snoozedUntil: change.snoozedUntil?.toISOString() ?? null },
   });
 
 /** Assignee or team changed (by hand, by a transfer or automatically). */
 export const assigned = (db: Db, workspaceId: string, after: ConversationAccess, before: ConversationAccess, how: { reason: 'manual' | 'transfer' | 'auto'; actorId: string | null }) =>
-  toConversation(
+  publishToViewers(
     db,
     workspaceId,
     after,
@@ -95,10 +96,10 @@ export const assigned = (db: Db, workspaceId: string, after: ConversationAccess,
   );
 
 export const labelsChanged = (db: Db, workspaceId: string, c: ConversationAccess, labels: string[]) =>
-  toConversation(db, workspaceId, c, { type: 'conversation.labels_changed', data: { conversationId: c.id, labels } });
+  publishToViewers(db, workspaceId, c, { type: 'conversation.labels_changed', data: { conversationId: c.id, labels } });
 
 export const typing = (db: Db, workspaceId: string, c: ConversationAccess, who: { memberId: string }, on: boolean) =>
-  toConversation(db, workspaceId, c, { type: 'typing', data: { conversationId: c.id, memberId: who.memberId, typing: on } });
+  publishToViewers(db, workspaceId, c, { type: 'typing', data: { conversationId: c.id, memberId: who.memberId, typing: on } });
 
 /** To the member's own sockets (every tab and device): what they read, and their unread totals now. */
 export const conversationRead = (db: Db, workspaceId: string, memberId: string, conversationId: string, unread: Record<string, unknown>) =>
