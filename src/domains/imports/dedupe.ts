@@ -44,14 +44,13 @@ export function decide(
     d.errors.push({ line, column, reason });
     d.failedLines.add(line);
   };
-  // Keys (and contact:<id>) → the line that used them: the batch before, earlier rows of this
-  // batch, and rows of earlier batches that matched existing contacts. Contacts earlier batches
-  // created → their line.
-  const earlierLine = new Map(earlierBatch);
+  // Keys (and contact:<id>) of rows of earlier batches that matched existing contacts → their
+  // line; contacts earlier batches created → their line; holders of the batch's keys.
+  const remembered = new Map<string, number>();
   const createdLine = new Map<string, number>();
   const holders = new Map<string, Array<{ id: string; live: boolean }>>();
   for (const m of matches) {
-    if (m.kind === 'file') earlierLine.set(m.key, m.line!);
+    if (m.kind === 'file') remembered.set(m.key, m.line!);
     else if (m.kind === 'created') createdLine.set(m.contact_id!, m.line!);
     else {
       const list = holders.get(m.key);
@@ -59,12 +58,16 @@ export function decide(
       else holders.set(m.key, [{ id: m.contact_id!, live: m.live }]);
     }
   }
+  // The line that used a key earlier: a row of this batch, of the batch before, or remembered.
+  const earlierLine = (key: string) => d.used.get(key) ?? earlierBatch?.get(key) ?? remembered.get(key);
 
   for (const { row, keys } of rows) {
     const ids = new Set<string>();
     let refused = false;
     for (const key of keys) {
-      for (const h of holders.get(key) ?? []) {
+      const list = holders.get(key);
+      if (!list) continue;
+      for (const h of list) {
         if (!h.live) {
           fail(row.line, headerOf(key, s.mapping), `${key.split(':').slice(2).join(':')} belongs to a deleted contact; restore it first`);
           refused = true;
@@ -73,20 +76,25 @@ export function decide(
       }
     }
     if (refused) continue;
-    const contactKeys = [...ids].map((id) => `contact:${id}`);
-    // The first key an earlier row used: in this batch, the batch before, or remembered; or held
-    // by a contact an earlier batch created (that row had the key); then the matched contacts.
+    const contactKeys = ids.size ? [...ids].map((id) => `contact:${id}`) : [];
+    // The first key an earlier row used, or held by a contact an earlier batch created (that row
+    // had the key); then the matched contacts.
     let duplicate: { key: string; line: number } | undefined;
     for (const key of keys) {
-      const line = earlierLine.get(key) ?? holders.get(key)?.map((h) => createdLine.get(h.id)).find((l) => l !== undefined);
+      const line = earlierLine(key) ?? holders.get(key)?.map((h) => createdLine.get(h.id)).find((l) => l !== undefined);
       if (line !== undefined) {
         duplicate = { key, line };
         break;
       }
     }
     if (!duplicate) {
-      const key = contactKeys.find((k) => earlierLine.has(k));
-      if (key) duplicate = { key, line: earlierLine.get(key)! };
+      for (const key of contactKeys) {
+        const line = earlierLine(key);
+        if (line !== undefined) {
+          duplicate = { key, line };
+          break;
+        }
+      }
     }
     if (duplicate) {
       const what = duplicate.key.startsWith('contact:') ? 'the same existing contact' : `the same ${KEY_NAMES[duplicate.key.split(':')[0]!]}`;
@@ -97,10 +105,11 @@ export function decide(
     // Only rows that matched existing contacts are remembered across batches (persist): a
     // contact this import created holds the row's keys itself, and import_contacts names its line.
     const remember = (persist: boolean) => {
-      for (const k of [...keys, ...contactKeys]) {
-        earlierLine.set(k, row.line);
-        d.used.set(k, row.line);
-        if (persist) d.usedKeys.push({ key: k, line: row.line });
+      for (const list of [keys, contactKeys]) {
+        for (const k of list) {
+          d.used.set(k, row.line);
+          if (persist) d.usedKeys.push({ key: k, line: row.line });
+        }
       }
     };
     if (ids.size > 1) {
