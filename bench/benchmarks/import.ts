@@ -1,7 +1,7 @@
 // CSV contact import end to end: a generated file of --size people through the production path
 // (upload → start → the import job, as `renmai import contacts` runs it), on PGlite and PostgreSQL.
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -10,8 +10,8 @@ import pino from 'pino';
 import { createCustomField } from '../../src/domains/contacts/index.js';
 import { importContactsFromFile, importPhases, phaseTimes, resetPhaseTimes } from '../../src/domains/imports/index.js';
 import { createAdmin, createWorkspace, operatorActor } from '../../src/domains/workspaces/index.js';
-import type { Db } from '../../src/platform/db/connect.js';
 import { generatePeople } from '../generate/index.js';
+import { watchBackendCpu } from '../lib/backend-cpu.js';
 import { onCleanup } from '../lib/cleanup.js';
 import { postgresVersion } from '../lib/databases.js';
 import { startBenchServer } from '../lib/server.js';
@@ -68,27 +68,6 @@ async function writeCsv(path: string, size: number): Promise<void> {
   await once(out, 'finish');
 }
 
-/**
- * CPU seconds (user + system) the PostgreSQL backends serving `databaseName` have used, by pid,
- * read from /proc: on a shared machine the wall clock says as much about the neighbours as about
- * the import, the CPU time mostly about the import. Undefined where /proc cannot be read (the
- * server on another host or another OS).
- */
-async function backendCpu(db: Db, databaseName: string): Promise<Map<number, number> | undefined> {
-  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${databaseName}`.execute(db);
-  const ticks = new Map<number, number>();
-  try {
-    for (const { pid } of rows) {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
-      ticks.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
-    }
-  } catch {
-    return undefined;
-  }
-  return ticks;
-}
-
 async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file: string): Promise<Record<string, Cell>> {
   options.log(`[${kind}] starting the server`);
   const server = await startBenchServer(kind, options.postgresUrl);
@@ -98,17 +77,18 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     const { workspace } = await createWorkspace(db, null, '导入基准 Import bench');
     await createAdmin(db, config.PASSWORD_SCRYPT_LOG_N, { workspace: workspace.id, email: 'bench-importer@example.test', password: `bench-${Math.random().toString(36).slice(2)}-pw`, name: '王芳' });
     const actor = await operatorActor(db, workspace.id);
-    // Diagnostic: what keeping contacts.tag_ids in sync costs an import (the statement-level
+    // Diagnostic: what keeping contact_tag_sets in sync costs an import (the statement-level
     // triggers on contact_tags), measured by running without them on the throwaway database.
     if (process.env.BENCH_IMPORT_NO_TAG_SYNC === '1') {
       await sql`alter table contact_tags disable trigger user`.execute(db);
-      options.log(`[${kind}] contact_tags triggers disabled (BENCH_IMPORT_NO_TAG_SYNC=1): figures without the tag_ids sync`);
+      options.log(`[${kind}] contact_tags triggers disabled (BENCH_IMPORT_NO_TAG_SYNC=1): figures without the tag sets sync`);
     }
     for (const f of FIELDS) await createCustomField(db, actor, { ...f, options: 'options' in f ? [...f.options] : undefined });
 
     resetPhaseTimes();
     const cpuBefore = process.cpuUsage();
-    const pgBefore = server.databaseName ? await backendCpu(db, server.databaseName) : undefined;
+    // Sampled through the run: the job's two connections and any the pool opens on the way.
+    const pgWatch = server.databaseUrl ? await watchBackendCpu(server.databaseUrl) : undefined;
     const rssBefore = process.resourceUsage().maxRSS;
     // maxRSS is the process's peak since it started (the server's start-up included); sample the
     // resident set during the import as well, to see what the import itself adds.
@@ -131,9 +111,7 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     const rowsTotal = result.rowsTotal ?? 0;
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpuBefore);
-    const pgAfter = pgBefore && (await backendCpu(db, server.databaseName!));
-    // Backends that closed during the run are missed; the job's own connection stays open.
-    const pgCpu = pgAfter ? [...pgAfter].reduce((sum, [pid, s]) => sum + s - (pgBefore!.get(pid) ?? 0), 0) : undefined;
+    const pgCpu = (await pgWatch?.stop()) ?? undefined;
     const phases = phaseTimes();
     const counts = await sql<{ contacts: number; tags: number; timeline: number }>`
       select (select count(*) from contacts where workspace_id = ${workspace.id})::int as contacts,
@@ -144,7 +122,7 @@ async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions, file
     // The database phases overlap these three (the next batch is read while two run), and each other.
     const jobPhases = (phases.parse + phases.normalise + phases.wait + phases.analyze) / 1000;
     return {
-      db: process.env.BENCH_IMPORT_NO_TAG_SYNC === '1' ? `${kind} (no tag_ids sync)` : kind,
+      db: process.env.BENCH_IMPORT_NO_TAG_SYNC === '1' ? `${kind} (no tag sets sync)` : kind,
       rows: rowsTotal,
       'rows/s': Math.round(rowsTotal / seconds),
       seconds: Number(seconds.toFixed(1)),
