@@ -76,17 +76,7 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   t = lap('errors+keys', t);
 
   const { creates, updates } = d;
-  await bulk.insertContacts(
-    tx,
-    s.workspaceId,
-    s.importId,
-    creates.map(({ row, id }) => ({
-      id,
-      line: row.line,
-      columns: row.columns.owner_member_id || !s.defaultOwner ? row.columns : { ...row.columns, owner_member_id: s.defaultOwner },
-      custom: row.custom,
-    })),
-  );
+  await bulk.insertContacts(tx, s.workspaceId, s.importId, creates, s.defaultOwner);
   t = lap('contacts', t);
   await insertIdentities(tx, s, creates);
   t = lap('identities', t);
@@ -97,7 +87,7 @@ export async function applyBatch(tx: Tx, s: ImportSettings, rows: readonly Norma
   t = lap('order', t);
   const changed = new Set<string>();
   if (s.policy !== 'skip' && updates.length) {
-    const updated = await bulk.updateContacts(tx, s.workspaceId, s.policy, updates.map(({ row, id }) => ({ id, columns: row.columns, custom: row.custom })));
+    const updated = await bulk.updateContacts(tx, s.workspaceId, s.policy, updates);
     updated.forEach((id) => changed.add(id));
     t = lap('contacts', t);
     if (s.policy === 'merge') (await insertIdentities(tx, s, updates)).forEach((id) => changed.add(id));

@@ -163,10 +163,10 @@ export async function matchKeys(tx: Db, workspaceId: string, importId: string, k
   return rows;
 }
 
-export interface NewContact {
+/** A row's contact: the id it gets (new) or has (matched), and the row's values. */
+export interface RowContact {
   id: string;
-  columns: ContactColumns;
-  custom: Record<string, unknown>;
+  row: { line: number; columns: ContactColumns; custom: Record<string, unknown> };
 }
 
 // The batch's contact rows as text (queries/text-rows.ts), in this order.
@@ -176,10 +176,10 @@ const contactFields = [
   ['source_channel', 'text'], ['influence', 'int'], ['custom', 'jsonb'],
 ] as const;
 
-function contactRows(rows: ReadonlyArray<NewContact & { line?: number }>) {
+function contactRows(rows: readonly RowContact[]) {
   return recordset(
     encodeRows(
-      rows.map(({ id, line, columns: c, custom }) => [
+      rows.map(({ id, row: { line, columns: c, custom } }) => [
         id, line, c.name, c.gender, c.birthday, c.phone, c.email, c.company, c.title, c.city, c.region, c.stage_id, c.owner_member_id,
         c.source_channel, c.influence, JSON.stringify(custom),
       ]),
@@ -190,10 +190,11 @@ function contactRows(rows: ReadonlyArray<NewContact & { line?: number }>) {
 
 /**
  * New contacts, and the import's record of them (import_contacts: contact → file line), in one
- * statement. The batch travels as one text parameter (queries/text-rows.ts): the server splits
- * it several times faster than it parses the same rows as JSON.
+ * statement; a row without an owner gets `defaultOwner`. The batch travels as one text parameter
+ * (queries/text-rows.ts): the server splits it several times faster than it parses the same rows
+ * as JSON.
  */
-export async function insertContacts(tx: Db, workspaceId: string, importId: string, rows: Array<NewContact & { line: number }>) {
+export async function insertContacts(tx: Db, workspaceId: string, importId: string, rows: readonly RowContact[], defaultOwner: string | null) {
   if (!rows.length) return;
   await sql`
     with r as materialized (${contactRows(rows)}),
@@ -201,7 +202,7 @@ export async function insertContacts(tx: Db, workspaceId: string, importId: stri
       insert into contacts (workspace_id, id, name, gender, birthday, phone, email, company, title, city, region, stage_id,
         owner_member_id, source_channel, influence, custom)
       select ${workspaceId}, r.id, coalesce(r.name, ''), coalesce(r.gender, 'unknown'), r.birthday, r.phone, r.email, r.company,
-        r.title, r.city, r.region, r.stage_id, r.owner_member_id, r.source_channel, r.influence, r.custom
+        r.title, r.city, r.region, r.stage_id, coalesce(r.owner_member_id, ${defaultOwner}::uuid), r.source_channel, r.influence, r.custom
       from r
     )
     insert into import_contacts (workspace_id, import_id, contact_id, line)
@@ -226,7 +227,7 @@ function nextValue(column: string, policy: Exclude<DedupePolicy, 'skip'>) {
  * Applies the policy to matched contacts in one UPDATE … FROM; only contacts whose values
  * actually change are written (and returned), so a re-run reports them as skipped.
  */
-export async function updateContacts(tx: Db, workspaceId: string, policy: Exclude<DedupePolicy, 'skip'>, rows: NewContact[]): Promise<string[]> {
+export async function updateContacts(tx: Db, workspaceId: string, policy: Exclude<DedupePolicy, 'skip'>, rows: readonly RowContact[]): Promise<string[]> {
   if (!rows.length) return [];
   const all = [...scalar, 'gender', 'custom'];
   const next = sql.raw(all.map((col) => `${nextValue(col, policy)} as ${col}`).join(', '));
