@@ -21,7 +21,7 @@ import { applyRule } from './act.js';
 import { compileError, compileTrigger, loadWorkspace, parseRule } from './compiled.js';
 import { fire, rootCause } from './fire.js';
 import { countLiveContacts } from './queries/contacts.js';
-import { countMembers, diffMembers, nextMembers, nextNonMembers, recordTargets, syncMembers, type WalkStep } from './queries/membership.js';
+import { analyzeWalked, countMembers, diffMembers, nextMembers, nextNonMembers, recordTargets, syncMembers, type WalkStep } from './queries/membership.js';
 import * as store from './store.js';
 
 /** Contacts per backfill transaction. */
@@ -112,9 +112,11 @@ export const ruleBackfillJob = defineJob<z.ZodType<{ workspaceId: string; ruleId
           if (!(await buildRule(tx, workspaceId, ruleId, ctx.logger))) return null;
           source = rule.trigger.when === 'becomes_true' ? 'members' : 'non_members';
           total = await countMembers(tx, workspaceId, ruleId, source === 'members');
+          await analyzeWalked(tx, 'tag_rule_members');
         } else {
           source = 'targets';
           total = await recordTargets(tx, workspaceId, jobId, compileTrigger(await loadWorkspace(tx, workspaceId), rule.trigger));
+          await analyzeWalked(tx, 'tag_rule_targets');
         }
         const first: Walk = { source, after: null, chunk: 0, processed: 0, changed: 0 };
         await ctx.checkpoint(first, 0, tx);

@@ -51,6 +51,8 @@ function changes(workspaceId: string, ruleId: string, compiled: CompiledDefiniti
     entered as (
       insert into tag_rule_members (workspace_id, rule_id, contact_id)
       select ${workspaceId}::uuid, ${ruleId}::uuid, x.id from (select id from matched except ${members}) x
+      -- In key order: a backfill then walks the heap in order too (see nextMembers).
+      order by x.id
       on conflict do nothing
       returning contact_id),
     -- Data-modifying CTEs run whether or not the final select reads them.
@@ -78,7 +80,8 @@ export const forgetContacts = (db: Db, workspaceId: string, contactIds: readonly
 export async function recordTargets(db: Db, workspaceId: string, jobId: string, compiled: CompiledDefinition): Promise<number> {
   const result = await sql`
     insert into tag_rule_targets (workspace_id, job_id, contact_id)
-    select ${workspaceId}::uuid, ${jobId}::uuid, c.id from ${compiled.from} where ${compiled.where}`.execute(db);
+    select ${workspaceId}::uuid, ${jobId}::uuid, c.id from ${compiled.from} where ${compiled.where}
+    order by c.id`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -107,10 +110,19 @@ export interface WalkStep {
 }
 
 /**
+ * Statistics for a table a backfill has just filled (a rule's members, a job's targets), taken
+ * before its walk. Without them the planner expects a handful of rows and reads each step as a
+ * bitmap scan of every row after `after` and a sort (quadratic over the walk: 0.8 s a step halfway
+ * through 670,000 members at 10^6 contacts) instead of the first `limit` rows of the key.
+ */
+export const analyzeWalked = (db: Db, table: 'tag_rule_members' | 'tag_rule_targets') => sql`analyze ${sql.table(table)}`.execute(db);
+
+/**
  * The rule's next `limit` members after `after` in id order. Members are read from their
  * primary key alone: a deleted contact leaves them with its delete event, and tagging skips any
  * that has not yet. (Joining contacts to check cost a heap read per member: 0.9 s per 10,000 at
- * 10^6 contacts.)
+ * 10^6 contacts.) Not yet vacuumed, each member is checked in the heap, which holds them in key
+ * order as a build inserts them.
  */
 export async function nextMembers(db: Db, workspaceId: string, ruleId: string, after: string | null, limit: number): Promise<WalkStep> {
   const { rows } = await sql<{ id: string }>`
