@@ -6,6 +6,20 @@ import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
+type Messages = Record<string, unknown>;
+
+// Each console area may keep its labels in areas/<area>.<language>.json (top-level keys of its own),
+// so work on one area never edits another's file.
+const areaFiles = import.meta.glob<Messages>('./areas/*.json', { eager: true, import: 'default' });
+
+function withAreas(base: Messages, language: string): Messages {
+  const merged = { ...base };
+  for (const [path, messages] of Object.entries(areaFiles)) {
+    if (path.endsWith(`.${language}.json`)) Object.assign(merged, messages);
+  }
+  return merged;
+}
+
 export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
 const STORAGE_KEY = 'renmai.locale';
@@ -44,7 +58,7 @@ export async function applyLanguage(lang: Language): Promise<void> {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: withAreas(zhCN, 'zh-CN') }, en: { translation: withAreas(en, 'en') } },
   lng: storedLanguage(),
   fallbackLng: 'zh-CN',
   // Permission names such as "members:read" are used inside keys.
