@@ -2,7 +2,7 @@
 import type { Config } from './config.js';
 import type { EventHandler } from './platform/events/index.js';
 import type { AnyJobDefinition } from './platform/queue/index.js';
-import { timelineHandler } from './domains/timeline/index.js';
+import { mentionsHandler, timelineHandler } from './domains/timeline/index.js';
 import { importContactsJob } from './domains/imports/index.js';
 import { batchJob, exportJob } from './domains/contacts/index.js';
 import { rfmHandler, rfmRecomputeJob, rfmTriggersHandler } from './domains/rfm/index.js';
@@ -12,6 +12,6 @@ import { autotagHandler, ruleBackfillJob, ruleBuildJob, ruleRefreshJob } from '.
 import { inboxJobs } from './domains/inbox/index.js';
 
 export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob, ruleBuildJob, ruleBackfillJob, ruleRefreshJob];
-export const eventHandlers: readonly EventHandler[] = [timelineHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler, mentionsHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler];
 /** Jobs bound to settings (the inbox's send job holds the channel keyring and attachment limits). */
 export const configuredJobs = (config: Config): readonly AnyJobDefinition[] => [...inboxJobs(config)];

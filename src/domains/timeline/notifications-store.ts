@@ -91,3 +91,26 @@ export async function sweepDueReminders(db: Db, batch: number) {
     select (select count(*) from marked)::int as marked, (select count(*) from notified)::int as notified`.execute(db);
   return { marked: Number(rows[0]?.marked ?? 0), notified: Number(rows[0]?.notified ?? 0) };
 }
+
+/** One `mention` notification for each of these members still active in the workspace. */
+export const insertMentionNotifications = (db: Db, workspaceId: string, memberIds: string[], n: { title: string; body: string | null; link: string | null }) =>
+  db
+    .insertInto('notifications')
+    .columns(['workspace_id', 'member_id', 'kind', 'title', 'body', 'link'])
+    .expression((eb) =>
+      eb
+        .selectFrom('members')
+        .select([
+          'workspace_id',
+          'id',
+          sql.lit('mention').as('kind'),
+          sql<string>`${n.title}::text`.as('title'),
+          sql<string | null>`${n.body}::text`.as('body'),
+          sql<string | null>`${n.link}::text`.as('link'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', memberIds)
+        .where('status', '=', 'active'),
+    )
+    .returning(['id', 'member_id'])
+    .execute();
