@@ -143,6 +143,8 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   /** The contact identity type a sender's externalId is (one of the contacts' channel types). */
   identityType(settings: Settings): string;
   capabilities(settings: Settings): Capabilities;
+  /** False when nothing reaches the channel over /hooks/<channel id> (mail comes by SMTP or IMAP): the console shows no webhook URL. Default true. */
+  hooks?: boolean;
   /** The provider's GET verification handshake; null refuses it. */
   handshake?(request: InboundRequest, channel: ChannelRuntime<Settings, Secrets>): HookAnswer | null;
   /** True when the request comes from the provider; called before anything is stored. */

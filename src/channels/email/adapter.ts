@@ -12,6 +12,7 @@ export const emailAdapter = {
   settings: emailSettings,
   secrets: emailSecrets,
   identityType: () => 'email',
+  hooks: false,
   capabilities: () => ({
     messageKinds: ['text', 'image', 'file', 'audio', 'video'] as const,
     templates: false,

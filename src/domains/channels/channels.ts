@@ -1,6 +1,6 @@
 // Channels: configuring a workspace's provider accounts. Settings are checked by the provider's
-// adapter; credentials are write-only (encrypted on the way in, never shown, never in the audit
-// log); a channel with conversations is disabled rather than deleted.
+// adapter; credentials are write-only (encrypted on the way in, never shown — only the names of
+// those set — never in the audit log); a channel with conversations is disabled rather than deleted.
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
@@ -12,7 +12,7 @@ import { adapterFor, type AnyChannelAdapter } from '../../channels/index.js';
 import { bindingOf, type Keyring } from './secrets.js';
 import * as store from './store.js';
 
-function requireRead(actor: Actor) {
+export function requireRead(actor: Actor) {
   if (!actor.permissions.has('inbox:read') && !actor.permissions.has('channels:manage')) requireAccess(actor, 'inbox:read');
 }
 
@@ -29,7 +29,16 @@ function requireAdapter(type: string) {
   return adapter;
 }
 
-export function toChannel(r: store.ChannelView) {
+/** The stored credentials, or none when they no longer open (the key changed): the admin enters them again. */
+function openSecrets(keyring: Keyring, r: Pick<store.ChannelRow, 'workspace_id' | 'id' | 'secrets'>): Record<string, unknown> {
+  try {
+    return keyring.open(r.secrets, bindingOf(r.workspace_id, r.id));
+  } catch {
+    return {};
+  }
+}
+
+export function toChannel(r: store.ChannelView, keyring: Keyring) {
   const adapter = requireAdapter(r.type);
   const capabilities = adapter.capabilities(adapter.settings.parse(r.settings));
   return {
@@ -40,6 +49,8 @@ export function toChannel(r: store.ChannelView) {
     enabled: r.enabled,
     teamId: r.team_id,
     rate: rateOf(r, adapter),
+    /** Names of the credentials set, never their values. */
+    secretsSet: Object.keys(openSecrets(keyring, r)).sort(),
     capabilities: { ...capabilities, messageKinds: [...capabilities.messageKinds] },
     health: {
       lastEventAt: r.last_event_at,
@@ -60,17 +71,17 @@ async function requireChannel(db: Db, actor: Actor, id: string, lock = false) {
   return row;
 }
 
-export async function listChannels(db: Db, actor: Actor, page: { cursor?: string; limit: number }) {
+export async function listChannels(db: Db, keyring: Keyring, actor: Actor, page: { cursor?: string; limit: number }) {
   requireRead(actor);
   const after = page.cursor ? decodeCursor(page.cursor, 2) : undefined;
   const rows = await store.listChannels(db, actor.workspaceId, { limit: page.limit, ...(after ? { after: { name: String(after[0]), id: String(after[1]) } } : {}) });
   const kept = rows.slice(0, page.limit);
-  return { items: kept.map(toChannel), nextCursor: rows.length > page.limit ? encodeCursor([kept.at(-1)!.name, kept.at(-1)!.id]) : null };
+  return { items: kept.map((r) => toChannel(r, keyring)), nextCursor: rows.length > page.limit ? encodeCursor([kept.at(-1)!.name, kept.at(-1)!.id]) : null };
 }
 
-export async function getChannel(db: Db, actor: Actor, id: string) {
+export async function getChannel(db: Db, keyring: Keyring, actor: Actor, id: string) {
   requireRead(actor);
-  return toChannel(await requireChannel(db, actor, id));
+  return toChannel(await requireChannel(db, actor, id), keyring);
 }
 
 /** Checks a settings or secrets object against the adapter's schema; messages never echo the values. */
@@ -128,7 +139,7 @@ export async function createChannel(db: Db, keyring: Keyring, actor: Actor, inpu
     if (!inserted) throw conflict('A channel with this name exists', { field: 'name' });
     const row = (await store.findChannel(tx, actor.workspaceId, id))!;
     await recordAudit(tx, actor, { action: 'channel.created', entityType: 'channel', entityId: id, after: { ...audited(row), secretsSet: true } });
-    return toChannel(row);
+    return toChannel(row, keyring);
   });
 }
 
@@ -136,13 +147,15 @@ export interface ChannelPatchInput {
   name?: string;
   /** Merged over the current settings, then checked whole. */
   settings?: Record<string, unknown>;
-  /** Replaces the credentials whole. */
+  /** Merged over the current credentials (null removes one), then checked whole. */
   secrets?: Record<string, unknown>;
   enabled?: boolean;
   teamId?: string | null;
   ratePerSecond?: number | null;
   rateBurst?: number | null;
 }
+
+const withoutNulls = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
 
 export async function updateChannel(db: Db, keyring: Keyring, actor: Actor, id: string, patch: ChannelPatchInput) {
   requireAccess(actor, 'channels:manage');
@@ -151,7 +164,7 @@ export async function updateChannel(db: Db, keyring: Keyring, actor: Actor, id: 
     const adapter = requireAdapter(before.type);
     const errors: FieldError[] = [];
     const settings = patch.settings && checked(adapter.settings, { ...before.settings, ...patch.settings }, 'settings', errors);
-    const secrets = patch.secrets && checked(adapter.secrets, patch.secrets, 'secrets', errors);
+    const secrets = patch.secrets && checked(adapter.secrets, withoutNulls({ ...openSecrets(keyring, before), ...patch.secrets }), 'secrets', errors);
     if (errors.length) throw invalid(errors);
     await checkTeam(tx, actor, patch.teamId);
     const saved = await store.updateChannel(tx, actor.workspaceId, id, {
@@ -172,7 +185,7 @@ export async function updateChannel(db: Db, keyring: Keyring, actor: Actor, id: 
       before: audited(before),
       after: { ...audited(after), ...(secrets ? { secretsReplaced: true } : {}) },
     });
-    return toChannel(after);
+    return toChannel(after, keyring);
   });
 }
 

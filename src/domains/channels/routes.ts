@@ -5,6 +5,7 @@ import { actorOf } from '../../platform/http/authenticate.js';
 import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { channelTypeNames, messageKinds } from '../../channels/index.js';
 import { createChannel, deleteChannel, getChannel, listChannels, updateChannel, type Channel } from './channels.js';
+import { listChannelTypes } from './channel-types.js';
 import { keyringOf } from './secrets.js';
 
 const tags = ['channels'];
@@ -18,6 +19,8 @@ const channelSchema = z.object({
   enabled: z.boolean(),
   teamId: z.string().nullable(),
   rate: z.object({ perSecond: z.number(), burst: z.number() }),
+  /** Names of the credentials set; their values are never shown. */
+  secretsSet: z.array(z.string()),
   capabilities: z.object({
     messageKinds: z.array(z.enum(messageKinds)),
     templates: z.boolean(),
@@ -38,6 +41,16 @@ const channelSchema = z.object({
 });
 const channelResponse = z.object({ channel: channelSchema });
 
+const channelTypeSchema = z.object({
+  type: z.string(),
+  /** JSON Schema (2020-12) of `settings` as the API accepts them. */
+  settings: z.record(z.string(), z.unknown()),
+  /** JSON Schema of `secrets`: write-only credentials. */
+  secrets: z.record(z.string(), z.unknown()),
+  /** Whether the provider's events arrive at `hookUrl`. */
+  hooks: z.boolean(),
+});
+
 const name = z.string().trim().min(1).max(120);
 const rate = { ratePerSecond: z.number().positive().max(10_000).nullable().optional(), rateBurst: z.number().int().min(1).max(100_000).nullable().optional() };
 // Secrets are write-only: accepted here, in no response schema.
@@ -52,6 +65,7 @@ const createBody = z.strictObject({
 const patchBody = z.strictObject({
   name: name.optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** Merged over the credentials set; null removes one. */
   secrets: z.record(z.string(), z.unknown()).optional(),
   enabled: z.boolean().optional(),
   teamId: z.uuid().nullable().optional(),
@@ -64,8 +78,14 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
   const base = publicUrl(config);
   const withHook = (c: Channel) => ({ ...c, hookUrl: `${base}/hooks/${c.id}` });
 
+  app.get(
+    '/channel-types',
+    { schema: { tags, description: 'The channel types this server speaks, with what each one\'s settings and credentials take.', response: { 200: z.object({ items: z.array(channelTypeSchema) }) } } },
+    async (request) => ({ items: listChannelTypes(actorOf(request)) }),
+  );
+
   app.get('/channels', { schema: { tags, querystring: pageQuery, response: { 200: pageSchema(channelSchema) } } }, async (request) => {
-    const page = await listChannels(db, actorOf(request), request.query);
+    const page = await listChannels(db, keyring, actorOf(request), request.query);
     return { items: page.items.map(withHook), nextCursor: page.nextCursor };
   });
 
@@ -74,7 +94,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get('/channels/:id', { schema: { tags, params: idParams, response: { 200: channelResponse } } }, async (request) => ({
-    channel: withHook(await getChannel(db, actorOf(request), request.params.id)),
+    channel: withHook(await getChannel(db, keyring, actorOf(request), request.params.id)),
   }));
 
   app.patch('/channels/:id', { schema: { tags, params: idParams, body: patchBody, response: { 200: channelResponse } } }, async (request) => ({

@@ -6,8 +6,9 @@ import type { ChannelsTable } from './tables.js';
 
 export type ChannelRow = Selectable<ChannelsTable>;
 
+// The ciphertext is read only to name the credentials set; it never leaves the service.
 const shown = [
-  'id', 'workspace_id', 'type', 'name', 'settings', 'enabled', 'team_id', 'rate_per_second', 'rate_burst', 'last_event_at',
+  'id', 'workspace_id', 'type', 'name', 'settings', 'secrets', 'enabled', 'team_id', 'rate_per_second', 'rate_burst', 'last_event_at',
   'refused_count', 'last_refused_at', 'last_refused_reason', 'send_paused_until', 'created_by', 'created_at', 'updated_at',
 ] as const;
 export type ChannelView = Pick<ChannelRow, (typeof shown)[number]>;
