@@ -19,6 +19,7 @@ import { preferenceRoutes } from './domains/preferences/index.js';
 import { segmentRoutes } from './domains/segments/index.js';
 import { channelRoutes } from './domains/channels/index.js';
 import { assignmentRoutes, conversationRoutes, hookRoutes, inboxRealtime, messageRoutes } from './domains/inbox/index.js';
+import { widgetRoutes, widgetScriptRoute, widgetSnippetRoutes } from './domains/widget/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
@@ -58,11 +59,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(conversationRoutes);
       await api.register(messageRoutes);
       await api.register(assignmentRoutes);
+      await api.register(widgetSnippetRoutes);
     },
     { prefix: '/api/v1' },
   );
   // Provider webhooks, outside /api/v1: the provider authenticates by signature, not by API key.
   await app.register(hookRoutes);
+  // The live-chat widget's visitors (their own token, the channel's allowed origins) and its script.
+  await app.register(widgetRoutes);
+  await app.register(widgetScriptRoute);
   await registerConsole(app);
   return app;
 }

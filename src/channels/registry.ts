@@ -2,8 +2,9 @@
 import type { AnyChannelAdapter } from './adapter.js';
 import { apiAdapter } from './api/adapter.js';
 import { emailAdapter } from './email/adapter.js';
+import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 

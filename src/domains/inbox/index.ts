@@ -13,3 +13,10 @@ export { inboxEvents } from './events.js';
 export { receiveRaw } from './mail-intake.js';
 export { startMailListener } from './mail-listener.js';
 export { startMailPolling } from './mail-poll.js';
+// For the live-chat widget (src/domains/widget): its visitors' messages go to the same intake, with
+// the same attachment limits; their typing reaches the agents who see the conversation.
+export { storeEvents } from './intake.js';
+export { inboxDeps } from './deps.js';
+export { checkFile, readStored, type AttachmentLimits } from './attachments.js';
+export { currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';
+export { actingMember } from './queries/identity.js';

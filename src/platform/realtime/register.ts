@@ -9,6 +9,7 @@ import type { WebSocket } from 'ws';
 import { publicUrl } from '../../config.js';
 import { SESSION_COOKIE } from '../http/authenticate.js';
 import { AppError } from '../http/errors.js';
+import { attachSocket } from './attach.js';
 import { agentSubscriber, type AgentExtension, type Credential, type MemberRef } from './agent-socket.js';
 import { createHub, type Hub } from './hub.js';
 import { startListener } from './listener.js';
@@ -114,19 +115,14 @@ export async function registerRealtime(app: FastifyInstance, agents: readonly Ag
       throw new AppError('validation_failed', 'Open this URL as a websocket (Connection: Upgrade, Upgrade: websocket)');
     },
     wsHandler: async (socket: WebSocket, request) => {
-      // Hold client messages until the subscriber is ready to take them.
-      socket.pause();
       const actor = request.actorOrNull!;
       const ref = { workspaceId: actor.workspaceId, memberId: actor.memberId };
       // People count as present through the console; an integration's API-key socket does not.
       const counted = Boolean(request.session);
-      const subscriber = await agentSubscriber({ db, actor, credential: credentialOf(request), extensions: agents, onClose: () => counted && presence.closed(ref) });
-      // Gone while its subscriber loaded: nothing to attach.
-      if (socket.readyState !== socket.OPEN) return;
-      const connection = hub.attach(socket, subscriber);
-      socket.resume();
-      connection.send({ type: 'ready', data: { workspaceId: actor.workspaceId, memberId: actor.memberId, heartbeatSeconds: config.REALTIME_HEARTBEAT_SECONDS } });
-      if (counted) await presence.opened(ref);
+      const subscriber = () => agentSubscriber({ db, actor, credential: credentialOf(request), extensions: agents, onClose: () => counted && presence.closed(ref) });
+      const ready = () => ({ type: 'ready', data: { workspaceId: actor.workspaceId, memberId: actor.memberId, heartbeatSeconds: config.REALTIME_HEARTBEAT_SECONDS } });
+      // Gone while its subscriber loaded: nothing attached, nobody counted.
+      if ((await attachSocket(hub, socket, subscriber, ready)) && counted) await presence.opened(ref);
     },
   });
   const realtime: Realtime = { hub };

@@ -18,10 +18,10 @@ export interface TestSocket {
   close(): Promise<void>;
 }
 
-/** The base ws:// URL of a listening app. */
-export function socketUrl(app: FastifyInstance) {
+/** The ws:// URL of a listening app's socket (the members' by default; the widget's visitors' at /widget/v1/socket). */
+export function socketUrl(app: FastifyInstance, path = '/api/v1/realtime') {
   const { port } = app.server.address() as { port: number };
-  return `ws://127.0.0.1:${port}/api/v1/realtime`;
+  return `ws://127.0.0.1:${port}${path}`;
 }
 
 /** Signs in over HTTP and returns the session cookie header, as the console holds it. */
@@ -32,8 +32,8 @@ export async function sessionCookie(app: FastifyInstance, email: string, passwor
 }
 
 /** Opens the socket; rejects with the HTTP status when the upgrade is refused. */
-export function openSocket(app: FastifyInstance, headers: Record<string, string>): Promise<TestSocket> {
-  const ws = new WebSocket(socketUrl(app), { headers });
+export function openSocket(app: FastifyInstance, headers: Record<string, string>, path?: string): Promise<TestSocket> {
+  const ws = new WebSocket(socketUrl(app, path), { headers });
   const events: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {
