@@ -20,6 +20,7 @@ import { segmentRoutes } from './domains/segments/index.js';
 import { channelRoutes } from './domains/channels/index.js';
 import { assignmentRoutes, conversationRoutes, hookRoutes, inboxRealtime, messageRoutes } from './domains/inbox/index.js';
 import { widgetRoutes, widgetScriptRoute, widgetSnippetRoutes } from './domains/widget/index.js';
+import { autoreplyRoutes, csatPageRoutes } from './domains/autoreplies/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
@@ -59,12 +60,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(conversationRoutes);
       await api.register(messageRoutes);
       await api.register(assignmentRoutes);
+      await api.register(autoreplyRoutes);
       await api.register(widgetSnippetRoutes);
     },
     { prefix: '/api/v1' },
   );
   // Provider webhooks, outside /api/v1: the provider authenticates by signature, not by API key.
   await app.register(hookRoutes);
+  // The satisfaction survey's public page (the link's token is the credential).
+  await app.register(csatPageRoutes);
   // The live-chat widget's visitors (their own token, the channel's allowed origins) and its script.
   await app.register(widgetRoutes);
   await app.register(widgetScriptRoute);

@@ -10,8 +10,11 @@ import { preferencesHandler, preferencesJob } from './domains/preferences/index.
 import { segmentBuildJob, segmentRefreshJob, segmentsHandler } from './domains/segments/index.js';
 import { autotagHandler, ruleBackfillJob, ruleBuildJob, ruleRefreshJob } from './domains/autotag/index.js';
 import { inboxJobs } from './domains/inbox/index.js';
+import { autorepliesHandler } from './domains/autoreplies/index.js';
 
 export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob, ruleBuildJob, ruleBackfillJob, ruleRefreshJob];
 export const eventHandlers: readonly EventHandler[] = [timelineHandler, mentionsHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler];
 /** Jobs bound to settings (the inbox's send job holds the channel keyring and attachment limits). */
 export const configuredJobs = (config: Config): readonly AnyJobDefinition[] => [...inboxJobs(config)];
+/** Handlers bound to settings (automatic replies queue the inbox's send job and link to PUBLIC_URL). */
+export const configuredHandlers = (config: Config): readonly EventHandler[] => [autorepliesHandler(config)];

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { publicUrl, type Config } from './config.js';
 import { ensureDemoWorkspace } from './demo.js';
-import { backgroundJobs, configuredJobs, eventHandlers } from './background.js';
+import { backgroundJobs, configuredHandlers, configuredJobs, eventHandlers } from './background.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { startBackground, type Background } from './platform/events/index.js';
@@ -29,7 +29,7 @@ export interface Running {
 }
 
 async function startWorker(database: DatabaseHandle, logger: Logger, config: Config): Promise<Background> {
-  const background = await startBackground({ db: database.db, handle: database, logger, config, jobs: [...backgroundJobs, ...configuredJobs(config)], handlers: eventHandlers });
+  const background = await startBackground({ db: database.db, handle: database, logger, config, jobs: [...backgroundJobs, ...configuredJobs(config)], handlers: [...eventHandlers, ...configuredHandlers(config)] });
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopReminders = startReminderSweep(database.db, logger);
   const stopRfm = startRfmSchedule(database.db, logger);

@@ -20,3 +20,6 @@ export { inboxDeps } from './deps.js';
 export { checkFile, readStored, type AttachmentLimits } from './attachments.js';
 export { currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';
 export { actingMember } from './queries/identity.js';
+// Automatic messages (auto-replies, welcome, away, surveys) for the autoreplies domain, and the conversation a template is rendered for.
+export { queueAutomaticMessage, type AutomaticMessage, type AutomaticResult } from './automatic.js';
+export { getConversation } from './conversations.js';

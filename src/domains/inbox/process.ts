@@ -46,7 +46,7 @@ const storedEvent = z.discriminatedUnion('kind', [
 type StoredEvent = z.infer<typeof storedEvent>;
 type MessageEvent = Extract<StoredEvent, { kind: 'message' }>;
 
-async function lockThread(tx: Tx, workspaceId: string, channelId: string, threadKey: string) {
+export async function lockThread(tx: Tx, workspaceId: string, channelId: string, threadKey: string) {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`renmai.thread:${workspaceId}:${channelId}:${threadKey}`}, 0))`.execute(tx);
 }
 

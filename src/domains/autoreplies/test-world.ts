@@ -1,0 +1,42 @@
+// The automatic replies' tests' world: the inbox world (app, fake provider, signed webhooks) with
+// a worker that dispatches the outbox to the autoreplies handler and runs it with the inbox's jobs.
+import { sql } from 'kysely';
+import { inboxWorld, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
+import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
+import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
+import { silentLogger } from '../../platform/queue/test-support.js';
+import { inboxJobs } from '../inbox/index.js';
+import { autorepliesHandler } from './on-events.js';
+
+export async function autoreplyWorld(env: Record<string, string> = {}) {
+  const w = await inboxWorld({ PUBLIC_URL: 'https://renmai.example', ...env });
+  const handlers = createHandlerRegistry([autorepliesHandler(w.t.config)]);
+  const worker = createWorker({ db: w.t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(w.t.config), ...handlers.jobs]), concurrency: 1, pollMs: 50 });
+  /** Dispatches events and runs due jobs until nothing is left to do. */
+  async function settle() {
+    for (let i = 0; i < 200; i++) {
+      const dispatched = await dispatchPending(w.t.database.db, handlers, { limit: 100 });
+      const ran = await worker.runOnce();
+      if (!dispatched && !ran) return;
+    }
+    throw new Error('autoreplies: jobs did not settle');
+  }
+  return { ...w, settle };
+}
+export type AutoreplyWorld = Awaited<ReturnType<typeof autoreplyWorld>> & InboxWorld;
+
+/** A signed-in owner's workspace with an api channel (and its id), as in the inbox tests. */
+export const workspace = (w: AutoreplyWorld, name = 'Acme') => workspaceWithChannel(w, name);
+
+/** What the fake provider was asked to send, in order: the texts. */
+export const sentTexts = (w: AutoreplyWorld) => w.provider.received.map((r) => (r.json() as { text?: string }).text);
+
+/** The messages of a workspace, oldest first, with their automation mark. */
+export const messagesOf = (w: AutoreplyWorld, workspaceId: string) =>
+  w.t.database.db
+    .selectFrom('messages')
+    .select(['id', 'conversation_id', 'direction', 'body', 'status', 'author_member_id', sql<string | null>`content->>'automated'`.as('automated'), sql<string | null>`content->>'automation'`.as('automation')])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
