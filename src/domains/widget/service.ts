@@ -206,6 +206,8 @@ export async function listMessages(deps: WidgetDeps, visitor: Visitor, page: { c
       text: r.body,
       status: r.status,
       createdAt: r.created_at,
+      // The widget's id of its own message (stored as `<visitor id>/<client id>`).
+      clientMessageId: r.direction === 'in' && r.provider_message_id?.startsWith(`${visitor.visitorId}/`) ? r.provider_message_id.slice(visitor.visitorId.length + 1) : null,
       attachments: files.filter((f) => f.message_id === r.id).map((f) => ({ id: f.id, fileName: f.file_name, mimeType: f.mime_type, sizeBytes: Number(f.size_bytes) })),
     })),
     nextCursor: rows.length > page.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,

@@ -26,7 +26,7 @@ export const messagesOf = (db: Db, workspaceId: string, conversationId: string, 
   const after = afterNewestFirst('created_at', 'id', page.cursor);
   return db
     .selectFrom('messages')
-    .select(['id', 'direction', 'kind', 'body', 'status', 'created_at'])
+    .select(['id', 'direction', 'kind', 'body', 'status', 'provider_message_id', 'created_at'])
     .where('workspace_id', '=', workspaceId)
     .where('conversation_id', '=', conversationId)
     .where('direction', 'in', customerFacing)
