@@ -21,10 +21,10 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Builds the console if it is stale, starts a fresh server and opens a page in Chromium. */
-export async function openConsole(viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
+/** Builds the console if it is stale, starts a fresh server (with `env` added to its settings) and opens a page in Chromium. */
+export async function openConsole(viewport = { width: 1280, height: 800 }, env: Record<string, string> = {}): Promise<BrowserSession> {
   execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-console.js', import.meta.url))], { stdio: 'inherit' });
-  const server = await startTestServer();
+  const server = await startTestServer(env);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -31,6 +31,9 @@ const SegmentEditorPage = lazy(() => import('./pages/segments/editor'));
 const RfmPage = lazy(() => import('./pages/rfm/rfm'));
 const TagRulesPage = lazy(() => import('./pages/tag-rules/list'));
 const TagRuleEditorPage = lazy(() => import('./pages/tag-rules/editor'));
+const ChannelsPage = lazy(() => import('./pages/channels/list'));
+const DeadLettersPage = lazy(() => import('./pages/inbox-admin/dead-letters'));
+const TeamAssignmentPage = lazy(() => import('./pages/inbox-admin/team-assignment'));
 
 /** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
 function Guard({ permission, children }: { permission: string; children: ReactNode }) {
@@ -61,6 +64,9 @@ const pages: Record<string, ReactNode> = {
   '/settings/invitations': <InvitationsPage />,
   '/settings/teams': <TeamsPage />,
   '/settings/roles': <RolesPage />,
+  '/settings/channels': <ChannelsPage />,
+  '/settings/dead-letters': <DeadLettersPage />,
+  '/settings/inbox-teams': <TeamAssignmentPage />,
   '/settings/api-keys': <ApiKeysPage />,
   '/settings/audit-log': <AuditLogPage />,
   '/settings/jobs': <JobsPage />,

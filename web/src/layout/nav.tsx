@@ -1,5 +1,8 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
+  NodeIndexOutlined,
+  WarningOutlined,
   CheckSquareOutlined,
   ContactsOutlined,
   FlagOutlined,
@@ -45,6 +48,9 @@ export const navItems: NavItem[] = [
   { path: '/settings/invitations', labelKey: 'nav.invitations', icon: <MailOutlined />, permission: 'members:read' },
   { path: '/settings/teams', labelKey: 'nav.teams', icon: <ApartmentOutlined />, permission: 'teams:read' },
   { path: '/settings/roles', labelKey: 'nav.roles', icon: <SafetyCertificateOutlined />, permission: 'roles:read' },
+  { path: '/settings/channels', labelKey: 'channelAdmin.nav.channels', icon: <ApiOutlined />, permission: 'channels:manage' },
+  { path: '/settings/dead-letters', labelKey: 'channelAdmin.nav.deadLetters', icon: <WarningOutlined />, permission: 'channels:manage' },
+  { path: '/settings/inbox-teams', labelKey: 'channelAdmin.nav.teamAssignment', icon: <NodeIndexOutlined />, permission: 'inbox:manage' },
   { path: '/settings/api-keys', labelKey: 'nav.apiKeys', icon: <KeyOutlined />, permission: 'api-keys:read' },
   { path: '/settings/audit-log', labelKey: 'nav.auditLog', icon: <AuditOutlined />, permission: 'audit:read' },
   { path: '/settings/jobs', labelKey: 'nav.jobs', icon: <ScheduleOutlined />, permission: 'jobs:read' },
