@@ -59,6 +59,12 @@ export interface MessageContent {
   link?: LinkCard;
 }
 
+/** A group chat on the provider (Telegram or LINE group, WeCom customer group): one conversation, many people. */
+export interface GroupRef {
+  externalId: string;
+  name?: string;
+}
+
 interface EventBase {
   /** The provider's id of this delivery: intake stores each once per channel. */
   providerEventId: string;
@@ -73,6 +79,8 @@ export type Automated = 'auto_reply' | 'bulk' | 'bounce';
 export interface InboundMessage extends EventBase {
   kind: 'message';
   sender: Sender;
+  /** Set when the message was written in a group; `threadKey` is then the group's, `sender` the participant. */
+  group?: GroupRef;
   providerMessageId: string;
   content: MessageContent;
   attachments: InboundAttachment[];
@@ -86,7 +94,9 @@ export interface InboundMessage extends EventBase {
 export type NormalisedEvent =
   | InboundMessage
   | (EventBase & { kind: 'status'; providerMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string })
-  | (EventBase & { kind: 'follow' | 'unfollow' | 'friend_added' | 'friend_removed'; sender: Sender });
+  | (EventBase & { kind: 'follow' | 'unfollow' | 'friend_added' | 'friend_removed'; sender: Sender })
+  /** Someone joined or left a group. */
+  | (EventBase & { kind: 'group_joined' | 'group_left'; sender: Sender; group: GroupRef });
 
 export interface OutboundAttachment {
   fileName: string;
@@ -97,7 +107,8 @@ export interface OutboundAttachment {
 export interface OutboundMessage {
   /** Renmai's message id: sent as the provider's idempotency key where it has one, so a resend after a crash is not a second message. */
   id: string;
-  recipient: { externalId: string };
+  /** The customer, or the group (`group` true) the reply goes to. */
+  recipient: { externalId: string; group?: boolean };
   threadKey: string;
   content: MessageContent;
   attachments: OutboundAttachment[];

@@ -42,6 +42,9 @@ const sender = (p: { id: string; name?: string; email?: string; emailVerified?: 
 
 const when = (t: number | string | undefined) => (t === undefined ? new Date() : new Date(t));
 
+/** A group's thread, apart from any person's (a person and a group may share an id). */
+const groupThread = (groupId: string) => `group:${groupId}`;
+
 function normalise(body: z.infer<typeof inboundBody>): NormalisedEvent[] {
   return body.events.map((e): NormalisedEvent => {
     const base = { providerEventId: e.id, occurredAt: when(e.timestamp) };
@@ -50,14 +53,18 @@ function normalise(body: z.infer<typeof inboundBody>): NormalisedEvent[] {
         return {
           ...base,
           kind: 'message',
-          threadKey: e.from.id,
+          threadKey: e.group ? groupThread(e.group.id) : e.from.id,
           sender: sender(e.from),
+          ...(e.group ? { group: { externalId: e.group.id, name: e.group.name } } : {}),
           providerMessageId: e.message.id,
           content: { kind: e.message.kind, text: e.message.text, location: e.message.location, link: e.message.link },
           attachments: e.message.attachments.map((a) => ({ fileName: a.name, mimeType: a.mimeType, data: Buffer.from(a.data, 'base64') })),
         };
       case 'status':
         return { ...base, kind: 'status', threadKey: e.to ?? e.messageId, providerMessageId: e.messageId, status: e.status, error: e.error };
+      case 'group_joined':
+      case 'group_left':
+        return { ...base, kind: e.type, threadKey: groupThread(e.group.id), sender: sender(e.from), group: { externalId: e.group.id, name: e.group.name } };
       default:
         return { ...base, kind: e.type, threadKey: e.from.id, sender: sender(e.from) };
     }
@@ -99,6 +106,7 @@ export const apiAdapter = {
     const body = JSON.stringify({
       id: message.id,
       to: message.recipient.externalId,
+      ...(message.recipient.group ? { group: true } : {}),
       kind: message.content.kind,
       text: message.content.text,
       location: message.content.location,

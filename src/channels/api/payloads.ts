@@ -14,6 +14,8 @@ const person = z.object({
   phoneVerified: z.boolean().optional(),
 });
 
+const group = z.object({ id, name: text(200).optional() });
+
 const timestamp = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional();
 
 export const location = z.object({
@@ -42,9 +44,10 @@ const message = z.object({
 });
 
 const event = z.discriminatedUnion('type', [
-  z.object({ id, type: z.literal('message'), timestamp, from: person, message }),
+  z.object({ id, type: z.literal('message'), timestamp, from: person, group: group.optional(), message }),
   z.object({ id, type: z.literal('status'), timestamp, messageId: id, status: z.enum(['delivered', 'read', 'failed']), to: id.optional(), error: text(500).optional() }),
   z.object({ id, type: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), timestamp, from: person }),
+  z.object({ id, type: z.enum(['group_joined', 'group_left']), timestamp, from: person, group }),
 ]);
 
 export const inboundBody = z.object({ events: z.array(event).min(1).max(100) });

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { assignConversation, transferConversation } from './assignment/transfer.js';
-import { changeStatus, getConversation, listConversations, markConversationRead, setLabels, unreadCounts } from './conversations.js';
-import { assigneeBody, conversationResponse, conversationSchema, conversationStatuses, labelsBody, statusBody, transferBody } from './schema.js';
+import { changeStatus, getConversation, listConversations, listParticipants, markConversationRead, setLabels, unreadCounts } from './conversations.js';
+import { assigneeBody, conversationResponse, conversationSchema, conversationStatuses, labelsBody, participantSchema, statusBody, transferBody } from './schema.js';
 
 const tags = ['inbox'];
 const idParams = z.object({ id: z.uuid() });
@@ -34,6 +34,20 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/conversations/:id', { schema: { tags, params: idParams, response: { 200: conversationResponse } } }, async (request) => ({
     conversation: await getConversation(db, actorOf(request), request.params.id),
   }));
+
+  app.get(
+    '/conversations/:id/participants',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        querystring: pageQuery.extend({ present: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }),
+        description: "A group conversation's people, the latest to join first (`present=true`: those still in it). Empty for a one-to-one conversation.",
+        response: { 200: pageSchema(participantSchema) },
+      },
+    },
+    async (request) => listParticipants(db, actorOf(request), request.params.id, request.query),
+  );
 
   app.post('/conversations/:id/status', { schema: { tags, params: idParams, body: statusBody, response: { 200: conversationResponse } } }, async (request) => ({
     conversation: await changeStatus(db, actorOf(request), request.params.id, request.body),

@@ -8,16 +8,16 @@ import { visibleConversation } from './queries/visibility.js';
 import type { ConversationStatus } from './tables.js';
 
 const columns = [
-  'conv.id', 'conv.channel_id', 'conv.contact_id', 'conv.thread_key', 'conv.recipient_id', 'conv.status', 'conv.snoozed_until', 'conv.assignee_member_id',
+  'conv.id', 'conv.channel_id', 'conv.kind', 'conv.contact_id', 'conv.group_name', 'conv.thread_key', 'conv.recipient_id', 'conv.status', 'conv.snoozed_until', 'conv.assignee_member_id',
   'conv.team_id', 'conv.waiting_since', 'conv.last_message_at', 'conv.last_inbound_at', 'conv.last_message_preview', 'conv.inbound_count', 'conv.labels',
   'conv.created_at', 'conv.updated_at', 'conv.resolved_at',
 ] as const;
 
-/** Conversations with the contact's name, the channel's team and the actor's unread count. */
+/** Conversations with the contact's name (none for a group), the channel's team and the actor's unread count. */
 const base = (db: Db, actor: Actor) =>
   db
     .selectFrom('conversations as conv')
-    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'conv.workspace_id').onRef('c.id', '=', 'conv.contact_id'))
+    .leftJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'conv.workspace_id').onRef('c.id', '=', 'conv.contact_id'))
     .innerJoin('channels as ch', (j) => j.onRef('ch.workspace_id', '=', 'conv.workspace_id').onRef('ch.id', '=', 'conv.channel_id'))
     .leftJoin('conversation_reads as r', (j) =>
       j.onRef('r.workspace_id', '=', 'conv.workspace_id').onRef('r.conversation_id', '=', 'conv.id').on('r.member_id', '=', actor.memberId),
@@ -50,7 +50,22 @@ export const listConversations = (db: Db, actor: Actor, f: ConversationFilter) =
     .$if(f.assignee !== undefined && f.assignee !== 'none', (q) => q.where('conv.assignee_member_id', '=', f.assignee!))
     .$if(f.channelId !== undefined, (q) => q.where('conv.channel_id', '=', f.channelId!))
     .$if(f.teamId !== undefined, (q) => q.where('conv.team_id', '=', f.teamId!))
-    .$if(f.contactId !== undefined, (q) => q.where('conv.contact_id', '=', f.contactId!))
+    // A contact's conversations: their own, and the groups they take part in.
+    .$if(f.contactId !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('conv.contact_id', '=', f.contactId!),
+          eb.exists(
+            eb
+              .selectFrom('conversation_participants as p')
+              .select(sql`1`.as('one'))
+              .whereRef('p.workspace_id', '=', 'conv.workspace_id')
+              .whereRef('p.conversation_id', '=', 'conv.id')
+              .where('p.contact_id', '=', f.contactId!),
+          ),
+        ]),
+      ),
+    )
     .$if(f.label !== undefined, (q) => q.where(sql<boolean>`conv.labels @> array[${f.label!}]::text[]`))
     .$if(Boolean(f.unread), (q) => q.where(sql<boolean>`conv.inbound_count > coalesce(r.read_count, 0)`))
     .$if(after !== undefined, (q) => q.where(after!))
@@ -78,13 +93,26 @@ export const findByThread = (db: Db, workspaceId: string, channelId: string, thr
     .forUpdate()
     .executeTakeFirst();
 
-export const insertConversation = (db: Db, workspaceId: string, c: { channelId: string; contactId: string; threadKey: string; recipientId: string; teamId: string | null; at: Date }) =>
+export interface NewConversation {
+  channelId: string;
+  /** A one-to-one conversation's contact; a group's is null. */
+  contactId: string | null;
+  groupName?: string | null;
+  threadKey: string;
+  recipientId: string;
+  teamId: string | null;
+  at: Date;
+}
+
+export const insertConversation = (db: Db, workspaceId: string, c: NewConversation) =>
   db
     .insertInto('conversations')
     .values({
       workspace_id: workspaceId,
       channel_id: c.channelId,
+      kind: c.contactId ? 'direct' : 'group',
       contact_id: c.contactId,
+      group_name: c.groupName ?? null,
       thread_key: c.threadKey,
       recipient_id: c.recipientId,
       team_id: c.teamId,
@@ -123,6 +151,59 @@ export const setTeamAndAssignee = (db: Db, workspaceId: string, id: string, team
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .execute();
+
+export const setGroupName = (db: Db, workspaceId: string, id: string, name: string) =>
+  db.updateTable('conversations').set({ group_name: name, updated_at: sql<Date>`now()` }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+
+/** A group's participant: added on joining or on a first message; a message counts and brings back one who had left. */
+export const recordParticipant = (db: Db, workspaceId: string, conversationId: string, p: { contactId: string; externalId: string; at: Date; wrote: boolean }) =>
+  db
+    .insertInto('conversation_participants')
+    .values({
+      workspace_id: workspaceId,
+      conversation_id: conversationId,
+      contact_id: p.contactId,
+      external_id: p.externalId,
+      joined_at: p.at,
+      last_message_at: p.wrote ? p.at : null,
+      message_count: p.wrote ? 1 : 0,
+    })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'conversation_id', 'contact_id']).doUpdateSet({
+        external_id: p.externalId,
+        left_at: null,
+        ...(p.wrote
+          ? { last_message_at: sql<Date>`greatest(conversation_participants.last_message_at, ${p.at})`, message_count: sql<number>`conversation_participants.message_count + 1` }
+          : { joined_at: sql<Date>`case when conversation_participants.left_at is null then conversation_participants.joined_at else ${p.at} end` }),
+      }),
+    )
+    .execute();
+
+export const markParticipantLeft = (db: Db, workspaceId: string, conversationId: string, contactId: string, at: Date) =>
+  db
+    .updateTable('conversation_participants')
+    .set({ left_at: at })
+    .where('workspace_id', '=', workspaceId)
+    .where('conversation_id', '=', conversationId)
+    .where('contact_id', '=', contactId)
+    .execute();
+
+/** A group's participants with their names, the latest to join first; `present`: only those who have not left. */
+export const listParticipants = (db: Db, workspaceId: string, conversationId: string, page: { present?: boolean; cursor?: string; limit: number }) => {
+  const after = afterNewestFirst('p.joined_at', 'p.contact_id', page.cursor);
+  return db
+    .selectFrom('conversation_participants as p')
+    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'p.workspace_id').onRef('c.id', '=', 'p.contact_id'))
+    .select(['p.contact_id', 'c.name', 'p.external_id', 'p.joined_at', 'p.left_at', 'p.last_message_at', 'p.message_count'])
+    .where('p.workspace_id', '=', workspaceId)
+    .where('p.conversation_id', '=', conversationId)
+    .$if(Boolean(page.present), (q) => q.where('p.left_at', 'is', null))
+    .$if(after !== undefined, (q) => q.where(after!))
+    .orderBy('p.joined_at', 'desc')
+    .orderBy('p.contact_id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+};
 
 export const setLabels = (db: Db, workspaceId: string, id: string, labels: string[]) =>
   db.updateTable('conversations').set({ labels, updated_at: sql<Date>`now()` }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();

@@ -34,6 +34,22 @@ export async function getConversation(db: Db, actor: Actor, id: string) {
   return toConversation(await requireConversation(db, actor, id));
 }
 
+/** The people of a group conversation (a one-to-one conversation has none: its contact is on it). */
+export async function listParticipants(db: Db, actor: Actor, id: string, page: { present?: boolean; cursor?: string; limit: number }) {
+  requireAccess(actor, 'inbox:read');
+  await requireConversation(db, actor, id);
+  const rows = await store.listParticipants(db, actor.workspaceId, id, page);
+  return toPage(rows, page.limit, (r) => [r.joined_at.toISOString(), r.contact_id], (r) => ({
+    contactId: r.contact_id,
+    name: r.name,
+    externalId: r.external_id,
+    joinedAt: r.joined_at,
+    leftAt: r.left_at,
+    lastMessageAt: r.last_message_at,
+    messageCount: r.message_count,
+  }));
+}
+
 /** Wakes a snoozed conversation when its time has come (a later snooze makes this a no-op). */
 export const wakeJob = defineJob({
   name: 'inbox.conversation.wake',

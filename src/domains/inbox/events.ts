@@ -1,6 +1,6 @@
 // The events the inbox records in the outbox (payloads carry ids; handlers read what they need).
 export const inboxEvents = {
-  /** A customer's message was stored: { conversationId, messageId, contactId, channelId }. */
+  /** A customer's message was stored: { conversationId, messageId, contactId (the sender), channelId, group (written in a group) }. */
   messageReceived: 'inbox.message.received',
   /** An agent's message was queued for sending: { conversationId, messageId, channelId, authorMemberId }. */
   messageQueued: 'inbox.message.queued',
@@ -24,4 +24,6 @@ export const inboxEvents = {
   conversationTransferred: 'inbox.conversation.transferred',
   /** Follow / unfollow / friend added / removed on a channel: { contactId, channelId, kind }. */
   channelRelationChanged: 'inbox.channel_relation.changed',
+  /** Someone joined or left a group conversation: { conversationId, contactId, channelId, kind: 'group_joined' | 'group_left' }. */
+  participantChanged: 'inbox.participant.changed',
 } as const;

@@ -49,6 +49,17 @@ describe('webhook intake', () => {
     expect(health.lastEventAt).not.toBeNull();
   });
 
+  it("processes one delivery's events in the order given", async () => {
+    const ws = await workspaceWithChannel(w, 'Order');
+    const texts = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
+    await deliver(w.t, ws.channelId, texts.map((text) => textEvent('orderly', text)));
+    await runJobs(w.t);
+    // Each processed message becomes the preview: the last one processed is the last one given.
+    expect((await ws.client.get('/api/v1/conversations')).json().items[0].lastMessagePreview).toBe('eight');
+    const stored = await w.t.database.db.selectFrom('messages').select('body').where('workspace_id', '=', ws.workspace.id).orderBy('id').execute();
+    expect(stored.map((m) => m.body).sort()).toEqual([...texts].sort());
+  });
+
   it('one person, many messages at once: one contact, one conversation, every message', async () => {
     const ws = await workspaceWithChannel(w, 'Burst');
     await Promise.all([1, 2, 3, 4, 5].map((i) => deliver(w.t, ws.channelId, [textEvent('same-person', `m${i}`)])));

@@ -9,7 +9,7 @@ import type { Direction, MessageStatus, MessagesTable } from './tables.js';
 export type MessageRow = Omit<Selectable<MessagesTable>, 'search'>;
 
 const columns = [
-  'id', 'conversation_id', 'channel_id', 'direction', 'kind', 'body', 'content', 'author_member_id', 'mentions', 'provider_message_id', 'status',
+  'id', 'conversation_id', 'channel_id', 'direction', 'kind', 'body', 'content', 'author_member_id', 'sender_contact_id', 'mentions', 'provider_message_id', 'status',
   'attempts', 'last_error', 'next_attempt_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'created_at', 'workspace_id',
 ] as const;
 
@@ -21,6 +21,8 @@ export interface NewMessage {
   body: string | null;
   content: Record<string, unknown>;
   authorMemberId: string | null;
+  /** Who wrote an inbound message (in a group, the participant). */
+  senderContactId?: string | null;
   mentions?: string[];
   providerMessageId: string | null;
   status: MessageStatus;
@@ -40,6 +42,7 @@ export const insertMessage = (db: Db, workspaceId: string, m: NewMessage) =>
       body: m.body,
       content: JSON.stringify(m.content),
       author_member_id: m.authorMemberId,
+      sender_contact_id: m.senderContactId ?? null,
       mentions: m.mentions ?? [],
       provider_message_id: m.providerMessageId,
       status: m.status,

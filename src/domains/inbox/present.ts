@@ -7,7 +7,9 @@ import { attachmentsOf, type MessageRow } from './messages-store.js';
 export const toConversation = (r: ConversationRow) => ({
   id: r.id,
   channelId: r.channel_id,
-  contact: { id: r.contact_id, name: r.contact_name },
+  kind: r.kind,
+  contact: r.contact_id ? { id: r.contact_id, name: r.contact_name ?? '' } : null,
+  groupName: r.group_name,
   status: r.status,
   snoozedUntil: r.snoozed_until,
   assigneeId: r.assignee_member_id,
@@ -39,6 +41,7 @@ const toMessage = (m: MessageRow, files: AttachmentRow[]) => ({
   location: (m.content.location as Record<string, unknown> | undefined) ?? null,
   link: (m.content.link as Record<string, unknown> | undefined) ?? null,
   authorId: m.author_member_id,
+  senderContactId: m.sender_contact_id,
   mentions: m.mentions,
   status: m.status,
   providerMessageId: m.provider_message_id,

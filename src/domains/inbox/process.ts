@@ -28,12 +28,14 @@ const sender = z.object({
   emailVerified: z.boolean().optional(),
   phoneVerified: z.boolean().optional(),
 });
+const group = z.object({ externalId: z.string(), name: z.string().optional() });
 const base = { providerEventId: z.string(), threadKey: z.string(), occurredAt: z.coerce.date() };
 const storedEvent = z.discriminatedUnion('kind', [
   z.object({
     ...base,
     kind: z.literal('message'),
     sender,
+    group: group.optional(),
     providerMessageId: z.string(),
     content: z.object({ kind: z.enum(messageKinds), text: z.string().optional(), html: z.string().optional(), subject: z.string().optional(), location: z.record(z.string(), z.unknown()).optional(), link: z.record(z.string(), z.unknown()).optional() }),
     attachmentIds: z.array(z.string()),
@@ -42,35 +44,46 @@ const storedEvent = z.discriminatedUnion('kind', [
   }),
   z.object({ ...base, kind: z.literal('status'), providerMessageId: z.string(), status: z.enum(['delivered', 'read', 'failed']), error: z.string().optional() }),
   z.object({ ...base, kind: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), sender }),
+  z.object({ ...base, kind: z.enum(['group_joined', 'group_left']), sender, group }),
 ]);
 type StoredEvent = z.infer<typeof storedEvent>;
 type MessageEvent = Extract<StoredEvent, { kind: 'message' }>;
+type GroupEvent = Extract<StoredEvent, { kind: 'group_joined' | 'group_left' }>;
 
 export async function lockThread(tx: Tx, workspaceId: string, channelId: string, threadKey: string) {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`renmai.thread:${workspaceId}:${channelId}:${threadKey}`}, 0))`.execute(tx);
 }
 
-/** The thread's conversation, created (with its contact resolved) on the first message. */
-async function conversationFor(tx: Tx, workspaceId: string, channel: ChannelProfile, e: MessageEvent) {
+/**
+ * The thread's conversation, created on its first event: one-to-one with the sender's contact, or
+ * a group's (no contact; its people are participants). Also who wrote: the sender's contact.
+ */
+async function conversationFor(tx: Tx, workspaceId: string, channel: ChannelProfile, e: MessageEvent | GroupEvent) {
   const existing = await conversations.findByThread(tx, workspaceId, channel.id, e.threadKey);
-  if (existing) return { conversation: existing, created: false };
-  const { contactId } = await resolveContact(tx, workspaceId, channel, e.sender);
+  if (existing?.contact_id) return { conversation: existing, senderId: existing.contact_id };
+  const { contactId: senderId } = await resolveContact(tx, workspaceId, channel, e.sender);
+  if (existing) {
+    if (e.group?.name && e.group.name !== existing.group_name) await conversations.setGroupName(tx, workspaceId, existing.id, e.group.name);
+    return { conversation: existing, senderId };
+  }
+  const contactId = e.group ? null : senderId;
   const created = await conversations.insertConversation(tx, workspaceId, {
     channelId: channel.id,
     contactId,
+    groupName: e.group?.name ?? null,
     threadKey: e.threadKey,
-    recipientId: e.sender.externalId,
+    recipientId: e.group?.externalId ?? e.sender.externalId,
     teamId: channel.teamId,
     at: e.occurredAt,
   });
   // The thread lock makes a concurrent insert impossible; a conflict would be a bug, so fail loudly.
   if (!created) throw new Error(`Conversation for thread ${e.threadKey} appeared under the thread lock`);
   await emit(tx, workspaceId, inboxEvents.conversationCreated, { conversationId: created.id, contactId, channelId: channel.id });
-  return { conversation: created, created: true };
+  return { conversation: created, senderId };
 }
 
 async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfile, e: MessageEvent) {
-  const { conversation } = await conversationFor(tx, workspaceId, channel, e);
+  const { conversation, senderId } = await conversationFor(tx, workspaceId, channel, e);
   const body = e.content.text?.trim() ? e.content.text : null;
   const message = await messages.insertMessage(tx, workspaceId, {
     conversationId: conversation.id,
@@ -88,6 +101,7 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
       ...(e.replyContext ? { replyContext: e.replyContext } : {}),
     },
     authorMemberId: null,
+    senderContactId: senderId,
     providerMessageId: e.providerMessageId,
     status: 'received',
     createdAt: e.occurredAt,
@@ -95,6 +109,7 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
   // The same message delivered again under another event id.
   if (!message) return;
   await messages.attach(tx, workspaceId, message.id, e.attachmentIds);
+  if (e.group) await conversations.recordParticipant(tx, workspaceId, conversation.id, { contactId: senderId, externalId: e.sender.externalId, at: e.occurredAt, wrote: true });
   const after = await conversations.applyInbound(tx, workspaceId, conversation.id, { at: e.occurredAt, preview: previewOf(message) });
   await announceInbound(tx, workspaceId, { before: conversation, after, channelTeamId: channel.teamId, message });
   if (conversation.status === 'snoozed' || conversation.status === 'resolved') {
@@ -104,15 +119,23 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
   await recordTimelineEvents(tx, workspaceId, [
     {
       id: message.id,
-      contactId: conversation.contact_id,
+      contactId: senderId,
       type: 'message',
       occurredAt: e.occurredAt,
-      props: { channel: channel.type, direction: 'in', ...(body ? { body: body.slice(0, 20_000) } : {}), extra: { channelId: channel.id, conversationId: conversation.id, messageId: message.id, kind: message.kind } },
+      props: { channel: channel.type, direction: 'in', ...(body ? { body: body.slice(0, 20_000) } : {}), extra: { channelId: channel.id, conversationId: conversation.id, messageId: message.id, kind: message.kind, ...(e.group ? { group: conversation.group_name ?? e.group.name ?? e.group.externalId } : {}) } },
     },
   ]);
   // Segments and auto-tag rules count interactions by this event, as for entries people record.
-  await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: conversation.contact_id, eventId: message.id, type: 'message' });
-  await emit(tx, workspaceId, inboxEvents.messageReceived, { conversationId: conversation.id, messageId: message.id, contactId: conversation.contact_id, channelId: channel.id });
+  await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: senderId, eventId: message.id, type: 'message' });
+  await emit(tx, workspaceId, inboxEvents.messageReceived, { conversationId: conversation.id, messageId: message.id, contactId: senderId, channelId: channel.id, group: Boolean(e.group) });
+}
+
+/** Someone joined or left a group: its participant list (the group's conversation starts here if new). */
+async function groupMembership(tx: Tx, workspaceId: string, channel: ChannelProfile, e: GroupEvent) {
+  const { conversation, senderId } = await conversationFor(tx, workspaceId, channel, e);
+  if (e.kind === 'group_joined') await conversations.recordParticipant(tx, workspaceId, conversation.id, { contactId: senderId, externalId: e.sender.externalId, at: e.occurredAt, wrote: false });
+  else await conversations.markParticipantLeft(tx, workspaceId, conversation.id, senderId, e.occurredAt);
+  await emit(tx, workspaceId, inboxEvents.participantChanged, { conversationId: conversation.id, contactId: senderId, channelId: channel.id, kind: e.kind });
 }
 
 async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile, e: StoredEvent) {
@@ -125,6 +148,9 @@ async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile
       if (changed) await live.messageStatusChanged(tx, workspaceId, changed.conversation_id, changed.id, e.status);
       return;
     }
+    case 'group_joined':
+    case 'group_left':
+      return groupMembership(tx, workspaceId, channel, e);
     default: {
       const { contactId } = await resolveContact(tx, workspaceId, channel, e.sender);
       await emit(tx, workspaceId, inboxEvents.channelRelationChanged, { contactId, channelId: channel.id, kind: e.kind, providerEventId: e.providerEventId });
@@ -150,8 +176,7 @@ export const intakeJob = defineJob({
       .where('channel_id', '=', channelId)
       .where('thread_key', '=', threadKey)
       .where('processed_at', 'is', null)
-      .orderBy('received_at')
-      .orderBy('id')
+      .orderBy('seq')
       .limit(BATCH)
       .execute();
     for (const row of pending) {

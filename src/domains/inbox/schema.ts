@@ -7,7 +7,10 @@ export const conversationStatuses = ['open', 'pending', 'snoozed', 'resolved'] a
 export const conversationSchema = z.object({
   id: z.string(),
   channelId: z.string(),
-  contact: z.object({ id: z.string(), name: z.string() }),
+  /** direct: one customer (`contact`); group: many participants (`GET /conversations/{id}/participants`), `contact` null. */
+  kind: z.enum(['direct', 'group']),
+  contact: z.object({ id: z.string(), name: z.string() }).nullable(),
+  groupName: z.string().nullable(),
   status: z.enum(conversationStatuses),
   snoozedUntil: z.date().nullable(),
   assigneeId: z.string().nullable(),
@@ -25,6 +28,18 @@ export const conversationSchema = z.object({
   resolvedAt: z.date().nullable(),
 });
 export const conversationResponse = z.object({ conversation: conversationSchema });
+
+export const participantSchema = z.object({
+  contactId: z.string(),
+  name: z.string(),
+  /** Their id on the channel. */
+  externalId: z.string(),
+  joinedAt: z.date(),
+  /** When the provider said they left; null while they are in the group. */
+  leftAt: z.date().nullable(),
+  lastMessageAt: z.date().nullable(),
+  messageCount: z.number(),
+});
 
 export const attachmentSchema = z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number(), url: z.string() });
 
@@ -57,6 +72,8 @@ export const messageSchema = z.object({
   location: z.record(z.string(), z.unknown()).nullable(),
   link: z.record(z.string(), z.unknown()).nullable(),
   authorId: z.string().nullable(),
+  /** The contact who wrote an inbound message (in a group, one of its participants). */
+  senderContactId: z.string().nullable(),
   mentions: z.array(z.string()),
   /** in: received; out: queued → sent → delivered → read, or failed; note: noted. */
   status: z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed', 'noted']),

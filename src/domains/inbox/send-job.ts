@@ -7,7 +7,7 @@
 // its idempotency key, so a run cut short after the provider took the message resends harmlessly.
 import { z } from 'zod';
 import type { Db } from '../../platform/db/connect.js';
-import { inTransaction } from '../../platform/db/transaction.js';
+import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueue, retryDelayMs, type JobDefinition } from '../../platform/queue/index.js';
 import { ChannelError, type OutboundMessage } from '../../channels/index.js';
@@ -17,6 +17,7 @@ import { readStored, type AttachmentLimits } from './attachments.js';
 import { inboxEvents } from './events.js';
 import * as live from './live/notices.js';
 import * as messages from './messages-store.js';
+import type { MessageRow } from './messages-store.js';
 
 export interface SendOptions {
   keyring: Keyring;
@@ -32,7 +33,7 @@ const asChannelError = (error: unknown) =>
   error instanceof ChannelError ? error : new ChannelError('temporary', error instanceof Error ? error.message : 'Send failed', { cause: error });
 
 async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages.MessageRow): Promise<OutboundMessage> {
-  const conversation = await db.selectFrom('conversations').select(['recipient_id', 'thread_key']).where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
+  const conversation = await db.selectFrom('conversations').select(['recipient_id', 'thread_key', 'kind']).where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
   const files = await messages.attachmentsOf(db, workspaceId, [m.id]);
   // The customer's message this one answers: the newest inbound one when it was written.
   const parent = await db
@@ -49,7 +50,7 @@ async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages
     .executeTakeFirst();
   return {
     id: m.id,
-    recipient: { externalId: conversation.recipient_id },
+    recipient: { externalId: conversation.recipient_id, group: conversation.kind === 'group' },
     threadKey: conversation.thread_key,
     content: { kind: m.kind as OutboundMessage['content']['kind'], text: m.body ?? undefined, ...(m.content as object) },
     attachments: await Promise.all(files.map(async (f) => ({ fileName: f.file_name, mimeType: f.mime_type, data: await readStored(o.limits, workspaceId, f.sha256) }))),
@@ -64,6 +65,20 @@ async function deadLetter(db: Db, workspaceId: string, m: messages.MessageRow, r
     await live.messageStatusChanged(tx, workspaceId, m.conversation_id, m.id, 'failed');
   });
   return { failed: reason };
+}
+
+/** An agent's message on the contact's timeline, once the provider took it. */
+async function recordOutboundOnTimeline(tx: Tx, workspaceId: string, channelType: string, m: MessageRow, contactId: string) {
+  await recordTimelineEvents(tx, workspaceId, [
+    {
+      id: m.id,
+      contactId,
+      type: 'message',
+      actorMemberId: m.author_member_id,
+      props: { channel: channelType, direction: 'out', ...(m.body ? { body: m.body.slice(0, 20_000) } : {}), extra: { channelId: m.channel_id, conversationId: m.conversation_id, messageId: m.id, kind: m.kind } },
+    },
+  ]);
+  await emit(tx, workspaceId, 'timeline.event.recorded', { contactId, eventId: m.id, type: 'message' });
 }
 
 export function createSendJob(o: SendOptions): SendJob {
@@ -102,16 +117,8 @@ export function createSendJob(o: SendOptions): SendJob {
       await inTransaction(ctx.db, async (tx) => {
         await messages.markSent(tx, workspaceId, m.id, sent.providerMessageId);
         const conversation = await tx.selectFrom('conversations').select('contact_id').where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
-        await recordTimelineEvents(tx, workspaceId, [
-          {
-            id: m.id,
-            contactId: conversation.contact_id,
-            type: 'message',
-            actorMemberId: m.author_member_id,
-            props: { channel: channel.type, direction: 'out', ...(m.body ? { body: m.body.slice(0, 20_000) } : {}), extra: { channelId: m.channel_id, conversationId: m.conversation_id, messageId: m.id, kind: m.kind } },
-          },
-        ]);
-        await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: conversation.contact_id, eventId: m.id, type: 'message' });
+        // A reply to a group is on no one contact's timeline (their own messages are, on theirs).
+        if (conversation.contact_id) await recordOutboundOnTimeline(tx, workspaceId, channel.type, m, conversation.contact_id);
         await emit(tx, workspaceId, inboxEvents.messageSent, { conversationId: m.conversation_id, messageId: m.id, channelId: m.channel_id, providerMessageId: sent.providerMessageId });
         await live.messageStatusChanged(tx, workspaceId, m.conversation_id, m.id, 'sent');
       });

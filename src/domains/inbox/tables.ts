@@ -2,6 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { MessageKind } from '../../channels/adapter.js';
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type ConversationKind = 'direct' | 'group';
 export type Direction = 'in' | 'out' | 'note';
 export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'noted';
 
@@ -14,6 +15,8 @@ export interface InboundEventsTable {
   kind: string;
   event: JSONColumnType<Record<string, unknown>, string, string>;
   received_at: Generated<Date>;
+  /** Storage order: a thread's events are processed by it. */
+  seq: Generated<string>;
   processed_at: Date | null;
 }
 
@@ -21,7 +24,10 @@ export interface ConversationsTable {
   workspace_id: string;
   id: Generated<string>;
   channel_id: string;
-  contact_id: string;
+  kind: Generated<ConversationKind>;
+  /** Null for a group conversation (its people are conversation_participants). */
+  contact_id: string | null;
+  group_name: string | null;
   thread_key: string;
   recipient_id: string;
   status: Generated<ConversationStatus>;
@@ -49,6 +55,8 @@ export interface MessagesTable {
   body: string | null;
   content: JSONColumnType<Record<string, unknown>, string, string>;
   author_member_id: string | null;
+  /** Who wrote an inbound message. */
+  sender_contact_id: string | null;
   mentions: Generated<string[]>;
   provider_message_id: string | null;
   status: MessageStatus;
@@ -73,6 +81,17 @@ export interface AttachmentsTable {
   sha256: string;
   uploaded_by: string | null;
   created_at: Generated<Date>;
+}
+
+export interface ConversationParticipantsTable {
+  workspace_id: string;
+  conversation_id: string;
+  contact_id: string;
+  external_id: string;
+  joined_at: Generated<Date>;
+  left_at: Date | null;
+  last_message_at: Date | null;
+  message_count: Generated<number>;
 }
 
 export interface ConversationReadsTable {
@@ -112,6 +131,7 @@ export interface InboxTables {
   messages: MessagesTable;
   attachments: AttachmentsTable;
   conversation_reads: ConversationReadsTable;
+  conversation_participants: ConversationParticipantsTable;
   inbox_team_settings: InboxTeamSettingsTable;
   agent_presence: AgentPresenceTable;
 }

@@ -1,5 +1,5 @@
 // A merge rewrites the rows of several domains (contacts, identities, tags, consents, staff
-// relationships, timeline events, tasks) in one transaction, and its undo puts them back
+// relationships, timeline events, tasks, conversations and what they say of who wrote) in one transaction, and its undo puts them back
 // exactly. This file is the one place that writes across those tables, so that the whole
 // operation — and its snapshot — can be read and checked in one place.
 import { sql } from 'kysely';
@@ -21,6 +21,10 @@ export interface MergeSnapshot {
   timeline: Array<{ id: string; contact_id: string }>;
   tasks: Array<{ id: string; contact_id: string }>;
   referrers: Array<{ id: string; referrer_contact_id: string }>;
+  // Absent from merges recorded before conversations moved with their contact.
+  conversations?: Array<{ id: string; contact_id: string }>;
+  senders?: Array<{ id: string; sender_contact_id: string }>;
+  participants?: Array<Record<string, unknown>>;
 }
 
 const rowsJson = async <T>(db: Db, query: ReturnType<typeof sql<T>>) => (await query.execute(db)).rows;
@@ -28,7 +32,7 @@ const rowsJson = async <T>(db: Db, query: ReturnType<typeof sql<T>>) => (await q
 /** Everything a merge of `ids` (survivor first) touches, as it is now. */
 export async function captureSnapshot(db: Db, workspaceId: string, survivorId: string, mergedIds: string[]): Promise<MergeSnapshot> {
   const all = [survivorId, ...mergedIds];
-  const [contacts, identities, tags, consents, staff, timeline, tasks, referrers] = await Promise.all([
+  const [contacts, identities, tags, consents, staff, timeline, tasks, referrers, conversations, senders, participants] = await Promise.all([
     rowsJson<Record<string, unknown>>(db, sql`select to_jsonb(c) as row from contacts c where c.workspace_id = ${workspaceId} and c.id = any(${all}::uuid[])`),
     rowsJson<{ id: string; contact_id: string }>(db, sql`select id, contact_id from contact_identities where workspace_id = ${workspaceId} and contact_id = any(${mergedIds}::uuid[])`),
     rowsJson<Record<string, unknown>>(db, sql`select to_jsonb(t) as row from contact_tags t where t.workspace_id = ${workspaceId} and t.contact_id = any(${all}::uuid[])`),
@@ -37,15 +41,31 @@ export async function captureSnapshot(db: Db, workspaceId: string, survivorId: s
     rowsJson<{ id: string; contact_id: string }>(db, sql`select id, contact_id from timeline_events where workspace_id = ${workspaceId} and contact_id = any(${mergedIds}::uuid[])`),
     rowsJson<{ id: string; contact_id: string }>(db, sql`select id, contact_id from tasks where workspace_id = ${workspaceId} and contact_id = any(${mergedIds}::uuid[])`),
     rowsJson<{ id: string; referrer_contact_id: string }>(db, sql`select id, referrer_contact_id from contacts where workspace_id = ${workspaceId} and referrer_contact_id = any(${mergedIds}::uuid[])`),
+    rowsJson<{ id: string; contact_id: string }>(db, sql`select id, contact_id from conversations where workspace_id = ${workspaceId} and contact_id = any(${mergedIds}::uuid[])`),
+    rowsJson<{ id: string; sender_contact_id: string }>(db, sql`select id, sender_contact_id from messages where workspace_id = ${workspaceId} and sender_contact_id = any(${mergedIds}::uuid[])`),
+    rowsJson<Record<string, unknown>>(db, sql`select to_jsonb(p) as row from conversation_participants p where p.workspace_id = ${workspaceId} and p.contact_id = any(${all}::uuid[])`),
   ]);
   const unwrap = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.row as Record<string, unknown>);
-  return { contacts: unwrap(contacts), identities, tags: unwrap(tags), consents: unwrap(consents), staff: unwrap(staff), timeline, tasks, referrers };
+  return {
+    contacts: unwrap(contacts),
+    identities,
+    tags: unwrap(tags),
+    consents: unwrap(consents),
+    staff: unwrap(staff),
+    timeline,
+    tasks,
+    referrers,
+    conversations,
+    senders,
+    participants: unwrap(participants),
+  };
 }
 
 /**
  * Moves everything of `mergedIds` onto the survivor: identities, tags (union, first source
- * kept), the latest consent per channel, staff relationships, timeline events, tasks and
- * referrals; writes the survivor's chosen values; retires the merged contacts.
+ * kept), the latest consent per channel, staff relationships, timeline events, tasks,
+ * referrals, conversations, messages' senders and group participation (one row per group);
+ * writes the survivor's chosen values; retires the merged contacts.
  */
 export async function applyMerge(tx: Db, workspaceId: string, survivorId: string, mergedIds: string[], survivor: Record<string, unknown>) {
   const ids = sql`${mergedIds}::uuid[]`;
@@ -77,6 +97,17 @@ export async function applyMerge(tx: Db, workspaceId: string, survivorId: string
   await sql`update timeline_events set contact_id = ${survivorId} where workspace_id = ${workspaceId} and contact_id = any(${ids})`.execute(tx);
   await sql`update tasks set contact_id = ${survivorId} where workspace_id = ${workspaceId} and contact_id = any(${ids})`.execute(tx);
   await sql`update contacts set referrer_contact_id = ${survivorId} where workspace_id = ${workspaceId} and referrer_contact_id = any(${ids})`.execute(tx);
+  await sql`update conversations set contact_id = ${survivorId} where workspace_id = ${workspaceId} and contact_id = any(${ids})`.execute(tx);
+  await sql`update messages set sender_contact_id = ${survivorId} where workspace_id = ${workspaceId} and sender_contact_id = any(${ids})`.execute(tx);
+  // In a group both were in, one participant: the earliest join, every message, present if either is.
+  await sql`insert into conversation_participants (workspace_id, conversation_id, contact_id, external_id, joined_at, left_at, last_message_at, message_count)
+    select workspace_id, conversation_id, ${survivorId}::uuid, (array_agg(external_id order by last_message_at desc nulls last))[1], min(joined_at),
+      case when bool_and(left_at is not null) then max(left_at) end, max(last_message_at), sum(message_count)
+    from conversation_participants where workspace_id = ${workspaceId} and contact_id = any(${all}::uuid[])
+    group by workspace_id, conversation_id
+    on conflict (workspace_id, conversation_id, contact_id) do update set external_id = excluded.external_id, joined_at = excluded.joined_at,
+      left_at = excluded.left_at, last_message_at = excluded.last_message_at, message_count = excluded.message_count`.execute(tx);
+  await sql`delete from conversation_participants where workspace_id = ${workspaceId} and contact_id = any(${ids})`.execute(tx);
   await sql`update contacts set deleted_at = now(), merged_into_id = ${survivorId}, updated_at = now()
     where workspace_id = ${workspaceId} and id = any(${ids})`.execute(tx);
 }
@@ -101,6 +132,18 @@ export async function restoreSnapshot(tx: Db, workspaceId: string, s: MergeSnaps
       await sql`update ${sql.table(table)} t set contact_id = r.contact_id
         from jsonb_to_recordset(${json(rows)}) r(id uuid, contact_id uuid) where t.workspace_id = ${workspaceId} and t.id = r.id`.execute(tx);
     }
+  }
+  await sql`delete from conversation_participants where workspace_id = ${workspaceId} and contact_id = any(${all}::uuid[])`.execute(tx);
+  if (s.participants?.length) {
+    await sql`insert into conversation_participants select * from jsonb_populate_recordset(null::conversation_participants, ${json(s.participants)})`.execute(tx);
+  }
+  if (s.conversations?.length) {
+    await sql`update conversations c set contact_id = r.contact_id
+      from jsonb_to_recordset(${json(s.conversations)}) r(id uuid, contact_id uuid) where c.workspace_id = ${workspaceId} and c.id = r.id`.execute(tx);
+  }
+  if (s.senders?.length) {
+    await sql`update messages m set sender_contact_id = r.sender_contact_id
+      from jsonb_to_recordset(${json(s.senders)}) r(id uuid, sender_contact_id uuid) where m.workspace_id = ${workspaceId} and m.id = r.id`.execute(tx);
   }
   if (s.referrers.length) {
     await sql`update contacts c set referrer_contact_id = r.referrer_contact_id
