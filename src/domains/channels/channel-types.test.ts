@@ -59,4 +59,14 @@ describe('credentials on a channel', () => {
     const removed = await ws.client.patch(`/api/v1/channels/${id}`, { secrets: { smtpPassword: null } });
     expect(removed.json().channel.secretsSet).toEqual(['imapPassword']);
   });
+
+  it('drops a setting sent as null, keeps the ones not sent', async () => {
+    const ws = await signedInOwner(t, 'Settings cleared');
+    const settings = { address: 'help@example.com', displayName: 'Help desk', smtp: { host: 'smtp.example.com' } };
+    const id = (await ws.client.post('/api/v1/channels', { type: 'email', name: 'Mail', settings, secrets: {} })).json().channel.id;
+    const cleared = await ws.client.patch(`/api/v1/channels/${id}`, { settings: { displayName: null } });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json().channel.settings).not.toHaveProperty('displayName');
+    expect(cleared.json().channel.settings).toMatchObject({ address: 'help@example.com', smtp: { host: 'smtp.example.com' } });
+  });
 });

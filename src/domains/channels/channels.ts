@@ -145,7 +145,7 @@ export async function createChannel(db: Db, keyring: Keyring, actor: Actor, inpu
 
 export interface ChannelPatchInput {
   name?: string;
-  /** Merged over the current settings, then checked whole. */
+  /** Merged over the current settings (null removes one), then checked whole. */
   settings?: Record<string, unknown>;
   /** Merged over the current credentials (null removes one), then checked whole. */
   secrets?: Record<string, unknown>;
@@ -163,7 +163,7 @@ export async function updateChannel(db: Db, keyring: Keyring, actor: Actor, id: 
     const before = await requireChannel(tx, actor, id, true);
     const adapter = requireAdapter(before.type);
     const errors: FieldError[] = [];
-    const settings = patch.settings && checked(adapter.settings, { ...before.settings, ...patch.settings }, 'settings', errors);
+    const settings = patch.settings && checked(adapter.settings, withoutNulls({ ...before.settings, ...patch.settings }), 'settings', errors);
     const secrets = patch.secrets && checked(adapter.secrets, withoutNulls({ ...openSecrets(keyring, before), ...patch.secrets }), 'secrets', errors);
     if (errors.length) throw invalid(errors);
     await checkTeam(tx, actor, patch.teamId);

@@ -64,6 +64,7 @@ const createBody = z.strictObject({
 });
 const patchBody = z.strictObject({
   name: name.optional(),
+  /** Merged over the current settings, key by key; null removes one. */
   settings: z.record(z.string(), z.unknown()).optional(),
   /** Merged over the credentials set; null removes one. */
   secrets: z.record(z.string(), z.unknown()).optional(),
