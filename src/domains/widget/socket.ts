@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import type { Db } from '../../platform/db/connect.js';
 import { AppError, invalid } from '../../platform/http/errors.js';
 import { attachSocket, type Connection, type Subscriber } from '../../platform/realtime/index.js';
 import type { Keyring } from '../channels/index.js';
@@ -17,9 +18,11 @@ import { createThreadIndex, type ThreadIndex } from './threads.js';
 import { readToken, type Visitor } from './token.js';
 import { conversationOfNotice, visitorEvent } from './visitor-events.js';
 
+const REFRESH_CACHE_MS = 30_000;
+
 const typingMessage = z.object({ type: z.literal('typing'), typing: z.boolean() });
 
-function visitorSubscriber(app: FastifyInstance, keyring: Keyring, threads: ThreadIndex, visitor: Visitor, conversationId: string | null) {
+function visitorSubscriber(app: FastifyInstance, channelLive: (channelId: string) => Promise<boolean>, threads: ThreadIndex, visitor: Visitor, conversationId: string | null) {
   const { db } = app.ctx;
   let conversation = conversationId;
   let connection: Connection | undefined;
@@ -46,21 +49,34 @@ function visitorSubscriber(app: FastifyInstance, keyring: Keyring, threads: Thre
       if (!parsed.success) throw invalid([{ path: 'type', message: 'Visitors send { "type": "typing", "typing": true | false }' }]);
       await visitorTyping(db, visitor, conversation, parsed.data.typing);
     },
-    async refresh() {
-      // The channel disabled, deleted or no longer a widget: the visitor is let go.
-      return widgetChannel(db, keyring, visitor.channelId).then(
-        () => true,
-        (error: unknown) => (error instanceof AppError && error.code === 'not_found' ? false : Promise.reject(error)),
-      );
-    },
+    // The channel disabled, deleted or no longer a widget: the visitor is let go.
+    refresh: () => channelLive(visitor.channelId),
     closed() {},
   };
   return { subscriber, bind: (c: Connection | undefined) => (connection = c) };
 }
 
+/** Whether a channel still takes visitors, asked once per channel per refresh round however many sockets it has. */
+function liveCheck(db: Db, keyring: Keyring) {
+  const recent = new Map<string, { at: number; live: Promise<boolean> }>();
+  return (channelId: string) => {
+    const now = Date.now();
+    const known = recent.get(channelId);
+    if (known && now - known.at < REFRESH_CACHE_MS) return known.live;
+    const live = widgetChannel(db, keyring, channelId).then(
+      () => true,
+      (error: unknown) => (error instanceof AppError && error.code === 'not_found' ? false : Promise.reject(error)),
+    );
+    if (recent.size > 10_000) recent.clear();
+    recent.set(channelId, { at: now, live });
+    return live;
+  };
+}
+
 export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring) {
   const { db, config } = app.ctx;
   const threads = createThreadIndex(db);
+  const channelLive = liveCheck(db, keyring);
   app.route({
     method: 'GET',
     url: '/widget/v1/socket',
@@ -84,7 +100,7 @@ export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring) {
       let bind: (c: Connection | undefined) => void = () => undefined;
       const make = async () => {
         conversationId = (await q.conversationOf(db, visitor.workspaceId, visitor.channelId, visitor.visitorId))?.id ?? null;
-        const made = visitorSubscriber(app, keyring, threads, visitor, conversationId);
+        const made = visitorSubscriber(app, channelLive, threads, visitor, conversationId);
         bind = made.bind;
         return made.subscriber;
       };

@@ -89,6 +89,11 @@ describe('origins and configuration', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().snippet).toBe(`<script src="${res.json().scriptUrl}" data-channel="${ws.channelId}" async></script>`);
     expect(res.json().scriptUrl).toMatch(/\/widget\.js$/);
+    // Another workspace's widget, and a channel that is not a widget: not found.
+    const other = await workspace('Snippet elsewhere');
+    expect((await ws.client.get(`/api/v1/channels/${other.channelId}/widget-snippet`)).statusCode).toBe(404);
+    const api = (await ws.client.post('/api/v1/channels', { type: 'api', name: 'API', settings: { url: w.provider.url }, secrets: { secret: 'a channel secret of some length' } })).json().channel.id;
+    expect((await ws.client.get(`/api/v1/channels/${api}/widget-snippet`)).statusCode).toBe(404);
   });
 });
 
@@ -246,7 +251,8 @@ describe('a conversation', () => {
     const conversation = (await ws.client.get('/api/v1/conversations')).json().items[0];
     expect((await ws.client.get(`/api/v1/contacts/${conversation.contact.id}`)).json().contact.email).toBe('visitor@example.com');
     // An agent at the console: online.
-    await agentSocket(ws.user);
+    const agent = await agentSocket(ws.user);
+    await agent.next('presence.changed', (d) => d.memberId === ws.memberId && d.status === 'online');
     expect((await v.start()).online).toBe(true);
   });
 
