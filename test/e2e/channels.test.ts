@@ -1,7 +1,8 @@
-// Channels in Chromium against a fresh server: an admin creates an api and an e-mail channel from
-// the forms the channel types describe, never sees a credential again (neither in the API's answers
-// nor on the page), edits them, sees the webhook URL, and retries failed sends from the dead-letter
-// page; a member without channels:manage gets the 403 page and no menu entry.
+// Channels in Chromium against a fresh server: an admin creates an api, an e-mail and a website
+// chat channel from the forms the channel types describe, never sees a credential again (neither
+// in the API's answers nor on the page), edits them, sees the webhook URL or the snippet, sets a
+// team's assignment, and retries failed sends from the dead-letter page; a member without
+// channels:manage gets the 403 page and no menu entry.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign, SIGNATURE_HEADER } from '../../src/channels/api/adapter.js';
@@ -14,6 +15,7 @@ warnIfNoChromium('e2e/channels');
 const API_SECRET = 'an api channel secret, long enough';
 const SMTP_PASSWORD = 'smtp-password-never-shown';
 const IMAP_PASSWORD = 'imap-password-never-shown';
+const IDENTITY_SECRET = 'identity-secret-never-shown';
 
 interface Channel { id: string; name: string; settings: Record<string, unknown>; secretsSet: string[]; hookUrl: string }
 
@@ -122,6 +124,42 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     }
     await page.keyboard.press('Escape');
     await page.getByTestId('channel-link').nth(1).waitFor();
+  }, 60_000);
+
+  it('creates a website chat channel served by a team, and shows its one-line snippet', async () => {
+    const { team } = await apiCall<{ team: { id: string } }>('POST', '/teams', { name: '客服一组' });
+    await page.goto(`${server.url}/settings/channels`);
+    await page.getByTestId('channel-create').click();
+    await page.getByTestId('channel-create-widget').click();
+    await page.getByTestId('channel-name').fill('Shop chat');
+    await page.getByTestId('channel-team').click();
+    await option('客服一组');
+    await page.getByTestId('field-allowedOrigins').click();
+    await page.keyboard.type('https://shop.example');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('field-secrets-identitySecret').fill(IDENTITY_SECRET);
+    const created = await save('POST');
+    expect(created).not.toContain(IDENTITY_SECRET);
+    const channel = JSON.parse(created).channel as Channel & { teamId: string };
+    expect(channel).toMatchObject({ teamId: team.id, secretsSet: ['identitySecret'], settings: { allowedOrigins: ['https://shop.example'], colors: { primary: '#1677ff' } } });
+
+    await page.getByTestId('channel-snippet').waitFor();
+    expect(await page.getByTestId('channel-snippet').textContent()).toMatch(new RegExp(`^<script src="[^"]+/widget\\.js" data-channel="${channel.id}" async></script>$`));
+    expect(await page.getByTestId('channel-hook-url').count()).toBe(0);
+    expect(await page.content()).not.toContain(IDENTITY_SECRET);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('sets how a team assigns its conversations', async () => {
+    const { items: teams } = await apiCall<{ items: Array<{ id: string; name: string }> }>('GET', '/teams');
+    const team = teams.find((x) => x.name === '客服一组')!;
+    await page.goto(`${server.url}/settings/inbox-teams`);
+    await page.getByTestId('team-auto-assign').click();
+    await page.getByText('最空闲优先').click();
+    await page.getByTestId('team-agent-cap').fill('3');
+    await page.getByTestId('team-assignment-save').click();
+    await expect.poll(async () => (await apiCall<{ assignment: unknown }>('GET', `/inbox/teams/${team.id}/assignment`)).assignment, { timeout: 15_000 })
+      .toMatchObject({ autoAssign: true, mode: 'least_busy', agentCap: 3 });
   }, 60_000);
 
   it('lists sends that failed for good and retries a selection of them from the page', async () => {
