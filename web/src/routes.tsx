@@ -31,6 +31,7 @@ const SegmentEditorPage = lazy(() => import('./pages/segments/editor'));
 const RfmPage = lazy(() => import('./pages/rfm/rfm'));
 const TagRulesPage = lazy(() => import('./pages/tag-rules/list'));
 const TagRuleEditorPage = lazy(() => import('./pages/tag-rules/editor'));
+const InboxPage = lazy(() => import('./pages/inbox/inbox'));
 const ChannelsPage = lazy(() => import('./pages/channels/list'));
 const DeadLettersPage = lazy(() => import('./pages/inbox-admin/dead-letters'));
 const TeamAssignmentPage = lazy(() => import('./pages/inbox-admin/team-assignment'));
@@ -50,6 +51,7 @@ function Home() {
 }
 
 const pages: Record<string, ReactNode> = {
+  '/inbox': <InboxPage />,
   '/contacts': <ContactsPage />,
   '/contacts/import': <ImportPage />,
   '/contacts/duplicates': <DuplicatesPage />,
@@ -86,6 +88,7 @@ export const router = createBrowserRouter([
       { path: 'profile', element: <ProfilePage /> },
       { path: 'welcome', element: <NoWorkspacePage /> },
       ...navItems.map((item) => ({ path: item.path.slice(1), element: <Guard permission={item.permission}>{pages[item.path]}</Guard> })),
+      { path: 'inbox/:id', element: <Guard permission="inbox:read"><InboxPage /></Guard> },
       { path: 'contacts/:id', element: <Guard permission="contacts:read"><ContactProfilePage /></Guard> },
       { path: 'segments/new', element: <Guard permission="segments:write"><SegmentEditorPage /></Guard> },
       { path: 'segments/:id', element: <Guard permission="segments:read"><SegmentDetailPage /></Guard> },

@@ -6,6 +6,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasPermission, SessionProvider, useMeQuery } from '../auth/session';
 import { ErrorAlert } from '../components/errors';
 import { LangSwitch } from './lang-switch';
+import { InboxBackground } from '../pages/inbox/background';
 import { navItems } from './nav';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
@@ -54,7 +55,7 @@ export function AppLayout() {
   const menuItems: MenuProps['items'] = (['customers', 'settings'] as const)
     .map((group) => ({ group, items: visible.filter((item) => (item.group ?? 'settings') === group) }))
     .filter((g) => g.items.length)
-    .map((g) => ({ type: 'group' as const, key: g.group, label: collapsed && !mobile ? null : t(`nav.${g.group}`), children: g.items.map((item) => ({ key: item.path, icon: item.icon, label: t(item.labelKey) })) }));
+    .map((g) => ({ type: 'group' as const, key: g.group, label: collapsed && !mobile ? null : t(`nav.${g.group}`), children: g.items.map((item) => ({ key: item.path, icon: item.icon, label: <>{t(item.labelKey)}{item.extra}</> })) }));
   const menu = (
     <Menu
       mode="inline"
@@ -87,6 +88,7 @@ export function AppLayout() {
             <WorkspaceSwitcher compact={mobile} />
             <div style={{ flex: 1 }} />
             {session.member ? <NotificationsBell /> : null}
+            {hasPermission(session, 'inbox:read') ? <InboxBackground /> : null}
             <LangSwitch signedIn />
             <UserMenu compact={mobile} />
           </Layout.Header>

@@ -10,6 +10,7 @@ import {
   ImportOutlined,
   RobotOutlined,
   MergeCellsOutlined,
+  MessageOutlined,
   TagsOutlined,
   AuditOutlined,
   ClusterOutlined,
@@ -22,6 +23,7 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
+import { InboxUnreadBadge } from '../pages/inbox/background';
 
 export interface NavItem {
   path: string;
@@ -30,10 +32,13 @@ export interface NavItem {
   permission: string;
   /** Which menu group it sits in; settings by default. */
   group?: 'customers' | 'settings';
+  /** Shown after the label (e.g. an unread badge). */
+  extra?: ReactNode;
 }
 
 /** Every console page behind a permission. The menu, the routes and the home redirect read this list. */
 export const navItems: NavItem[] = [
+  { path: '/inbox', labelKey: 'nav.inbox', icon: <MessageOutlined />, permission: 'inbox:read', group: 'customers', extra: <InboxUnreadBadge /> },
   { path: '/contacts', labelKey: 'nav.contacts', icon: <ContactsOutlined />, permission: 'contacts:read', group: 'customers' },
   { path: '/contacts/import', labelKey: 'nav.import', icon: <ImportOutlined />, permission: 'contacts:import', group: 'customers' },
   { path: '/contacts/duplicates', labelKey: 'nav.duplicates', icon: <MergeCellsOutlined />, permission: 'contacts:merge', group: 'customers' },

@@ -1,0 +1,79 @@
+// Keeps the inbox page current from the realtime socket: lists and the open thread re-read what
+// an event names (events carry ids; the data comes over HTTP), typing indicators, and a full
+// re-read after a resync.
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { inboxKeys } from '../../api/inbox';
+import { useLiveEvents, type LiveEvent } from '../../api/inbox-live';
+
+const TYPING_SHOWN_MS = 6000;
+
+/** Runs `fn` once at most every `ms`, the last call winning (a burst of events → one refetch). */
+function useCoalesced(fn: () => void, ms: number) {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return () => {
+    if (timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      latest.current();
+    }, ms);
+  };
+}
+
+export function useInboxLiveSync(openId: string | undefined, meId: string) {
+  const queryClient = useQueryClient();
+  const [typing, setTyping] = useState<Record<string, { memberId: string; until: number }>>({});
+  const refreshLists = useCoalesced(() => void queryClient.invalidateQueries({ queryKey: inboxKeys.lists }), 150);
+
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setTyping((now) => {
+        const live = Object.entries(now).filter(([, v]) => v.until > Date.now());
+        return live.length === Object.keys(now).length ? now : Object.fromEntries(live);
+      });
+    }, 2000);
+    return () => clearInterval(timer);
+  }, []);
+
+  useLiveEvents((event: LiveEvent) => {
+    const conversationId = typeof event.data.conversationId === 'string' ? event.data.conversationId : undefined;
+    const touchesOpen = conversationId !== undefined && conversationId === openId;
+    switch (event.type) {
+      case 'message.created':
+      case 'message.status_changed':
+        if (touchesOpen) void queryClient.invalidateQueries({ queryKey: inboxKeys.messages(conversationId) });
+        if (event.type === 'message.created') {
+          refreshLists();
+          if (touchesOpen) void queryClient.invalidateQueries({ queryKey: inboxKeys.conversation(conversationId) });
+          // The customer's new message ends their "typing".
+          if (conversationId && event.data.direction === 'in') setTyping(({ [conversationId]: _, ...rest }) => rest);
+        }
+        return;
+      case 'conversation.status_changed':
+      case 'conversation.assigned':
+      case 'conversation.labels_changed':
+      case 'conversation.removed':
+      case 'conversation.read':
+        refreshLists();
+        if (conversationId) void queryClient.invalidateQueries({ queryKey: inboxKeys.conversation(conversationId) });
+        return;
+      case 'typing': {
+        const memberId = String(event.data.memberId ?? '');
+        if (!conversationId || memberId === meId) return;
+        setTyping(({ [conversationId]: _, ...rest }) => (event.data.typing ? { ...rest, [conversationId]: { memberId, until: Date.now() + TYPING_SHOWN_MS } } : rest));
+        return;
+      }
+      case 'presence.changed':
+        void queryClient.invalidateQueries({ queryKey: inboxKeys.presence });
+        return;
+      case 'resync':
+        void queryClient.invalidateQueries({ queryKey: inboxKeys.all });
+        return;
+    }
+  });
+
+  return { typingIn: (id: string) => typing[id] };
+}
