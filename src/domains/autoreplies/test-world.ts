@@ -1,6 +1,7 @@
 // The automatic replies' tests' world: the inbox world (app, fake provider, signed webhooks) with
 // a worker that dispatches the outbox to the autoreplies handler and runs it with the inbox's jobs.
 import { sql } from 'kysely';
+import type { TestApp } from '../../../test/support/app.js';
 import { inboxWorld, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
 import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
@@ -28,11 +29,8 @@ export type AutoreplyWorld = Awaited<ReturnType<typeof autoreplyWorld>> & InboxW
 /** A signed-in owner's workspace with an api channel (and its id), as in the inbox tests. */
 export const workspace = (w: AutoreplyWorld, name = 'Acme') => workspaceWithChannel(w, name);
 
-/** What the fake provider was asked to send, in order: the texts. */
-export const sentTexts = (w: AutoreplyWorld) => w.provider.received.map((r) => (r.json() as { text?: string }).text);
-
 /** The messages of a workspace, oldest first, with their automation mark. */
-export const messagesOf = (w: AutoreplyWorld, workspaceId: string) =>
+export const messagesOf = (w: { t: TestApp }, workspaceId: string) =>
   w.t.database.db
     .selectFrom('messages')
     .select(['id', 'conversation_id', 'direction', 'body', 'status', 'author_member_id', sql<string | null>`content->>'automated'`.as('automated'), sql<string | null>`content->>'automation'`.as('automation')])
