@@ -35,6 +35,7 @@ const InboxPage = lazy(() => import('./pages/inbox/inbox'));
 const ChannelsPage = lazy(() => import('./pages/channels/list'));
 const DeadLettersPage = lazy(() => import('./pages/inbox-admin/dead-letters'));
 const TeamAssignmentPage = lazy(() => import('./pages/inbox-admin/team-assignment'));
+const InboxSettingsPage = lazy(() => import('./pages/inbox-settings'));
 
 /** A page behind a permission; a direct link without it gets a 403 page, never a broken one. */
 function Guard({ permission, children }: { permission: string; children: ReactNode }) {
@@ -69,6 +70,7 @@ const pages: Record<string, ReactNode> = {
   '/settings/channels': <ChannelsPage />,
   '/settings/dead-letters': <DeadLettersPage />,
   '/settings/inbox-teams': <TeamAssignmentPage />,
+  '/settings/inbox-automation': <InboxSettingsPage />,
   '/settings/api-keys': <ApiKeysPage />,
   '/settings/audit-log': <AuditLogPage />,
   '/settings/jobs': <JobsPage />,

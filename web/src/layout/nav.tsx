@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   ApiOutlined,
+  CommentOutlined,
   NodeIndexOutlined,
   WarningOutlined,
   CheckSquareOutlined,
@@ -55,6 +56,7 @@ export const navItems: NavItem[] = [
   { path: '/settings/roles', labelKey: 'nav.roles', icon: <SafetyCertificateOutlined />, permission: 'roles:read' },
   { path: '/settings/channels', labelKey: 'channelAdmin.nav.channels', icon: <ApiOutlined />, permission: 'channels:manage' },
   { path: '/settings/dead-letters', labelKey: 'channelAdmin.nav.deadLetters', icon: <WarningOutlined />, permission: 'channels:manage' },
+  { path: '/settings/inbox-automation', labelKey: 'autoreplies.nav', icon: <CommentOutlined />, permission: 'inbox:read' },
   { path: '/settings/inbox-teams', labelKey: 'channelAdmin.nav.teamAssignment', icon: <NodeIndexOutlined />, permission: 'inbox:manage' },
   { path: '/settings/api-keys', labelKey: 'nav.apiKeys', icon: <KeyOutlined />, permission: 'api-keys:read' },
   { path: '/settings/audit-log', labelKey: 'nav.auditLog', icon: <AuditOutlined />, permission: 'audit:read' },
