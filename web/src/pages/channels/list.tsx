@@ -22,7 +22,7 @@ function Health({ channel }: { channel: Channel }) {
   const formatDate = useFormatDate();
   const { health } = channel;
   return (
-    <Space direction="vertical" size={0}>
+    <Space orientation="vertical" size={0}>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('channelAdmin.lastEvent', { when: formatDate(health.lastEventAt) })}</Typography.Text>
       {health.refusedCount > 0 ? (
         <Tooltip title={health.lastRefusedReason ? t('channelAdmin.lastRefused', { when: formatDate(health.lastRefusedAt), reason: health.lastRefusedReason }) : undefined}>

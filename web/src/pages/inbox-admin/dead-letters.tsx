@@ -68,7 +68,7 @@ export default function DeadLettersPage() {
             { title: t('channelAdmin.deadLetters.channel'), key: 'channel', render: (_, m) => channelName(m.channelId) },
             {
               title: t('channelAdmin.deadLetters.message'), key: 'message', render: (_, m) => (
-                <Space direction="vertical" size={0} style={{ maxWidth: 320 }}>
+                <Space orientation="vertical" size={0} style={{ maxWidth: 320 }}>
                   <Typography.Text ellipsis>{preview(m) || '—'}</Typography.Text>
                   <Link to={`/inbox/${m.conversationId}`} data-testid="dead-letter-conversation">{t('channelAdmin.deadLetters.openConversation')}</Link>
                 </Space>
