@@ -164,5 +164,5 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     widget.markRead(deps, visitor(request)),
   );
 
-  registerVisitorSocket(app, keyring);
+  registerVisitorSocket(app, keyring, async (v) => widget.settleProfile(deps, await widgetChannel(db, keyring, v.channelId), v));
 };

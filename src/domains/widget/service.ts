@@ -10,7 +10,7 @@ import { encodeCursor } from '../../platform/http/pagination.js';
 import type { InboundAttachment, InboundMessage } from '../../channels/index.js';
 import { userHashMatches } from '../../channels/widget/index.js';
 import type { Keyring } from '../channels/index.js';
-import { getContact, normaliseEmail, updateContact, type ContactInput } from '../contacts/index.js';
+import { getContact, listFieldDefinitions, normaliseEmail, updateContact, type ContactInput } from '../contacts/index.js';
 import { actingMember, checkFile, currentAccess, publishToViewers, readStored, storeEvents, type AttachmentLimits } from '../inbox/index.js';
 import type { WidgetChannel } from './channel.js';
 import * as q from './queries/conversation.js';
@@ -86,8 +86,23 @@ async function visitorState(deps: WidgetDeps, channel: WidgetChannel, visitor: V
   };
 }
 
+/** Updates the contact with what its rules accept: fields they refuse (a phone of no known format, a custom value of the wrong type) are left out. */
+async function updateWhatFits(db: Db, actor: ReturnType<typeof automationActor>, contactId: string, patch: ContactInput) {
+  try {
+    await updateContact(db, actor, contactId, patch);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+    const refused = new Set(((error.details?.errors ?? []) as FieldError[]).map((e) => e.path));
+    const custom = Object.fromEntries(Object.entries(patch.custom ?? {}).filter(([k]) => !refused.has(`custom.${k}`)));
+    const rest: ContactInput = Object.fromEntries(Object.entries(patch).filter(([k]) => k !== 'custom' && !refused.has(k)));
+    if (Object.keys(custom).length) rest.custom = custom;
+    if (Object.keys(rest).length && refused.size) await updateContact(db, actor, contactId, rest);
+  }
+}
+
 /**
- * Copies what the visitor typed onto their contact where the contact has nothing yet. Never
+ * Copies what the visitor typed onto their contact where the contact has nothing yet: name,
+ * e-mail, phone, and pre-chat answers whose key is one of the workspace's custom fields. Never
  * used to find a contact: an e-mail typed into a form proves nothing (anyone can type anyone's).
  */
 async function fillContact(db: Db, channel: WidgetChannel, visitor: Visitor, row: store.VisitorRow, contactId: string) {
@@ -97,15 +112,20 @@ async function fillContact(db: Db, channel: WidgetChannel, visitor: Visitor, row
   if (row.name && !contact.name) patch.name = row.name;
   if (row.email && !contact.email) patch.email = row.email;
   if (row.phone && !contact.phone) patch.phone = row.phone;
-  if (Object.keys(patch).length) {
-    await updateContact(db, actor, contactId, patch).catch(async (error: unknown) => {
-      // A phone the workspace's rules refuse: keep the rest.
-      if (!(error instanceof AppError) || error.code !== 'validation_failed' || !patch.phone) throw error;
-      const { phone: _refused, ...rest } = patch;
-      if (Object.keys(rest).length) await updateContact(db, actor, contactId, rest);
-    });
-  }
+  const fields = new Set((await listFieldDefinitions(db, visitor.workspaceId)).map((f) => f.key));
+  const current = contact.custom as Record<string, unknown>;
+  const custom = Object.fromEntries(Object.entries(row.custom).filter(([k]) => fields.has(k) && (current[k] === undefined || current[k] === null)));
+  if (Object.keys(custom).length) patch.custom = custom;
+  if (Object.keys(patch).length) await updateWhatFits(db, actor, contactId, patch);
   await store.profileApplied(db, keyOf(visitor));
+}
+
+/** What the visitor typed before their contact existed, onto it now if it does (their first message processed). */
+export async function settleProfile(deps: WidgetDeps, channel: WidgetChannel, visitor: Visitor) {
+  const row = await store.findVisitor(deps.db, keyOf(visitor));
+  if (!row?.profile_pending) return;
+  const conversation = await q.conversationOf(deps.db, visitor.workspaceId, visitor.channelId, visitor.visitorId);
+  if (conversation?.contact_id) await fillContact(deps.db, channel, visitor, row, conversation.contact_id);
 }
 
 async function saveAndFill(deps: WidgetDeps, channel: WidgetChannel, visitor: Visitor, profile: store.ProfileInput) {

@@ -22,10 +22,21 @@ const REFRESH_CACHE_MS = 30_000;
 
 const typingMessage = z.object({ type: z.literal('typing'), typing: z.boolean() });
 
-function visitorSubscriber(app: FastifyInstance, channelLive: (channelId: string) => Promise<boolean>, threads: ThreadIndex, visitor: Visitor, conversationId: string | null) {
+interface SocketHooks {
+  /** Whether the visitor's channel still takes visitors (checked every refresh). */
+  channelLive(channelId: string): Promise<boolean>;
+  /** The visitor's conversation has just become known to this socket. */
+  conversationKnown(visitor: Visitor): void;
+}
+
+function visitorSubscriber(app: FastifyInstance, hooks: SocketHooks, threads: ThreadIndex, visitor: Visitor, conversationId: string | null) {
   const { db } = app.ctx;
   let conversation = conversationId;
   let connection: Connection | undefined;
+  const learn = (id: string) => {
+    conversation = id;
+    hooks.conversationKnown(visitor);
+  };
   const subscriber: Subscriber = {
     workspaceId: visitor.workspaceId,
     select(notice) {
@@ -34,11 +45,15 @@ function visitorSubscriber(app: FastifyInstance, channelLive: (channelId: string
       if (conversation) return named.id === conversation ? visitorEvent(notice) : undefined;
       if (named.ch !== visitor.channelId || notice.e.type !== 'message.created') return undefined;
       const known = threads.known(named.id);
-      if (known !== undefined) return known === visitor.visitorId ? ((conversation = named.id), visitorEvent(notice)) : undefined;
+      if (known !== undefined) {
+        if (known !== visitor.visitorId) return undefined;
+        learn(named.id);
+        return visitorEvent(notice);
+      }
       // Whose is it? Asked once per conversation in this process; the event follows if it is ours.
       void threads.lookup(visitor.workspaceId, named.id).then((thread) => {
         if (thread !== visitor.visitorId || conversation) return;
-        conversation = named.id;
+        learn(named.id);
         const event = visitorEvent(notice);
         if (event) connection?.send(event);
       });
@@ -50,7 +65,7 @@ function visitorSubscriber(app: FastifyInstance, channelLive: (channelId: string
       await visitorTyping(db, visitor, conversation, parsed.data.typing);
     },
     // The channel disabled, deleted or no longer a widget: the visitor is let go.
-    refresh: () => channelLive(visitor.channelId),
+    refresh: () => hooks.channelLive(visitor.channelId),
     closed() {},
   };
   return { subscriber, bind: (c: Connection | undefined) => (connection = c) };
@@ -73,10 +88,14 @@ function liveCheck(db: Db, keyring: Keyring) {
   };
 }
 
-export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring) {
+/** `settle`: what to do once a visitor's conversation is known (their typed profile onto the contact). */
+export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring, settle: (visitor: Visitor) => Promise<void>) {
   const { db, config } = app.ctx;
   const threads = createThreadIndex(db);
-  const channelLive = liveCheck(db, keyring);
+  const hooks: SocketHooks = {
+    channelLive: liveCheck(db, keyring),
+    conversationKnown: (visitor) => void settle(visitor).catch((error: unknown) => app.log.warn({ err: error }, 'widget: profile not settled')),
+  };
   app.route({
     method: 'GET',
     url: '/widget/v1/socket',
@@ -100,7 +119,7 @@ export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring) {
       let bind: (c: Connection | undefined) => void = () => undefined;
       const make = async () => {
         conversationId = (await q.conversationOf(db, visitor.workspaceId, visitor.channelId, visitor.visitorId))?.id ?? null;
-        const made = visitorSubscriber(app, channelLive, threads, visitor, conversationId);
+        const made = visitorSubscriber(app, hooks, threads, visitor, conversationId);
         bind = made.bind;
         return made.subscriber;
       };
@@ -108,6 +127,7 @@ export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring) {
       // (Awaited first: `bind` is the one `make` set.)
       const connection = await attachSocket(app.realtime.hub, socket, make, ready);
       bind(connection);
+      if (connection && conversationId) hooks.conversationKnown(visitor);
     },
   });
 }

@@ -137,6 +137,7 @@ describe('sessions', () => {
 describe('a conversation', () => {
   it('reaches agents, and their replies reach the visitor’s socket — never notes, never another visitor’s', async () => {
     const ws = await workspace('Chat', { prechat: { enabled: true, fields: [{ key: 'name', kind: 'name', required: true }, { key: 'email', kind: 'email' }, { key: 'order', kind: 'text' }] } });
+    expect((await ws.client.post('/api/v1/custom-fields', { key: 'order', label: 'Order', type: 'text' })).statusCode).toBe(201);
     const agent = await agentSocket(ws.user);
     const v = new Visitor(w.t.app, ws.channelId);
     await v.start();
@@ -166,10 +167,12 @@ describe('a conversation', () => {
     const messages = (await ws.client.get(`/api/v1/conversations/${conversationId}/messages`)).json().items;
     expect(messages[0].text).toBe('<img src=x onerror=alert(1)>');
 
-    // The pre-chat e-mail lands on the new contact once it exists, unverified (never used to link).
+    // The pre-chat answers land on the new contact once it exists (the visitor's socket learnt of
+    // it), unverified: the e-mail, and the answer whose key is a custom field of the workspace.
+    const contactOf = async () => (await ws.client.get(`/api/v1/contacts/${conversation.contact.id}`)).json().contact;
+    await expect.poll(async () => (await contactOf()).email).toBe('li@example.com');
+    expect((await contactOf()).custom).toEqual({ order: 'A-1' });
     expect((await v.start()).conversationId).toBe(conversationId);
-    const contact = (await ws.client.get(`/api/v1/contacts/${conversation.contact.id}`)).json().contact;
-    expect(contact.email).toBe('li@example.com');
 
     // Typing both ways.
     vs.send({ type: 'typing', typing: true });
