@@ -240,6 +240,12 @@ function chat(api: Api, config: WidgetConfig, session: Session, lang: Lang, t: T
     showBadge();
     void refresh();
     input.focus();
+    // Someone may have come online (or left) since the page loaded.
+    void api.config().then((c) => {
+      if (c.online === session.online) return;
+      session.online = c.online;
+      render();
+    }, () => undefined);
   };
   closeButton.onclick = () => (panel.hidden = true);
 
