@@ -9,6 +9,10 @@ import { signedInOwner } from '../../../test/support/app.js';
 import { createWidgetChannel, IDENTITY_SECRET, SITE, Visitor } from '../../../test/support/widget-visitor.js';
 import { openSocket, sessionCookie, type TestSocket } from '../../platform/realtime/test-client.js';
 import { userHash } from '../../channels/widget/index.js';
+import { buildApp } from '../../app.js';
+import { openDatabase, type DatabaseHandle } from '../../platform/db/connect.js';
+import { createLogger } from '../../platform/log/logger.js';
+import { testDbKind } from '../../../test/support/db.js';
 
 let w: InboxWorld;
 const sockets: TestSocket[] = [];
@@ -267,5 +271,32 @@ describe('a conversation', () => {
     for (let i = 0; i < 25; i++) codes.push((await v.say(`m${i}`)).statusCode);
     expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0);
     expect(codes.filter((c) => c === 202).length).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('two server instances on one database', () => {
+  it('a visitor on one instance gets the reply an agent sends through the other', async () => {
+    const ws = await workspace('Cluster');
+    // A second process: its own pool and LISTEN on a server; on PGlite a second app over the same handle.
+    const database: DatabaseHandle = testDbKind === 'postgres' ? await openDatabase({ url: w.t.database.url!, poolSize: 2 }) : w.t.database;
+    const second = await buildApp({ db: database.db, database, config: w.t.config, logger: createLogger('silent') });
+    await second.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const v = new Visitor(second, ws.channelId);
+      await v.start();
+      const vs = await v.socket();
+      await vs.next('ready');
+      expect((await v.say('from the second instance')).statusCode).toBe(202);
+      await runJobs(w.t);
+      await vs.next('message.created', (d) => d.direction === 'in');
+      const { conversationId } = await v.messages();
+      expect((await ws.client.post(`/api/v1/conversations/${conversationId}/messages`, { text: 'answered through the first' })).statusCode).toBe(202);
+      await runJobs(w.t);
+      await vs.next('message.created', (d) => d.direction === 'out');
+      await vs.close();
+    } finally {
+      await second.close();
+      if (database !== w.t.database) await database.close();
+    }
   });
 });
