@@ -28,7 +28,7 @@ export function Filters({ filter, onChange, names, knownLabels }: { filter: Inbo
         options={views.map((v) => ({ value: v, label: <span data-testid={`inbox-view-${v}`}>{t(`inbox.views.${v}`)}</span> }))} />
       <Flex gap={6}>
         <Select size="small" style={{ flex: 1, minWidth: 0 }} value={filter.status} onChange={(status) => onChange({ status })} data-testid="inbox-status-filter"
-          options={[...conversationStatuses, 'any' as const].map((s) => ({ value: s, label: t(`inbox.status.${s}`) }))} />
+          options={[...conversationStatuses, 'any' as const].map((s) => ({ value: s, label: <span data-testid={`status-option-${s}`}>{t(`inbox.status.${s}`)}</span> }))} />
         <Select size="small" style={{ flex: 1, minWidth: 0 }} allowClear placeholder={t('inbox.filters.team')} value={filter.teamId} onChange={(teamId) => onChange({ teamId })}
           options={names.teams.map((x) => ({ value: x.id, label: x.name }))} data-testid="inbox-team-filter" />
       </Flex>

@@ -109,7 +109,7 @@ export function Thread({ id, names, meId, typingMemberId, composer, actions }: {
               {channel ? <Typography.Text type="secondary"><ChannelIcon channel={channel.type} /> {channel.name}</Typography.Text> : null}
               <Tag color={statusColors[c.status]} style={{ marginInlineEnd: 0 }} data-testid="thread-status">{t(`inbox.status.${c.status}`)}</Tag>
               {c.status === 'snoozed' && c.snoozedUntil ? <Typography.Text type="secondary">{t('inbox.snoozedUntil', { time: formatDate(c.snoozedUntil) })}</Typography.Text> : null}
-              <Typography.Text type="secondary" data-testid="thread-assignee">
+              <Typography.Text type="secondary" data-testid="thread-assignee" data-assignee={c.assigneeId === meId ? 'me' : c.assigneeId ?? 'none'}>
                 {c.assigneeId ? t('inbox.assignedTo', { name: c.assigneeId === meId ? t('inbox.me') : names.member(c.assigneeId) }) : t('inbox.unassigned')}
               </Typography.Text>
               {c.teamId ? <Typography.Text type="secondary">· {names.team(c.teamId)}</Typography.Text> : null}
