@@ -72,11 +72,22 @@ async function populate(name: string) {
 }
 
 type World = Awaited<ReturnType<typeof populate>>;
+
+/** Automatic replies' resources (src/domains/autoreplies), added to the world's ids. */
+async function populateAutoreplies(w: World) {
+  const c = w.client;
+  const keywordRule = (await c.post('/api/v1/inbox/keyword-rules', { channelId: w.ids.channel, matchKind: 'contains', pattern: 'hi', reply: 'hello' })).json().rule.id;
+  const cannedResponse = (await c.post('/api/v1/inbox/canned-responses', { shortcut: 'hi', title: 'Hi', body: 'Hi {{contact.name}}', scope: 'workspace' })).json().cannedResponse.id;
+  await c.put(`/api/v1/inbox/business-hours/${w.ids.team}`, { timezone: 'UTC', weekly: [], awayMessage: 'closed' });
+  await c.put(`/api/v1/inbox/channel-settings/${w.ids.channel}`, { welcomeMessage: 'welcome', csatEnabled: true });
+  Object.assign(w.ids, { keywordRule, cannedResponse });
+}
 let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
 const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments', '/tag-rules', '/channels', '/conversations', '/dead-letters'];
+listPaths.push('/inbox/keyword-rules', '/inbox/business-hours', '/inbox/channel-settings', '/inbox/canned-responses');
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -110,6 +121,11 @@ const bodies: Record<string, () => unknown> = {
   'PUT /api/v1/conversations/{id}/labels': () => ({ labels: ['x'] }),
   'POST /api/v1/conversations/{id}/messages': () => ({ text: 'x' }),
   'POST /api/v1/conversations/{id}/notes': () => ({ text: 'x' }),
+  'PATCH /api/v1/inbox/keyword-rules/{id}': () => ({ reply: 'changed' }),
+  'PUT /api/v1/inbox/business-hours/{id}': () => ({ timezone: 'UTC', weekly: [], awayMessage: 'changed' }),
+  'PUT /api/v1/inbox/channel-settings/{id}': () => ({ welcomeMessage: 'changed' }),
+  'PATCH /api/v1/inbox/canned-responses/{id}': () => ({ title: 'changed' }),
+  'POST /api/v1/inbox/canned-responses/{id}/render': () => ({ conversationId: a.ids.conversation }),
 };
 
 // Path parameters that are not ids.
@@ -118,6 +134,8 @@ const pathValues: Record<string, string> = { channelType: 'email' };
 beforeAll(async () => {
   a = await populate('alpha');
   b = await populate('beta');
+  await populateAutoreplies(a);
+  await populateAutoreplies(b);
 });
 
 describe.each([
