@@ -13,6 +13,9 @@ import { hasChromium, warnIfNoChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createWidgetChannelFor, memberApi, startWidgetHost, widgetOn, type MemberApi, type WidgetHost } from '../support/widget-page.js';
 
+// A 1×1 transparent PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
 const ensureBuilt = () => execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-console.js', import.meta.url))], { stdio: 'inherit' });
 
 describe('widget bundle', () => {
@@ -98,6 +101,14 @@ describe.skipIf(!hasChromium)('widget in Chromium', () => {
     await w.message('out', 'Anything else?').waitFor();
     await expect.poll(() => w.unread.isHidden()).toBe(true);
     expect(await page.locator('[data-testid="renmai-messages"]').innerText()).not.toContain('internal: VIP');
+
+    // A picture from the visitor: uploaded, stored by the inbox, shown back through a blob: URL.
+    await page.getByTestId('renmai-file').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+    const picture = w.messages.locator('[data-direction="in"] img[alt="dot.png"]');
+    await picture.waitFor();
+    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    expect(await picture.getAttribute('src')).toMatch(/^blob:/);
+    await expect.poll(async () => (await api.get<{ items: Array<{ kind: string }> }>(`/conversations/${conversationId}/messages`)).items[0]?.kind).toBe('image');
 
     // The same browser is the same visitor after a reload: the conversation is still there.
     await page.reload();
