@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     expect(await page.getByTestId('field-url').inputValue()).toBe(`${provider.url}?v=2`);
     expect(await page.content()).not.toContain(API_SECRET);
     expect(JSON.stringify(await apiCall('GET', '/channels'))).not.toContain(API_SECRET);
-  }, 60_000);
+  }, 120_000);
 
   it('creates an e-mail channel read over IMAP, with no webhook URL, and adds its second password without losing the first', async () => {
     await page.goto(`${server.url}/settings/channels`);
@@ -117,14 +117,14 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     await page.getByTestId('field-secrets-imapPassword').fill(IMAP_PASSWORD);
     const edited = await save('PATCH');
     expect(JSON.parse(edited).channel.secretsSet).toEqual(['imapPassword', 'smtpPassword']);
-    await expect.poll(() => page.getByTestId('secret-status-imapPassword').textContent()).toBe('已设置');
+    await page.getByTestId('secret-status-imapPassword').filter({ hasText: '已设置' }).waitFor();
     for (const text of [edited, await page.content(), JSON.stringify(await apiCall('GET', `/channels/${channel.id}`))]) {
       expect(text).not.toContain(SMTP_PASSWORD);
       expect(text).not.toContain(IMAP_PASSWORD);
     }
-    await page.keyboard.press('Escape');
+    await page.locator('.ant-drawer-close').click();
     await page.getByTestId('channel-link').nth(1).waitFor();
-  }, 60_000);
+  }, 120_000);
 
   it('creates a website chat channel served by a team, and shows its one-line snippet', async () => {
     const { team } = await apiCall<{ team: { id: string } }>('POST', '/teams', { name: '客服一组' });
@@ -147,8 +147,8 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     expect(await page.getByTestId('channel-snippet').textContent()).toMatch(new RegExp(`^<script src="[^"]+/widget\\.js" data-channel="${channel.id}" async></script>$`));
     expect(await page.getByTestId('channel-hook-url').count()).toBe(0);
     expect(await page.content()).not.toContain(IDENTITY_SECRET);
-    await page.keyboard.press('Escape');
-  }, 60_000);
+    await page.locator('.ant-drawer-close').click();
+  }, 120_000);
 
   it('sets how a team assigns its conversations', async () => {
     const { items: teams } = await apiCall<{ items: Array<{ id: string; name: string }> }>('GET', '/teams');
@@ -158,16 +158,16 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     await page.getByText('最空闲优先').click();
     await page.getByTestId('team-agent-cap').fill('3');
     await page.getByTestId('team-assignment-save').click();
-    await expect.poll(async () => (await apiCall<{ assignment: unknown }>('GET', `/inbox/teams/${team.id}/assignment`)).assignment, { timeout: 15_000 })
+    await expect.poll(async () => (await apiCall<{ assignment: unknown }>('GET', `/inbox/teams/${team.id}/assignment`)).assignment, { timeout: 30_000 })
       .toMatchObject({ autoAssign: true, mode: 'least_busy', agentCap: 3 });
-  }, 60_000);
+  }, 120_000);
 
   it('lists sends that failed for good and retries a selection of them from the page', async () => {
     const body = JSON.stringify({ events: [{ id: 'evt-1', type: 'message', from: { id: 'visitor-1', name: 'Li Lei' }, message: { id: 'msg-1', kind: 'text', text: 'Hello?' } }] });
     const hook = await fetch(`${server.url}/hooks/${apiChannel.id}`, { method: 'POST', body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(API_SECRET, body) } });
     expect(hook.status).toBe(200);
     const conversations = async () => (await apiCall<{ items: Array<{ id: string }> }>('GET', '/conversations')).items;
-    await expect.poll(async () => (await conversations()).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await conversations()).length, { timeout: 30_000 }).toBe(1);
     const conversationId = (await conversations())[0]!.id;
 
     // Two replies, each answered 5xx on both attempts: two dead letters.
@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     await apiCall('POST', `/conversations/${conversationId}/messages`, { text: 'First answer' });
     await apiCall('POST', `/conversations/${conversationId}/messages`, { text: 'Second answer' });
     const deadLetters = async () => (await apiCall<{ items: unknown[] }>('GET', '/dead-letters')).items.length;
-    await expect.poll(deadLetters, { timeout: 30_000 }).toBe(2);
+    await expect.poll(deadLetters, { timeout: 60_000 }).toBe(2);
 
     await page.goto(`${server.url}/settings/dead-letters`);
     await page.getByTestId('dead-letter-retry').nth(1).waitFor();
@@ -191,8 +191,8 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     await page.getByTestId('dead-letters-retry-selected').click();
     await page.getByText('没有发送失败的消息').waitFor();
     const statuses = async () => (await apiCall<{ items: Array<{ direction: string; status: string }> }>('GET', `/conversations/${conversationId}/messages`)).items.filter((m) => m.direction === 'out').map((m) => m.status);
-    await expect.poll(statuses, { timeout: 15_000 }).toEqual(['sent', 'sent']);
-  }, 90_000);
+    await expect.poll(statuses, { timeout: 30_000 }).toEqual(['sent', 'sent']);
+  }, 150_000);
 
   it('shows a member without channels:manage the 403 page and no menu entry', async () => {
     const { items: roles } = await apiCall<{ items: Array<{ id: string; key: string | null }> }>('GET', '/roles');
@@ -214,5 +214,5 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     await agent.goto(`${server.url}/settings/dead-letters`);
     await agent.locator('.ant-result-403').waitFor();
     await agent.context().close();
-  }, 60_000);
+  }, 120_000);
 });
