@@ -60,8 +60,10 @@ export class Visitor {
     return res.json() as { conversationId: string | null; items: Array<{ id: string; direction: string; kind: string; text: string | null; attachments: Array<{ id: string; mimeType: string }> }> };
   }
 
-  /** The visitor's websocket (the app must be listening). */
-  socket(origin = this.origin): Promise<TestSocket> {
-    return openSocket(this.app, { origin }, `/widget/v1/socket?token=${encodeURIComponent(this.token)}`);
+  /** The visitor's websocket (the app must be listening), opened with a fresh ticket as the widget does. */
+  async socket(origin = this.origin): Promise<TestSocket> {
+    const res = await this.request('POST', '/socket-ticket');
+    if (res.statusCode !== 200) throw new Error(`socket ticket: ${res.statusCode} ${res.body}`);
+    return openSocket(this.app, { origin }, `/widget/v1/socket?token=${encodeURIComponent(res.json().ticket)}`);
   }
 }

@@ -160,6 +160,10 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       .send(file.data);
   });
 
+  app.post(`${base}/socket-ticket`, { config: { access: 'public' }, schema: { tags, params, description: 'A ticket to open GET /widget/v1/socket?token=<ticket> within a minute (the visitor token never goes in a URL).' } }, async (request) => ({
+    ticket: widget.socketTicket(deps, visitor(request)),
+  }));
+
   app.post(`${base}/read`, { config: { access: 'public' }, schema: { tags, params, description: 'Everything agents wrote so far is read (the unread badge).' } }, async (request) =>
     widget.markRead(deps, visitor(request)),
   );

@@ -15,7 +15,7 @@ import { actingMember, checkFile, currentAccess, publishToViewers, readStored, s
 import type { WidgetChannel } from './channel.js';
 import * as q from './queries/conversation.js';
 import * as store from './store.js';
-import { issueToken, readToken, type Visitor } from './token.js';
+import { issueTicket, issueToken, readToken, type Visitor } from './token.js';
 
 export interface WidgetDeps {
   db: Db;
@@ -240,6 +240,8 @@ export async function readFile(deps: WidgetDeps, visitor: Visitor, attachmentId:
   if (!file) throw notFound('Attachment');
   return { fileName: file.file_name, mimeType: file.mime_type, data: await readStored(deps.limits, visitor.workspaceId, file.sha256) };
 }
+
+export const socketTicket = (deps: WidgetDeps, visitor: Visitor) => issueTicket(deps.keyring, visitor);
 
 export async function markRead(deps: WidgetDeps, visitor: Visitor) {
   await store.markRead(deps.db, keyOf(visitor), new Date());

@@ -1,4 +1,4 @@
-// The visitor's websocket, GET /widget/v1/socket?token=: the sealed visitor token authenticates it
+// The visitor's websocket, GET /widget/v1/socket?token=<ticket>: a minute-long ticket authenticates it
 // and the handshake's Origin must be one of the channel's allowed origins (browsers apply no CORS
 // to websockets). Its subscriber admits only the visitor's own conversation (visitor-events.ts).
 // A visitor who has not written yet has no conversation: the first message notice of an unknown
@@ -103,8 +103,8 @@ export function registerVisitorSocket(app: FastifyInstance, keyring: Keyring, se
     schema: { tags: ['widget'], summary: 'A widget visitor’s realtime events (websocket)', querystring: z.object({ token: z.string().max(2000) }) },
     preValidation: async (request) => {
       const token = (request.query as { token?: string }).token;
-      const visitor = token ? readToken(keyring, token) : undefined;
-      if (!visitor) throw new AppError('unauthenticated', 'Open the socket with a visitor token', { details: { reason: 'visitor_token_invalid' } });
+      const visitor = token ? readToken(keyring, token, 'socket') : undefined;
+      if (!visitor) throw new AppError('unauthenticated', 'Open the socket with a fresh ticket (POST /widget/v1/channels/{id}/socket-ticket)', { details: { reason: 'visitor_token_invalid' } });
       const channel = await widgetChannel(db, keyring, visitor.channelId);
       if (channel.workspaceId !== visitor.workspaceId) throw new AppError('unauthenticated', 'Open the socket with a visitor token', { details: { reason: 'visitor_token_invalid' } });
       if (!originAllowed(channel.settings.allowedOrigins, request.headers.origin)) throw new AppError('forbidden', 'This site may not use this widget', { details: { reason: 'origin_not_allowed' } });

@@ -2,11 +2,16 @@
 // channel keyring, so it is both unreadable and unforgeable without a database row. The browser
 // keeps it in localStorage beside the visitor id. An anonymous visitor's token does not expire (it
 // is what makes them the same visitor tomorrow); a verified one does, and the site vouches again.
+// The socket is opened with a ticket instead: the same sealed shape, good for a minute and for
+// nothing else, since a URL's query (`?token=`) ends up in access logs.
 import type { Keyring } from '../channels/index.js';
 import { AppError } from '../../platform/http/errors.js';
 
 const BINDING = 'renmai widget visitor token v1';
 const VERIFIED_TTL_MS = 7 * 24 * 3600_000;
+const TICKET_TTL_MS = 60_000;
+
+export type TokenUse = 'http' | 'socket';
 
 export interface Visitor {
   workspaceId: string;
@@ -20,22 +25,29 @@ interface Sealed {
   w: string;
   c: string;
   v: string;
-  /** Expiry (ms since the epoch), verified visitors only. */
+  /** Verified by the site. */
+  u?: 1;
+  /** Expiry (ms since the epoch): verified visitors' tokens and socket tickets. */
   x?: number;
+  /** A socket ticket. */
+  s?: 1;
 }
 
-export function issueToken(keyring: Keyring, visitor: Visitor, now = Date.now()): string {
-  const sealed: Sealed = { w: visitor.workspaceId, c: visitor.channelId, v: visitor.visitorId, ...(visitor.verified ? { x: now + VERIFIED_TTL_MS } : {}) };
-  return keyring.seal(sealed as unknown as Record<string, unknown>, BINDING).toString('base64url');
-}
+const seal = (keyring: Keyring, sealed: Sealed) => keyring.seal(sealed as unknown as Record<string, unknown>, BINDING).toString('base64url');
+const sealedOf = (v: Visitor): Sealed => ({ w: v.workspaceId, c: v.channelId, v: v.visitorId, ...(v.verified ? { u: 1 } : {}) });
 
-/** The visitor a token names, or undefined when it is forged, damaged or expired. */
-export function readToken(keyring: Keyring, token: string, now = Date.now()): Visitor | undefined {
+export const issueToken = (keyring: Keyring, visitor: Visitor, now = Date.now()) => seal(keyring, { ...sealedOf(visitor), ...(visitor.verified ? { x: now + VERIFIED_TTL_MS } : {}) });
+
+export const issueTicket = (keyring: Keyring, visitor: Visitor, now = Date.now()) => seal(keyring, { ...sealedOf(visitor), x: now + TICKET_TTL_MS, s: 1 });
+
+/** The visitor a token (or, for the socket, a ticket) names; undefined when forged, damaged, expired or meant for the other use. */
+export function readToken(keyring: Keyring, token: string, use: TokenUse = 'http', now = Date.now()): Visitor | undefined {
   try {
     const s = keyring.open(Buffer.from(token, 'base64url'), BINDING) as unknown as Sealed;
     if (typeof s.w !== 'string' || typeof s.c !== 'string' || typeof s.v !== 'string') return undefined;
     if (s.x !== undefined && s.x < now) return undefined;
-    return { workspaceId: s.w, channelId: s.c, visitorId: s.v, verified: s.x !== undefined };
+    if ((s.s === 1) !== (use === 'socket')) return undefined;
+    return { workspaceId: s.w, channelId: s.c, visitorId: s.v, verified: s.u === 1 };
   } catch {
     return undefined;
   }

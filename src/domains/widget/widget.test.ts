@@ -75,6 +75,10 @@ describe('origins and configuration', () => {
     await v2.start();
     await expect(v2.socket('https://evil.example')).rejects.toThrow('upgrade refused: 403');
     await expect(openSocket(w.t.app, { origin: SITE }, '/widget/v1/socket?token=forged')).rejects.toThrow('upgrade refused: 401');
+    // The socket takes tickets, not the session token (which never goes in a URL), and HTTP the other way round.
+    await expect(openSocket(w.t.app, { origin: SITE }, `/widget/v1/socket?token=${v2.token}`)).rejects.toThrow('upgrade refused: 401');
+    const ticket = (await v2.request('POST', '/socket-ticket')).json().ticket as string;
+    expect((await v2.request('GET', '/messages', undefined, { 'x-renmai-visitor': ticket })).statusCode).toBe(401);
   });
 
   it('is not found for a channel that is not a widget, or disabled', async () => {

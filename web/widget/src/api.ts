@@ -77,7 +77,8 @@ export function createApi(base: string, channelId: string) {
 
   return {
     setToken: (t: string) => (token = t),
-    socketUrl: () => `${base.replace(/^http/, 'ws')}/widget/v1/socket?token=${encodeURIComponent(token)}`,
+    /** The socket's URL with a fresh minute-long ticket (the token itself never goes in a URL). */
+    socketUrl: () => call<{ ticket: string }>('POST', '/socket-ticket').then((r) => `${base.replace(/^http/, 'ws')}/widget/v1/socket?token=${encodeURIComponent(r.ticket)}`),
     config: () => call<{ config: WidgetConfig }>('GET', '/config').then((r) => r.config),
     session: (body: { token?: string; userId?: string; userHash?: string }) => call<{ session: Session }>('POST', '/session', body).then((r) => r.session),
     prechat: (answers: Record<string, string>) => call<void>('POST', '/prechat', { answers }),

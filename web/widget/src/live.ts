@@ -5,14 +5,28 @@ export interface LiveEvent {
   data: Record<string, unknown>;
 }
 
-export function connectLive(url: () => string, onEvent: (e: LiveEvent) => void, onGap: () => void) {
+export function connectLive(url: () => Promise<string>, onEvent: (e: LiveEvent) => void, onGap: () => void) {
   let ws: WebSocket | undefined;
   let attempt = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  function open() {
-    ws = new WebSocket(url());
+  function retry() {
+    if (stopped) return;
+    const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
+    attempt += 1;
+    timer = setTimeout(() => void open(), delay);
+  }
+
+  async function open() {
+    let target: string;
+    try {
+      target = await url();
+    } catch {
+      return retry();
+    }
+    if (stopped) return;
+    ws = new WebSocket(target);
     ws.onmessage = (m) => {
       let event: LiveEvent;
       try {
@@ -29,13 +43,10 @@ export function connectLive(url: () => string, onEvent: (e: LiveEvent) => void, 
     };
     ws.onclose = () => {
       ws = undefined;
-      if (stopped) return;
-      const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
-      attempt += 1;
-      timer = setTimeout(open, delay);
+      retry();
     };
   }
-  open();
+  void open();
 
   return {
     send(message: Record<string, unknown>) {
