@@ -8,25 +8,36 @@ import { useLiveEvents, type LiveEvent } from '../../api/inbox-live';
 
 const TYPING_SHOWN_MS = 6000;
 
-/** Runs `fn` once at most every `ms`, the last call winning (a burst of events → one refetch). */
+/** Runs `fn` at once, then at most once every `ms` while calls keep coming (a burst → two refetches, not one each). */
 function useCoalesced(fn: () => void, ms: number) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const again = useRef(false);
   const latest = useRef(fn);
   latest.current = fn;
   useEffect(() => () => clearTimeout(timer.current), []);
-  return () => {
-    if (timer.current !== undefined) return;
+  const cool = () => {
     timer.current = setTimeout(() => {
       timer.current = undefined;
+      if (!again.current) return;
+      again.current = false;
       latest.current();
+      cool();
     }, ms);
+  };
+  return () => {
+    if (timer.current !== undefined) {
+      again.current = true;
+      return;
+    }
+    latest.current();
+    cool();
   };
 }
 
 export function useInboxLiveSync(openId: string | undefined, meId: string) {
   const queryClient = useQueryClient();
   const [typing, setTyping] = useState<Record<string, { memberId: string; until: number }>>({});
-  const refreshLists = useCoalesced(() => void queryClient.invalidateQueries({ queryKey: inboxKeys.lists }), 150);
+  const refreshLists = useCoalesced(() => void queryClient.invalidateQueries({ queryKey: inboxKeys.lists }), 300);
 
   useEffect(() => {
     const timer = setInterval(() => {
