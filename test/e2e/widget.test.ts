@@ -11,7 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, warnIfNoChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createWidgetChannelFor, memberApi, startWidgetHost, widgetOn, type MemberApi, type WidgetHost } from '../support/widget-page.js';
+import { userHash } from '../../src/channels/widget/index.js';
+import { createWidgetChannelFor, IDENTITY_SECRET, memberApi, startWidgetHost, widgetOn, type MemberApi, type WidgetHost } from '../support/widget-page.js';
 
 // A 1×1 transparent PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -115,6 +116,28 @@ describe.skipIf(!hasChromium)('widget in Chromium', () => {
     await w.launcher.click();
     await w.message('out', 'Anything else?').waitFor();
     expect(dialogs).toEqual([]);
+  });
+
+  it('starts for a user the site vouches for, and not for a wrong hash', async () => {
+    const channelId = await createWidgetChannelFor(api, host.origin);
+    const liar = await browser.newPage();
+    const refused = liar.waitForEvent('console', (m) => m.text().includes('identity_mismatch'));
+    await liar.goto(host.pageUrl(channelId, { 'user-id': 'user-42', 'user-hash': userHash(IDENTITY_SECRET, 'user-43') }));
+    await refused;
+    expect(await widgetOn(liar).launcher.count()).toBe(0);
+    await liar.close();
+
+    const member = await browser.newPage();
+    await member.goto(host.pageUrl(channelId, { 'user-id': 'user-42', 'user-hash': userHash(IDENTITY_SECRET, 'user-42'), lang: 'en' }));
+    const w = widgetOn(member);
+    await w.launcher.click();
+    await w.say('Signed in and writing');
+    await w.message('in', 'Signed in and writing').waitFor();
+    await expect.poll(() => conversationOf(channelId), { timeout: 15_000 }).toBeTruthy();
+    const { conversation } = await api.get<{ conversation: { contact: { id: string } } }>(`/conversations/${(await conversationOf(channelId))!}`);
+    const { contact } = await api.get<{ contact: { identities: Array<{ channelType: string; externalId: string }> } }>(`/contacts/${conversation.contact.id}`);
+    expect(contact.identities).toEqual([expect.objectContaining({ channelType: 'web_visitor', externalId: 'user:user-42' })]);
+    await member.close();
   });
 
   it('speaks Chinese to a Chinese browser', async () => {

@@ -53,13 +53,15 @@ export async function memberApi(server: TestServer, login = server.login) {
 }
 export type MemberApi = Awaited<ReturnType<typeof memberApi>>;
 
-/** A widget channel allowing the host's origin. */
+export const IDENTITY_SECRET = 'the site’s identity secret, long enough';
+
+/** A widget channel allowing the host's origin, with IDENTITY_SECRET for verified visitors. */
 export async function createWidgetChannelFor(api: MemberApi, origin: string, settings: Record<string, unknown> = {}) {
   const { channel } = await api.post<{ channel: { id: string } }>('/channels', {
     type: 'widget',
     name: `Site chat ${Date.now()}`,
     settings: { allowedOrigins: [origin], greeting: { en: 'Hello! How can we help?', 'zh-CN': '您好！有什么可以帮您？' }, ...settings },
-    secrets: { identitySecret: 'the site’s identity secret, long enough' },
+    secrets: { identitySecret: IDENTITY_SECRET },
   });
   return channel.id;
 }
