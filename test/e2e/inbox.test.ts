@@ -1,8 +1,8 @@
 // The console inbox end to end: the real server (fresh data dir, its own worker), an `api`
 // channel whose replies go to a fake provider on 127.0.0.1, and the built console in Chromium.
 // Customer messages arrive through the signed webhook and must show up in the open inbox without
-// a reload; the agent's reply must reach the provider; markup in a message is text; a note's
-// @mention notifies the member; the list's filters and a keyboard shortcut work.
+// a reload; the agent's reply (a canned response, filled in) must reach the provider; markup in a
+// message is text; a note's @mention notifies the member; the filters and a shortcut work.
 // Needs /usr/bin/chromium; without it the suite is skipped.
 import { request as playwrightRequest, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,10 +73,16 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
 
     await row('李雷').click();
     await page.getByTestId('thread-title').filter({ hasText: '李雷' }).waitFor();
-    await page.getByTestId('composer-input').fill('It ships today.');
+    // "/" in the empty composer opens the canned responses; the chosen one comes filled in.
+    await apiCall('POST', '/inbox/canned-responses', { shortcut: 'ships', title: 'Ships today', body: 'Hello {{contact.name}}, it ships today.', scope: 'workspace' });
+    await page.getByTestId('composer-input').press('/');
+    await page.getByTestId('canned-search').fill('ships');
+    await page.getByTestId('canned-item').filter({ hasText: 'Ships today' }).waitFor();
+    await page.getByTestId('canned-search').press('Enter');
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('Hello 李雷, it ships today.');
     await page.getByTestId('composer-input').press('Enter');
-    await page.getByTestId('message').filter({ hasText: 'It ships today.' }).waitFor();
-    await expect.poll(() => provider.received.map((r) => (r.json() as { text?: string }).text), { timeout: 15_000 }).toContain('It ships today.');
+    await page.getByTestId('message').filter({ hasText: 'it ships today.' }).waitFor();
+    await expect.poll(() => provider.received.map((r) => (r.json() as { text?: string }).text), { timeout: 15_000 }).toContain('Hello 李雷, it ships today.');
     // The send job's result comes back over the socket.
     await page.locator('[data-testid="message-status"][data-status="sent"]').waitFor();
 
