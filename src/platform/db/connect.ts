@@ -5,6 +5,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { noticesSent } from './notify.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -65,6 +66,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       };
     },
     async close() {
+      await noticesSent(db);
       await Promise.all(listeners.map((c) => c.end()));
       await db.destroy();
     },
@@ -94,6 +96,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true; from?: B
     dumpDataDir: () => pglite.dumpDataDir('none'),
     listen: (channel, onNotify) => pglite.listen(channel, onNotify).then((unsub) => unsub),
     async close() {
+      await noticesSent(db);
       await db.destroy();
       await pglite.close();
       unlock();

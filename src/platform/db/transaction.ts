@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Db } from './connect.js';
+import { transactionWithNotices } from './notify.js';
 import type { Database } from './schema.js';
 
 export type Tx = Transaction<Database>;
@@ -11,5 +12,6 @@ export type Tx = Transaction<Database>;
  */
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db as Tx);
-  return db.transaction().execute(work);
+  // Its NOTIFYs go out once it has committed (notify.ts says why).
+  return transactionWithNotices(db, (tx) => work(tx as Tx));
 }

@@ -3,6 +3,7 @@
 // between insert and commit's aftermath, a reset) a no-op rather than a double delivery.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { notifyOnCommit } from '../db/notify.js';
 import { inTransaction } from '../db/transaction.js';
 import { JOBS_CHANNEL } from '../queue/enqueue.js';
 import type { HandlerRegistry } from './handlers.js';
@@ -38,7 +39,7 @@ export async function dispatchPending(db: Db, registry: HandlerRegistry, options
         .values(jobs)
         .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
         .execute();
-      await sql`select pg_notify(${JOBS_CHANNEL}, 'jobs')`.execute(tx);
+      await notifyOnCommit(tx, JOBS_CHANNEL, 'jobs');
     }
     await tx
       .updateTable('outbox_events')

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Tx } from '../db/transaction.js';
+import { notifyOnCommit } from '../db/notify.js';
 import { JOBS_CHANNEL } from '../queue/enqueue.js';
 import { EVENT_TYPE, type EventType } from './event.js';
 
@@ -16,7 +16,7 @@ export async function emit(tx: Tx, workspaceId: string, type: EventType, payload
     .values({ workspace_id: workspaceId, type, payload: JSON.stringify(payload) })
     .returning('id')
     .executeTakeFirstOrThrow();
-  // Wakes the dispatcher on commit; PostgreSQL folds repeats within one transaction into one.
-  await sql`select pg_notify(${JOBS_CHANNEL}, ${EVENTS_NOTICE})`.execute(tx);
+  // Wakes the dispatcher once the transaction commits (repeats within one are sent once).
+  await notifyOnCommit(tx, JOBS_CHANNEL, EVENTS_NOTICE);
   return id;
 }

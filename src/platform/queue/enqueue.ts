@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../db/connect.js';
+import { notifyOnCommit } from '../db/notify.js';
 import type { JobDefinition, JobPayloadSchema } from './define.js';
 
 export const JOBS_CHANNEL = 'renmai_jobs';
@@ -39,7 +39,7 @@ export async function enqueue<S extends JobPayloadSchema>(
     .executeTakeFirst();
   if (inserted) {
     // Delivered on commit, so a worker never wakes for a job it cannot see yet.
-    await sql`select pg_notify(${JOBS_CHANNEL}, ${def.queue})`.execute(db);
+    await notifyOnCommit(db, JOBS_CHANNEL, def.queue);
     return inserted.id;
   }
   const existing = await db

@@ -2,6 +2,7 @@
 // operator action on them. Every query is scoped to the workspace.
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { notifyOnCommit } from '../db/notify.js';
 import { afterNewestFirst, toPage, type Page } from '../http/pagination.js';
 import { JOBS_CHANNEL } from './enqueue.js';
 import type { JobStatus } from './tables.js';
@@ -91,6 +92,6 @@ export async function retryJob(db: Db, workspaceId: string, id: string): Promise
     .where('status', '=', 'dead')
     .returning('queue')
     .executeTakeFirst();
-  if (revived) await sql`select pg_notify(${JOBS_CHANNEL}, ${revived.queue})`.execute(db);
+  if (revived) await notifyOnCommit(db, JOBS_CHANNEL, revived.queue);
   return revived !== undefined;
 }

@@ -2,8 +2,8 @@
 // change it announces, so it reaches listeners exactly when (and only if) that change commits and
 // a client that re-reads over HTTP on receipt sees it. Notices carry ids and small fields only:
 // NOTIFY payloads are limited to 8000 bytes, and clients fetch anything larger.
-import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { notifyOnCommit } from '../db/notify.js';
 
 export const REALTIME_CHANNEL = 'renmai_realtime';
 
@@ -46,7 +46,7 @@ export function encodeNotice(notice: Notice): string {
 
 /** Sends the notice when `db`'s transaction commits (at once outside a transaction). */
 export async function publish(db: Db, notice: Notice): Promise<void> {
-  await sql`select pg_notify(${REALTIME_CHANNEL}, ${encodeNotice(notice)})`.execute(db);
+  await notifyOnCommit(db, REALTIME_CHANNEL, encodeNotice(notice));
 }
 
 export function decodeNotice(payload: string): Notice | Canary | undefined {
