@@ -3,6 +3,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { App, Button, Empty, Form, Input, Modal, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../../api/client';
 import { useCan } from '../../auth/session';
 import { LoadMore } from '../../components/cursor-list';
 import { ErrorAlert, useErrorToast, useFormErrorHandler } from '../../components/errors';
@@ -70,10 +71,15 @@ function CannedModal({ canned, onClose, onSaved }: { canned: CannedResponse | nu
   const can = useCan();
   const [form] = Form.useForm<CannedInput>();
   const onError = useFormErrorHandler();
+  const onFieldsError = onError(form, ['shortcut', 'title', 'scope'], 'shortcut');
   const save = useMutation({
     mutationFn: ({ scope, ...v }: CannedInput) => (canned ? updateCanned(canned.id, v) : createCanned({ ...v, scope })),
     onSuccess: () => { void message.success(t('autoreplies.saved')); onSaved(); },
-    onError: onError(form, ['shortcut', 'title', 'body', 'scope'], 'shortcut'),
+    onError: (error) => {
+      // The shared helper reads a leading "body" as the request body, so the text field's own errors are placed here.
+      if (isApiError(error) && error.errors?.length && error.errors.every((e) => e.path === 'body')) form.setFields([{ name: 'body', errors: error.errors.map((e) => e.message) }]);
+      else onFieldsError(error);
+    },
   });
   return (
     <Modal open width={600} title={canned ? t('autoreplies.canned.edit') : t('autoreplies.canned.create')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden>

@@ -77,7 +77,7 @@ function RuleModal({ rule, onClose, onSaved }: { rule: KeywordRule | null; onClo
         </Form.Item>
         <Space align="start">
           <Form.Item name="matchKind" label={t('autoreplies.rules.match')}>
-            <Select style={{ width: 140 }} options={(['exact', 'contains', 'regex'] as const).map((k) => ({ value: k, label: t(`autoreplies.rules.kinds.${k}`) }))} />
+            <Select style={{ width: 140 }} data-testid="rule-kind" options={(['exact', 'contains', 'regex'] as const).map((k) => ({ value: k, label: t(`autoreplies.rules.kinds.${k}`) }))} />
           </Form.Item>
           <Form.Item name="position" label={t('autoreplies.rules.position')} tooltip={t('autoreplies.rules.positionHint')}>
             <InputNumber min={0} max={100000} />
