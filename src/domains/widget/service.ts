@@ -171,8 +171,13 @@ export async function leaveEmail(deps: WidgetDeps, channel: WidgetChannel, visit
   await saveAndFill(deps, channel, visitor, { email: email.value });
 }
 
-async function senderOf(deps: WidgetDeps, visitor: Visitor) {
+/** Who the message is from, once the channel's pre-chat form (when it asks for anything) is filled in. */
+async function senderOf(deps: WidgetDeps, channel: WidgetChannel, visitor: Visitor) {
   const row = await store.findVisitor(deps.db, keyOf(visitor));
+  const { prechat } = channel.settings;
+  if (prechat.enabled && prechat.fields.some((f) => f.required) && !row?.prechat_at) {
+    throw new AppError('conflict', 'Fill in the pre-chat form first', { details: { reason: 'prechat_required' } });
+  }
   // Name, e-mail and phone as typed: unverified, so identity resolution never links by them.
   return { externalId: visitor.visitorId, displayName: row?.name ?? undefined, email: row?.email ?? undefined, phone: row?.phone ?? undefined, emailVerified: false, phoneVerified: false };
 }
@@ -202,7 +207,7 @@ export async function postMessage(deps: WidgetDeps, channel: WidgetChannel, visi
     providerMessageId: id,
     threadKey: visitor.visitorId,
     occurredAt: new Date(),
-    sender: await senderOf(deps, visitor),
+    sender: await senderOf(deps, channel, visitor),
     content: { kind, ...(m.text?.trim() ? { text: m.text } : {}) },
     attachments,
   };

@@ -154,7 +154,8 @@ describe('a conversation', () => {
     await other.start();
     const os = await visitorSocket(other);
 
-    // The pre-chat form: checked against the channel's fields.
+    // The pre-chat form: asked for before any message, checked against the channel's fields.
+    expect((await v.say('hello?')).json()).toMatchObject({ status: 409, reason: 'prechat_required' });
     const bad = await v.request('POST', '/prechat', { answers: { email: 'not an e-mail', colour: 'red' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['answers.colour', 'answers.email', 'answers.name']);
@@ -210,7 +211,8 @@ describe('a conversation', () => {
 
     // Assignment is the agents' business; the other visitor hears nothing of this conversation.
     await ws.client.put(`/api/v1/conversations/${conversationId}/assignee`, { memberId: ws.memberId });
-    await other.say('me too');
+    expect((await other.request('POST', '/prechat', { answers: { name: 'Han Meimei' } })).statusCode).toBe(204);
+    expect((await other.say('me too')).statusCode).toBe(202);
     await runJobs(w.t);
     await os.next('message.created', (d) => d.direction === 'in');
     expect(os.events.filter((e) => e.type !== 'ready' && e.data.conversationId === conversationId)).toEqual([]);
