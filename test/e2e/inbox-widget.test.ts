@@ -82,8 +82,10 @@ describe.skipIf(!hasChromium)('widget to console inbox in Chromium', () => {
     await agent.getByTestId('composer-send').click();
     await w.message('out', 'Hi! How can I help?').waitFor();
 
-    // Markup from the visitor is text in the console…
-    await w.say(XSS);
+    // The visitor typing shows in the agent's thread; markup from the visitor is text in the console…
+    await w.input.fill(XSS);
+    await agent.getByTestId('typing').filter({ hasText: /\S/ }).waitFor();
+    await visitor.getByTestId('renmai-send').click();
     await w.message('in', XSS).waitFor();
     const inConsole = agent.getByTestId('message-text').filter({ hasText: XSS });
     await inConsole.waitFor();

@@ -117,7 +117,7 @@ export default function InboxPage() {
             </div>
           ) : null}
           {id ? (
-            <Thread id={id} names={names} meId={me.memberId} typingMemberId={live.typingIn(id)?.memberId} composer={composer} actions={actions} />
+            <Thread id={id} names={names} meId={me.memberId} typing={live.typingIn(id)?.who} composer={composer} actions={actions} />
           ) : (
             <Flex flex={1} justify="center" align="center">
               <Empty description={<>{t('inbox.pick')}<br /><Typography.Text type="secondary">{t('inbox.shortcutsHint')}</Typography.Text></>} />

@@ -15,6 +15,7 @@ import { ConversationActionBar, type ConversationActions } from './actions';
 import { Composer, type ComposerHandle } from './composer';
 import { MessageItem } from './message-item';
 import { titleOf, type Names } from './use-inbox';
+import { CUSTOMER } from './use-live-sync';
 
 export const statusColors: Record<string, string> = { open: 'blue', pending: 'orange', snoozed: 'purple', resolved: 'green' };
 
@@ -77,11 +78,12 @@ function Messages({ id, names }: { id: string; names: Names }) {
   );
 }
 
-export function Thread({ id, names, meId, typingMemberId, composer, actions }: {
+export function Thread({ id, names, meId, typing, composer, actions }: {
   id: string;
   names: Names;
   meId: string;
-  typingMemberId: string | undefined;
+  /** A member id, or CUSTOMER. */
+  typing: string | undefined;
   composer: Ref<ComposerHandle>;
   actions: ConversationActions;
 }) {
@@ -120,7 +122,7 @@ export function Thread({ id, names, meId, typingMemberId, composer, actions }: {
       </div>
       <Messages id={c.id} names={names} />
       <div style={{ minHeight: 20, paddingInline: 16, fontSize: 12, color: '#8c8c8c' }} data-testid="typing">
-        {typingMemberId ? t('inbox.typing', { name: names.member(typingMemberId) }) : null}
+        {typing ? t('inbox.typing', { name: typing === CUSTOMER ? titleOf(c) : names.member(typing) }) : null}
       </div>
       {can('inbox:write') ? <Composer conversation={c} names={names} handle={composer} /> : null}
     </Flex>
