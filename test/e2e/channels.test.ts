@@ -12,7 +12,8 @@ import type { TestServer } from '../support/server.js';
 
 warnIfNoChromium('e2e/channels');
 
-const API_SECRET = 'an api channel secret, long enough';
+// Ends with a space: credentials are kept exactly as typed (the webhook below is signed with it).
+const API_SECRET = 'an api channel secret, long enough ';
 const SMTP_PASSWORD = 'smtp-password-never-shown';
 const IMAP_PASSWORD = 'imap-password-never-shown';
 const IDENTITY_SECRET = 'identity-secret-never-shown';
@@ -27,7 +28,8 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
   let apiChannel: Channel;
 
   const apiCall = <T,>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown) => callApi<T>(session, method, path, data);
-  const option = (text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).click();
+  // Dispatched rather than clicked: a long drawer may move the open list under the pointer.
+  const option = (text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).dispatchEvent('click');
   /** Clicks save and returns the body the API answered the form with. */
   async function save(method: 'POST' | 'PATCH') {
     const answer = page.waitForResponse((r) => r.url().includes('/api/v1/channels') && r.request().method() === method);
@@ -134,6 +136,7 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     await page.getByTestId('channel-name').fill('Shop chat');
     await page.getByTestId('channel-team').click();
     await option('客服一组');
+    await page.getByTestId('channel-team').filter({ hasText: '客服一组' }).waitFor();
     await page.getByTestId('field-allowedOrigins').click();
     await page.keyboard.type('https://shop.example');
     await page.keyboard.press('Enter');
@@ -199,6 +202,7 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     const agentRole = roles.find((r) => r.key === 'agent')!.id;
     const { url } = await apiCall<{ url: string }>('POST', '/invitations', { email: 'agent@example.com', roleId: agentRole });
     const agent = await (await session.browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    agent.setDefaultTimeout(60_000);
     await agent.goto(`${server.url}${new URL(url).pathname}`);
     await agent.locator('#accept-invitation_name').fill('Agent Smith');
     await agent.locator('#accept-invitation_password').fill('correct horse battery staple');
