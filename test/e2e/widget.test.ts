@@ -66,6 +66,8 @@ describe.skipIf(!hasChromium)('widget in Chromium', () => {
     const channelId = await createWidgetChannelFor(api, host.origin);
     await page.goto(host.pageUrl(channelId, { lang: 'en' }));
     const w = widgetOn(page);
+    // The host page's `button { color: red }` does not reach into the widget; the channel's colours do.
+    expect(await w.launcher.evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor])).toEqual(['rgb(255, 255, 255)', 'rgb(22, 119, 255)']);
     await w.launcher.click();
     await w.greeting.getByText('Hello! How can we help?').waitFor();
     // Nobody at a console: offline mode asks for an e-mail.

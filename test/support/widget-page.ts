@@ -22,7 +22,7 @@ export async function startWidgetHost(renmaiUrl: string): Promise<WidgetHost> {
     const channel = url.searchParams.get('channel') ?? '';
     const attrs = [...url.searchParams].filter(([k]) => k !== 'channel').map(([k, v]) => ` data-${k.replace(/[^a-z-]/g, '')}="${escapeAttr(v)}"`).join('');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><title>Shop</title><style>button { color: red }</style></head><body><h1>A shop</h1>
+    res.end(`<!doctype html><html><head><title>Shop</title><style>button { color: red !important; background: yellow !important; }</style></head><body><h1>A shop</h1>
 <script src="${renmaiUrl}/widget.js" data-channel="${escapeAttr(channel)}"${attrs} async></script></body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

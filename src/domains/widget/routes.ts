@@ -18,7 +18,8 @@ import { registerVisitorSocket } from './socket.js';
 import { requireVisitor, VISITOR_HEADER } from './token.js';
 
 const tags = ['widget'];
-const params = z.object({ channelId: z.uuid() });
+const channelIdSchema = z.uuid();
+const params = z.object({ channelId: channelIdSchema });
 const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
 
 declare module 'fastify' {
@@ -44,7 +45,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const channelId = (request.params as { channelId?: string }).channelId;
     if (!channelId) return;
-    if (!z.uuid().safeParse(channelId).success) throw invalid([{ path: 'channelId', message: 'Invalid uuid' }]);
+    if (!channelIdSchema.safeParse(channelId).success) throw invalid([{ path: 'channelId', message: 'Invalid uuid' }]);
     const channel = await widgetChannel(db, keyring, channelId);
     const origin = request.headers.origin;
     if (!originAllowed(channel.settings.allowedOrigins, origin)) throw new AppError('forbidden', 'This site may not use this widget', { details: { reason: 'origin_not_allowed' } });
