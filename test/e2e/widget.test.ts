@@ -142,6 +142,15 @@ describe.skipIf(!hasChromium)('widget in Chromium', () => {
     await member.close();
   });
 
+  it('serves the script with caching headers and revalidation', async () => {
+    const first = await fetch(`${server.url}/widget.js`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toContain('javascript');
+    expect(first.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    const etag = first.headers.get('etag')!;
+    expect((await fetch(`${server.url}/widget.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+  });
+
   it('speaks Chinese to a Chinese browser', async () => {
     const channelId = await createWidgetChannelFor(api, host.origin);
     const context = await browser.newContext({ locale: 'zh-CN' });
