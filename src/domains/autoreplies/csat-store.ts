@@ -73,3 +73,16 @@ export const answerSurvey = (db: Db, workspaceId: string, id: string, a: { ratin
     .where('expires_at', '>', sql<Date>`now()`)
     .returning(columns)
     .executeTakeFirst();
+
+/** Whether the conversation was sent a survey since a time. */
+export const surveyedSince = async (db: Db, workspaceId: string, conversationId: string, since: Date) =>
+  Boolean(
+    await withOurs(db)
+      .selectFrom('csat_surveys')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('conversation_id', '=', conversationId)
+      .where('created_at', '>=', since)
+      .limit(1)
+      .executeTakeFirst(),
+  );

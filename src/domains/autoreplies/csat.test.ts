@@ -73,6 +73,11 @@ describe('satisfaction survey', () => {
     await deliver(w.t, ws.channelId, [textEvent(who, '3')]);
     await w.settle();
     expect(sentTo(who).at(-1)).toBe('a number!');
+    // The replies reopened the conversation; resolving it again the same day asks no second time.
+    const conversation = (await ws.client.get('/api/v1/conversations?status=open')).json().items[0].id;
+    expect((await ws.client.post(`/api/v1/conversations/${conversation}/status`, { status: 'resolved' })).statusCode).toBe(200);
+    await w.settle();
+    expect(sentTo(who).filter((text) => tokenIn(text))).toHaveLength(1);
   });
 
   it('is not sent on a channel that does not ask', async () => {

@@ -10,7 +10,7 @@ import { publicUrl, type Config } from '../../config.js';
 import { defineHandler, type DomainEvent, type EventHandler, type HandlerContext } from '../../platform/events/index.js';
 import { inboxEvents, queueAutomaticMessage, type AutomaticMessage } from '../inbox/index.js';
 import { answerByReply, startSurvey } from './csat.js';
-import { setSurveyMessage } from './csat-store.js';
+import { setSurveyMessage, surveyedSince } from './csat-store.js';
 import { closedSince, isOpen } from './hours.js';
 import { firstMatch } from './match.js';
 import { conversationFacts, messageInConversation, templateFacts } from './queries/conversations.js';
@@ -19,6 +19,8 @@ import type { AutoreplyKind } from './tables.js';
 
 export const FUSE_PER_HOUR = 10;
 const HOUR = 3_600_000;
+/** A customer's rating reply reopens the conversation; resolving it again within this asks no second time. */
+export const SURVEY_COOLDOWN_MS = 24 * HOUR;
 
 interface Outgoing {
   key: string;
@@ -80,6 +82,7 @@ async function onStatus(ctx: HandlerContext, config: Config, ws: string, p: z.in
   if (!conversation?.contact_id) return;
   const settings = await store.findChannelSettings(ctx.tx, ws, conversation.channel_id);
   if (!settings?.csat_enabled) return;
+  if (await surveyedSince(ctx.tx, ws, conversation.id, new Date(Date.now() - SURVEY_COOLDOWN_MS))) return;
   const facts = await templateFacts(ctx.tx, ws, conversation.id, null);
   const survey = await startSurvey(ctx.tx, ws, {
     conversationId: conversation.id,
