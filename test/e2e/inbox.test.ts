@@ -2,7 +2,8 @@
 // channel whose replies go to a fake provider on 127.0.0.1, and the built console in Chromium.
 // Customer messages arrive through the signed webhook and must show up in the open inbox without
 // a reload; the agent's reply (a canned response, filled in) must reach the provider; markup in a
-// message is text; a note's @mention notifies the member; the filters and a shortcut work.
+// message is text; a note's @mention notifies the member; the filters, a shortcut and the
+// message search work.
 // Needs /usr/bin/chromium; without it the suite is skipped.
 import { request as playwrightRequest, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
 
     await customerSays({ id: 'visitor-1', name: '李雷' }, '你好，我的订单到哪了？');
     await row('李雷').waitFor();
-    await expect.poll(() => row('李雷').getByTestId('conversation-preview').innerText()).toContain('我的订单');
+    await expect.poll(() => row('李雷').getByTestId('conversation-preview').innerText(), { timeout: 15_000 }).toContain('我的订单');
     // Same document: nothing reloaded the page.
     expect(await page.evaluate(() => (window as unknown as { inboxMarker?: boolean }).inboxMarker)).toBe(true);
 
@@ -79,7 +80,7 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
     await page.getByTestId('canned-search').fill('ships');
     await page.getByTestId('canned-item').filter({ hasText: 'Ships today' }).waitFor();
     await page.getByTestId('canned-search').press('Enter');
-    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('Hello 李雷, it ships today.');
+    await expect.poll(() => page.getByTestId('composer-input').inputValue(), { timeout: 15_000 }).toBe('Hello 李雷, it ships today.');
     await page.getByTestId('composer-input').press('Enter');
     await page.getByTestId('message').filter({ hasText: 'it ships today.' }).waitFor();
     await expect.poll(() => provider.received.map((r) => (r.json() as { text?: string }).text), { timeout: 15_000 }).toContain('Hello 李雷, it ships today.');
@@ -152,7 +153,7 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
     await row('韩梅梅').waitFor();
     await page.getByTestId('inbox-view-mine').click();
     await row('李雷').waitFor();
-    await expect.poll(() => page.getByTestId('conversation-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('conversation-row').count(), { timeout: 15_000 }).toBe(1);
 
     // Not while typing: "e" in the composer is just a letter.
     await page.getByTestId('composer-input').fill('');
@@ -167,4 +168,16 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
     await page.getByTestId('status-option-resolved').click();
     await row('李雷').waitFor();
   }, 90_000);
+
+  it('finds messages by their words, Chinese included, and opens the conversation', async () => {
+    await page.goto(`${server.url}/inbox?view=all&status=any`);
+    const search = page.locator('input[data-testid="inbox-search"], [data-testid="inbox-search"] input');
+    await search.fill('订单');
+    await search.press('Enter');
+    const result = page.getByTestId('search-result').filter({ hasText: '我的订单到哪了' });
+    await result.waitFor();
+    expect(await page.getByTestId('search-result').count()).toBe(1);
+    await result.click();
+    await page.getByTestId('thread-title').filter({ hasText: '李雷' }).waitFor();
+  }, 60_000);
 });

@@ -101,7 +101,7 @@ export default function InboxPage() {
               <Tooltip title={t('inbox.shortcuts.title')}>
                 <Button size="small" type="text" icon={<QuestionCircleOutlined />} onClick={() => setHelpOpen(true)} aria-label={t('inbox.shortcuts.title')} />
               </Tooltip>
-              <PresenceSwitch meId={me.memberId} />
+              {can('inbox:write') ? <PresenceSwitch meId={me.memberId} /> : null}
             </Flex>
           </Flex>
           <div style={{ padding: '8px 12px 0' }}><MessageSearchBox onSearch={setSearchQ} /></div>
