@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
     expect(JSON.stringify(await apiCall('GET', '/channels'))).not.toContain(API_SECRET);
   }, 120_000);
 
-  it('creates an e-mail channel read over IMAP, with no webhook URL, and adds its second password without losing the first', async () => {
+  it('creates an e-mail channel read over IMAP, with no webhook URL, adds its second password without losing the first, and removes one', async () => {
     await page.goto(`${server.url}/settings/channels`);
     await page.getByTestId('channel-create').click();
     await page.getByTestId('channel-create-email').click();
@@ -124,6 +124,15 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
       expect(text).not.toContain(SMTP_PASSWORD);
       expect(text).not.toContain(IMAP_PASSWORD);
     }
+
+    // SMTP without a login: the stored password can be removed.
+    await page.getByTestId('secret-remove-smtpPassword').click();
+    await page.getByTestId('secret-status-smtpPassword').filter({ hasText: '将移除' }).waitFor();
+    await page.getByTestId('field-smtp-user').fill('');
+    const removed = JSON.parse(await save('PATCH')).channel as Channel;
+    expect(removed.secretsSet).toEqual(['imapPassword']);
+    expect(removed.settings.smtp).not.toHaveProperty('user');
+    await page.getByTestId('secret-status-smtpPassword').filter({ hasText: '未设置' }).waitFor();
     await page.locator('.ant-drawer-close').click();
     await page.getByTestId('channel-link').nth(1).waitFor();
   }, 120_000);

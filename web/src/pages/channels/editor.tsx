@@ -42,8 +42,8 @@ export function ChannelEditor({ type, channel, onClose, onSaved }: { type: Chann
   const save = useMutation({
     mutationFn: (v: Values) => {
       const settings = cleaned(v.settings ?? {}) as Record<string, unknown>;
-      // Credentials as typed (a password may begin or end with a space); blank ones keep what is stored.
-      const secrets = Object.fromEntries(Object.entries(v.secrets ?? {}).filter(([, x]) => typeof x === 'string' && x !== ''));
+      // Credentials as typed (a password may begin or end with a space); blank ones keep what is stored, null removes one.
+      const secrets = Object.fromEntries(Object.entries(v.secrets ?? {}).filter(([, x]) => x === null || (typeof x === 'string' && x !== '')));
       const name = v.name.trim();
       const teamId = v.teamId ?? null;
       if (creating) return createChannel({ type: type.type, name, teamId, settings, secrets });
