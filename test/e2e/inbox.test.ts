@@ -72,8 +72,13 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
     // Same document: nothing reloaded the page.
     expect(await page.evaluate(() => (window as unknown as { inboxMarker?: boolean }).inboxMarker)).toBe(true);
 
+    // The nav item counts the unread conversation, and drops it once the agent has read it.
+    const badge = page.getByTestId('inbox-unread-badge');
+    await badge.filter({ hasText: '1' }).waitFor();
+
     await row('李雷').click();
     await page.getByTestId('thread-title').filter({ hasText: '李雷' }).waitFor();
+    await badge.waitFor({ state: 'detached' });
     // "/" in the empty composer opens the canned responses; the chosen one comes filled in.
     await apiCall('POST', '/inbox/canned-responses', { shortcut: 'ships', title: 'Ships today', body: 'Hello {{contact.name}}, it ships today.', scope: 'workspace' });
     await page.getByTestId('composer-input').press('/');
