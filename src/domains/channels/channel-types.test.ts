@@ -27,6 +27,11 @@ describe('channel types', () => {
       secrets: { properties: { smtpPassword: { type: 'string' }, imapPassword: { type: 'string' } } },
     });
     expect(byType.email.secrets.required).toBeUndefined();
+    // Arrays, colours and lists of objects come through for the console to draw (the widget's).
+    expect(byType.widget).toMatchObject({
+      hooks: false,
+      settings: { required: ['allowedOrigins'], properties: { allowedOrigins: { type: 'array', items: { type: 'string' } }, colors: { properties: { primary: { pattern: '^#[0-9a-f]{6}$' } } }, prechat: { properties: { fields: { type: 'array', items: { type: 'object' } } } } } },
+    });
   });
 
   it('is for members who read the inbox or manage channels', async () => {
