@@ -24,28 +24,35 @@ export async function storeEvents(db: Db, limits: AttachmentLimits, channel: Liv
     files.set(e, await Promise.all(e.attachments.map((a) => checkFile(limits, { fileName: a.fileName, declaredType: a.mimeType, data: a.data }))));
   }
   const { workspaceId, channelId } = channel;
-  return inTransaction(db, async (tx) => {
+  if (!events.length) return { stored: 0, duplicates: 0 };
+  const result = await inTransaction(db, async (tx) => {
+    // One statement for the batch; its rows take their seq in the order given.
+    const inserted = await tx
+      .insertInto('inbound_events')
+      .values(events.map((e) => ({ workspace_id: workspaceId, channel_id: channelId, provider_event_id: e.providerEventId, thread_key: e.threadKey, kind: e.kind, event: JSON.stringify(storable(e, [])) })))
+      .onConflict((oc) => oc.columns(['workspace_id', 'channel_id', 'provider_event_id']).doNothing())
+      .returning(['id', 'provider_event_id'])
+      .execute();
+    const fresh = new Map(inserted.map((r) => [r.provider_event_id, r.id]));
+    const stored = fresh.size;
     const threads = new Set<string>();
-    let stored = 0;
     for (const e of events) {
-      const inserted = await tx
-        .insertInto('inbound_events')
-        .values({ workspace_id: workspaceId, channel_id: channelId, provider_event_id: e.providerEventId, thread_key: e.threadKey, kind: e.kind, event: JSON.stringify(storable(e, [])) })
-        .onConflict((oc) => oc.columns(['workspace_id', 'channel_id', 'provider_event_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) continue;
-      stored++;
+      const id = fresh.get(e.providerEventId);
+      // Stored by an earlier delivery, or the same id twice in this one (the first is kept).
+      if (!id) continue;
+      fresh.delete(e.providerEventId);
       threads.add(e.threadKey);
       const media = files.get(e);
       if (media?.length) {
         const ids: string[] = [];
         for (const f of media) ids.push(await storeFile(tx, limits, workspaceId, f, null));
-        await tx.updateTable('inbound_events').set({ event: JSON.stringify(storable(e, ids)) }).where('workspace_id', '=', workspaceId).where('id', '=', inserted.id).execute();
+        await tx.updateTable('inbound_events').set({ event: JSON.stringify(storable(e, ids)) }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
       }
     }
     for (const threadKey of threads) await enqueue(tx, intakeJob, { workspaceId, channelId, threadKey });
-    await recordEventSeen(tx, workspaceId, channelId);
     return { stored, duplicates: events.length - stored };
   });
+  // After the commit: concurrent deliveries would otherwise queue on the channel's row lock.
+  await recordEventSeen(db, workspaceId, channelId);
+  return result;
 }

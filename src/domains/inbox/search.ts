@@ -11,6 +11,8 @@ import { sql, type RawBuilder } from 'kysely';
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const RUNS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
 const MAX_TERMS = 2000;
+/** Longer "words" (base64, long tokens) are not searchable; PostgreSQL refuses lexemes above 2,046 bytes. */
+const MAX_WORD_CHARS = 100;
 
 interface Term {
   lexeme: string;
@@ -20,6 +22,7 @@ interface Term {
 function terms(text: string): Term[] {
   const out: Term[] = [];
   for (const word of text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (word.length > MAX_WORD_CHARS) continue;
     for (const run of word.match(RUNS) ?? []) {
       if (!CJK.test(run)) {
         out.push({ lexeme: run, prefix: true });

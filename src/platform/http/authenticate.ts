@@ -26,7 +26,9 @@ export function registerAuthentication(app: FastifyInstance) {
     if (bearer) {
       request.actorOrNull = await actorForApiKey(app.ctx.db, bearer, request.id);
       if (!request.actorOrNull && access !== 'public') throw new AppError('unauthenticated', 'Invalid, expired or revoked API key');
-    } else {
+    } else if (access !== 'public') {
+      // Public routes (login, webhooks, the widget, survey pages) never act as the console's user,
+      // so its cookie is not read there: a signed-in agent can still post to them without a CSRF token.
       const token = request.cookies[SESSION_COOKIE];
       request.session = token ? await findSession(app.ctx.db, token) : null;
       if (request.session) {

@@ -79,6 +79,11 @@ describe('authentication', () => {
     expectProblem(await owner.request('POST', '/api/v1/api-keys', { name: 'x', scopes: ['audit:read'] }, { 'x-csrf-token': 'forged' }), 403, 'csrf_failed');
     expect(await countKeys()).toBe(0);
   });
+
+  it('public routes ignore the console cookie, so a signed-in browser posts to them without a CSRF token', async () => {
+    const res = await owner.request('POST', '/api/v1/auth/login', { email: 'nobody@example.com', password: 'wrong password' }, { 'x-csrf-token': 'forged' });
+    expect(res.statusCode).not.toBe(403);
+  });
 });
 
 describe('Idempotency-Key', () => {
