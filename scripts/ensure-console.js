@@ -31,6 +31,7 @@ for (const part of parts) {
   const built = join(root, part.built);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...part.sources.map((s) => newest(join(root, s))))) continue;
   console.log(`Building ${part.what}…`);
-  const result = spawnSync('npx', ['vite', 'build', '--config', part.config, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // A production build whoever asks (vitest sets NODE_ENV=test, which would give React's and antd's development builds).
+  const result = spawnSync('npx', ['vite', 'build', '--config', part.config, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
