@@ -2,8 +2,8 @@
 // channel whose replies go to a fake provider on 127.0.0.1, and the built console in Chromium.
 // Customer messages arrive through the signed webhook and must show up in the open inbox without
 // a reload; the agent's reply (a canned response, filled in) must reach the provider; markup in a
-// message is text; a note's @mention notifies the member; the filters, a shortcut and the
-// message search work.
+// message is text; a note's @mention notifies the member; the filters, a shortcut, the message
+// search and browser notifications (tab hidden) work.
 // Needs /usr/bin/chromium; without it the suite is skipped.
 import { request as playwrightRequest, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,5 +184,30 @@ describe.skipIf(!hasChromium)('console inbox in Chromium', () => {
     expect(await page.getByTestId('search-result').count()).toBe(1);
     await result.click();
     await page.getByTestId('thread-title').filter({ hasText: '李雷' }).waitFor();
+  }, 60_000);
+
+  it('notifies through the browser of a new unassigned conversation while the tab is hidden', async () => {
+    await page.context().grantPermissions(['notifications'], { origin: server.url });
+    await page.goto(`${server.url}/inbox`);
+    await page.locator('[data-testid="live-state"][data-state="open"]').waitFor();
+    // The tab goes to the background; the browser's Notification is watched, not replaced.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      const Real = window.Notification;
+      const shown: Array<{ title: string; body?: string }> = [];
+      class Watched extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body });
+        }
+      }
+      Object.defineProperty(Watched, 'permission', { get: () => Real.permission });
+      (window as unknown as { Notification: typeof Notification; shown: typeof shown }).Notification = Watched as unknown as typeof Notification;
+      (window as unknown as { shown: typeof shown }).shown = shown;
+    });
+    await customerSays({ id: 'visitor-3', name: '王五' }, 'Is anyone there?');
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { shown: unknown[] }).shown), { timeout: 15_000 })
+      .toEqual([{ title: '王五', body: 'Is anyone there?' }]);
   }, 60_000);
 });
