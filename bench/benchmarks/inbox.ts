@@ -4,8 +4,8 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
-import { createAdmin, createWorkspace } from '../../src/domains/workspaces/index.js';
 import type { Db } from '../../src/platform/db/connect.js';
+import { signedInOwner } from '../lib/console-session.js';
 import { postgresVersion } from '../lib/databases.js';
 import { startBenchServer, type BenchServer } from '../lib/server.js';
 import type { BenchOptions, BenchResult, Cell } from '../lib/types.js';
@@ -38,23 +38,9 @@ function load(data: Record<string, unknown>): Promise<Figures> {
 
 /** A workspace, its owner's console session and an api channel, through the API as a user would. */
 async function setUp(server: BenchServer) {
-  const email = 'bench-agent@example.test';
-  const password = `bench-${Math.random().toString(36).slice(2)}-password`;
-  const { workspace } = await createWorkspace(server.db, null, '收件箱 Bench');
-  await createAdmin(server.db, server.config.PASSWORD_SCRYPT_LOG_N, { workspace: workspace.id, email, password, name: '客服 小王' });
-  const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]!);
-  const cookie = cookies.join('; ');
-  const csrf = cookies.find((c) => c.startsWith('renmai_csrf='))?.slice('renmai_csrf='.length) ?? '';
-  const created = await fetch(`${server.url}/api/v1/channels`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, origin: server.url, 'x-csrf-token': csrf },
-    body: JSON.stringify({ type: 'api', name: 'Bench app', settings: { url: 'http://127.0.0.1:9/replies' }, secrets: { secret: SECRET } }),
-  });
-  if (created.status !== 201) throw new Error(`channel: ${created.status} ${await created.text()}`);
-  const channelId = ((await created.json()) as { channel: { id: string } }).channel.id;
-  return { workspaceId: workspace.id, cookie, hookUrl: `${server.url}/hooks/${channelId}` };
+  const owner = await signedInOwner(server, '收件箱 Bench');
+  const { channel } = await owner.post<{ channel: { id: string } }>('/api/v1/channels', { type: 'api', name: 'Bench app', settings: { url: 'http://127.0.0.1:9/replies' }, secrets: { secret: SECRET } });
+  return { workspaceId: owner.workspaceId, cookie: owner.cookie, hookUrl: `${server.url}/hooks/${channel.id}` };
 }
 
 const pending = async (db: Db) => Number((await sql<{ n: string }>`select count(*) as n from inbound_events where processed_at is null`.execute(db)).rows[0]!.n);
