@@ -112,6 +112,8 @@ export interface OutboundMessage {
   threadKey: string;
   content: MessageContent;
   attachments: OutboundAttachment[];
+  /** Sent by automation (an auto-reply, welcome, away message or survey), not by an agent: a provider that can say so does (e-mail: Auto-Submitted). */
+  automated?: boolean;
   /** The customer's message this one answers (the conversation's newest inbound one), with the adapter's replyContext of it. */
   inReplyTo?: { providerMessageId: string; replyContext: Record<string, unknown> };
 }

@@ -105,6 +105,12 @@ describe('e-mail in: golden messages', () => {
     const mail = composeMail({ id: '6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b7c9a10', recipient: { externalId: 'x@example.com' }, threadKey: 'x@example.com', content: { kind: 'text', text: 'Hi' }, attachments: [] }, settings);
     expect(mail).toMatchObject({ subject: 'A message from us', messageId: '<6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b7c9a10@acme.test>' });
     expect(mail.inReplyTo).toBeUndefined();
+    expect(mail.headers).toBeUndefined();
+  });
+
+  it('an automatic answer carries Auto-Submitted: auto-replied (RFC 3834), so the customer\'s responder does not answer it', () => {
+    const mail = composeMail({ id: '6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b7c9a11', recipient: { externalId: 'x@example.com' }, threadKey: 'x@example.com', content: { kind: 'text', text: 'We are away' }, attachments: [], automated: true }, settings);
+    expect(mail.headers).toEqual({ 'Auto-Submitted': 'auto-replied' });
   });
 
   it('an out-of-office reply is marked auto_reply and names our message', async () => {

@@ -1,7 +1,7 @@
 // An agent's reply as a mail: our Message-ID (derived from the message's id, so a resend after a
 // crash is the same mail), In-Reply-To and References from the customer's message it answers
 // (PROTOCOLS.md §6.3), its subject with "Re:", a plain-text body and the same text as HTML, and
-// the files.
+// the files; an automatic answer marked Auto-Submitted.
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { OutboundMessage } from '../adapter.js';
 import { messageIdDomainOf, type EmailSettings } from './settings.js';
@@ -29,6 +29,8 @@ export function composeMail(message: OutboundMessage, settings: EmailSettings): 
     subject,
     messageId: messageIdOf(message.id, messageIdDomainOf(settings)),
     ...(parent ? { inReplyTo: parent.providerMessageId, references } : {}),
+    // RFC 3834: an automatic answer says so, and the customer's own responder then stays silent.
+    ...(message.automated ? { headers: { 'Auto-Submitted': 'auto-replied' } } : {}),
     text,
     html: textToHtml(text),
     attachments: message.attachments.map((a) => ({ filename: a.fileName, content: a.data, contentType: a.mimeType })),

@@ -52,6 +52,7 @@ async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages
     id: m.id,
     recipient: { externalId: conversation.recipient_id, group: conversation.kind === 'group' },
     threadKey: conversation.thread_key,
+    ...(m.content.automated ? { automated: true } : {}),
     content: { kind: m.kind as OutboundMessage['content']['kind'], text: m.body ?? undefined, ...(m.content as object) },
     attachments: await Promise.all(files.map(async (f) => ({ fileName: f.file_name, mimeType: f.mime_type, data: await readStored(o.limits, workspaceId, f.sha256) }))),
     ...(parent ? { inReplyTo: { providerMessageId: parent.provider_message_id!, replyContext: (parent.content.replyContext as Record<string, unknown> | undefined) ?? {} } } : {}),
