@@ -39,7 +39,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   child.stderr.on('data', (d) => (out += d));
 
   const login = await new Promise<{ email: string; password: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    // A first start migrates and may build the console; on a loaded 2-core machine that took over a minute.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 180_000);
     const check = () => {
       const email = out.match(/E-mail:\s+(\S+)/)?.[1];
       const password = out.match(/Password:\s+(\S+)/)?.[1];
