@@ -116,11 +116,14 @@ export const inboxKeys = {
   presence: ['inbox', 'presence'] as const,
   channels: ['inbox', 'channels'] as const,
   contactConversations: (contactId: string) => ['inbox', 'contact-conversations', contactId] as const,
+  participants: (id: string) => ['inbox', 'participants', id] as const,
 };
 
 export const listConversations = (f: ConversationFilter, cursor?: string | null) =>
   api.get<Page<Conversation>>('/conversations', { ...f, unread: f.unread ? 'true' : undefined, cursor, limit: 30 });
 export const getConversation = (id: string) => api.get<{ conversation: Conversation }>(`/conversations/${id}`).then((r) => r.conversation);
+/** A group's people (the latest 200 to join): enough to name who wrote each message. */
+export const listParticipants = (id: string) => api.get<Page<{ contactId: string; name: string; leftAt: string | null }>>(`/conversations/${id}/participants`, { limit: 200 });
 export const listMessages = (id: string, cursor?: string | null) => api.get<Page<Message>>(`/conversations/${id}/messages`, { cursor, limit: 50 });
 export const getUnread = () => api.get<Unread>('/inbox/unread');
 export const markConversationRead = (id: string) => api.post<{ conversation: Conversation }>(`/conversations/${id}/read`).then((r) => r.conversation);

@@ -101,10 +101,11 @@ function Body({ message }: { message: Message }) {
   );
 }
 
-export function MessageItem({ message, names }: { message: Message; names: Names }) {
+/** `sender`: in a group, the name of the participant who wrote an inbound message. */
+export function MessageItem({ message, names, sender }: { message: Message; names: Names; sender?: string }) {
   const { t } = useTranslation();
   const formatDate = useFormatDate();
-  const author = message.direction === 'in' ? null : names.member(message.authorId) ?? t('inbox.automatic');
+  const author = message.direction === 'in' ? (sender ?? null) : names.member(message.authorId) ?? t('inbox.automatic');
   return (
     <div style={{ ...bubble[message.direction], maxWidth: message.direction === 'note' ? undefined : '75%', padding: '8px 12px', borderRadius: 8 }}
       data-testid="message" data-direction={message.direction} data-message-id={message.id}>

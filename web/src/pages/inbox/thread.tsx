@@ -6,7 +6,7 @@ import { Button, Empty, Flex, Result, Spin, Tag, Typography } from 'antd';
 import { useEffect, useLayoutEffect, useMemo, useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
-import { getConversation, inboxKeys, listMessages, markConversationRead } from '../../api/inbox';
+import { getConversation, inboxKeys, listMessages, listParticipants, markConversationRead, type Message } from '../../api/inbox';
 import { useCan } from '../../auth/session';
 import { ChannelIcon } from '../../components/channel';
 import { ErrorAlert } from '../../components/errors';
@@ -40,7 +40,19 @@ function useMarkRead(id: string, unread: number | undefined) {
   }, [id, unread, queryClient]);
 }
 
-function Messages({ id, names }: { id: string; names: Names }) {
+/** Who wrote each message of a group (none for a one-to-one conversation); read again when someone new writes. */
+function useSenders(id: string, group: boolean, messages: Message[]) {
+  const participants = useQuery({ queryKey: inboxKeys.participants(id), queryFn: () => listParticipants(id), enabled: group });
+  const senders = useMemo(() => new Map((participants.data?.items ?? []).map((p) => [p.contactId, p.name])), [participants.data]);
+  const unknown = group && participants.isSuccess ? [...new Set(messages.map((m) => m.senderContactId).filter((s): s is string => Boolean(s) && !senders.has(s!)))].join() : '';
+  const { refetch } = participants;
+  useEffect(() => {
+    if (unknown) void refetch();
+  }, [unknown, refetch]);
+  return senders;
+}
+
+function Messages({ id, names, group }: { id: string; names: Names; group: boolean }) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const query = useInfiniteQuery({
@@ -51,6 +63,7 @@ function Messages({ id, names }: { id: string; names: Names }) {
   });
   // Pages come newest first; the thread reads oldest first.
   const messages = useMemo(() => (query.data?.pages.flatMap((p) => p.items) ?? []).slice().reverse(), [query.data]);
+  const senders = useSenders(id, group, messages);
   const newest = messages[messages.length - 1]?.id;
   const loadingOlder = useRef(false);
   useLayoutEffect(() => {
@@ -73,7 +86,7 @@ function Messages({ id, names }: { id: string; names: Names }) {
         </Button>
       ) : null}
       {!messages.length ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('inbox.noMessages')} /> : null}
-      {messages.map((m) => <MessageItem key={m.id} message={m} names={names} />)}
+      {messages.map((m) => <MessageItem key={m.id} message={m} names={names} sender={group && m.senderContactId ? senders.get(m.senderContactId) ?? '' : undefined} />)}
     </div>
   );
 }
@@ -120,7 +133,7 @@ export function Thread({ id, names, meId, typing, composer, actions }: {
           {can('inbox:write') ? <ConversationActionBar conversation={c} names={names} actions={actions} meId={meId} /> : null}
         </Flex>
       </div>
-      <Messages id={c.id} names={names} />
+      <Messages id={c.id} names={names} group={c.kind === 'group'} />
       <div style={{ minHeight: 20, paddingInline: 16, fontSize: 12, color: '#8c8c8c' }} data-testid="typing">
         {typing ? t('inbox.typing', { name: typing === CUSTOMER ? titleOf(c) : names.member(typing) }) : null}
       </div>
