@@ -13,13 +13,14 @@ export { inboxEvents } from './events.js';
 export { receiveRaw } from './mail-intake.js';
 export { startMailListener } from './mail-listener.js';
 export { startMailPolling } from './mail-poll.js';
+// Automatic messages (auto-replies, welcome, away, surveys) for the autoreplies domain, and the conversation a template is rendered for.
+export { queueAutomaticMessage, type AutomaticMessage, type AutomaticResult } from './automatic.js';
+export { getConversation } from './conversations.js';
 // For the live-chat widget (src/domains/widget): its visitors' messages go to the same intake, with
 // the same attachment limits; their typing reaches the agents who see the conversation.
 export { storeEvents } from './intake.js';
 export { inboxDeps } from './deps.js';
 export { checkFile, readStored, type AttachmentLimits } from './attachments.js';
+export { sendFile } from './serve-file.js';
 export { currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';
 export { actingMember } from './queries/identity.js';
-// Automatic messages (auto-replies, welcome, away, surveys) for the autoreplies domain, and the conversation a template is rendered for.
-export { queueAutomaticMessage, type AutomaticMessage, type AutomaticResult } from './automatic.js';
-export { getConversation } from './conversations.js';

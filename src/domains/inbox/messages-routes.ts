@@ -7,13 +7,10 @@ import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { inboxDeps } from './deps.js';
 import { addNote, listDeadLetters, listMessages, readAttachment, retryDeadLetter, searchMessages, sendReply, uploadAttachment } from './messages.js';
 import { attachmentSchema, messageResponse, messageSchema, noteBody, replyBody } from './schema.js';
+import { sendFile } from './serve-file.js';
 
 const tags = ['inbox'];
 const idParams = z.object({ id: z.uuid() });
-
-/** Shown in the browser for media, downloaded for everything else. */
-const disposition = (mime: string, name: string) =>
-  `${/^(image|audio|video)\//.test(mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.ctx;
@@ -57,13 +54,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get('/attachments/:id', { schema: { tags, params: idParams, description: 'The file itself.' } }, async (request, reply) => {
-    const file = await readAttachment(db, deps, actorOf(request), request.params.id);
-    return reply
-      .type(file.mimeType)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('content-disposition', disposition(file.mimeType, file.fileName))
-      .send(file.data);
+    return sendFile(reply, await readAttachment(db, deps, actorOf(request), request.params.id));
   });
 
   app.get(

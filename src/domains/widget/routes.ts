@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AppError, invalid } from '../../platform/http/errors.js';
 import { pageQuery } from '../../platform/http/pagination.js';
 import { keyringOf } from '../channels/index.js';
-import { inboxDeps } from '../inbox/index.js';
+import { inboxDeps, sendFile } from '../inbox/index.js';
 import { widgetChannel, type WidgetChannel } from './channel.js';
 import { originAllowed } from './origin.js';
 import { createLimiter } from './rate.js';
@@ -30,8 +30,6 @@ declare module 'fastify' {
 
 const channelOf = (request: FastifyRequest) => request.widgetChannel!;
 
-/** Inline for media, a download for the rest; never rendered as a page of the API's origin. */
-const disposition = (mime: string, name: string) => `${/^(image|audio|video)\//.test(mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.ctx;
@@ -152,13 +150,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(`${base}/attachments/:id`, { config: { access: 'public' }, schema: { tags, params: params.extend({ id: z.uuid() }) } }, async (request, reply) => {
-    const file = await widget.readFile(deps, visitor(request), request.params.id);
-    return reply
-      .type(file.mimeType)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('content-disposition', disposition(file.mimeType, file.fileName))
-      .send(file.data);
+    return sendFile(reply, await widget.readFile(deps, visitor(request), request.params.id));
   });
 
   app.post(`${base}/socket-ticket`, { config: { access: 'public' }, schema: { tags, params, description: 'A ticket to open GET /widget/v1/socket?token=<ticket> within a minute (the visitor token never goes in a URL).' } }, async (request) => ({
