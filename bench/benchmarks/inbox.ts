@@ -12,7 +12,7 @@ import type { BenchOptions, BenchResult, Cell } from '../lib/types.js';
 
 export const name = 'inbox';
 export const describe =
-  'Inbound messages: events/s /hooks stores and the worker processes (closed loop, --connections, 1 and 20 events per request), and p50/p99 from webhook POST to the agent websocket at a steady 500 messages/s; --size = distinct senders, --duration = seconds per scenario';
+  'Inbound messages: events/s /hooks stores (an HTTP process alone, then with its worker in-process) and the worker processes (closed loop, --connections, 1 and 20 events per request), and p50/p99 from webhook POST to the agent websocket at a steady 500 messages/s; --size = distinct senders, --duration = seconds per scenario';
 
 const SECRET = 'bench hook secret, long enough';
 const STEADY_RATE = 500;
@@ -55,17 +55,18 @@ async function drained(db: Db, since: number, log: (m: string) => void): Promise
   }
 }
 
-async function throughput(server: BenchServer, hookUrl: string, eventsPerRequest: number, options: BenchOptions): Promise<Record<string, Cell>> {
-  options.log(`[${server.kind}] closed loop: ${options.connections} connections × ${eventsPerRequest} events/request, ${options.duration} s`);
+/** `withWorker` false: an HTTP process alone (a deployment with separate `renmai worker` processes); nothing is processed. */
+async function throughput(server: BenchServer, hookUrl: string, eventsPerRequest: number, withWorker: boolean, options: BenchOptions): Promise<Record<string, Cell>> {
+  options.log(`[${server.kind}] closed loop: ${options.connections} connections × ${eventsPerRequest} events/request, ${options.duration} s${withWorker ? '' : ', no worker'}`);
   const started = performance.now();
   const r = await load({ url: hookUrl, secret: SECRET, mode: 'closed', duration: options.duration, connections: options.connections, eventsPerRequest, senders: options.size, tag: `c${eventsPerRequest}-${Date.now()}` });
-  const processedIn = await drained(server.db, started, options.log);
+  const processedIn = withWorker ? await drained(server.db, started, options.log) : 0;
   const stored = r.events ?? 0;
   return {
     db: server.kind,
-    scenario: `/hooks, ${eventsPerRequest} event(s)/request, ${options.connections} connections`,
+    scenario: `/hooks, ${eventsPerRequest} event(s)/request, ${options.connections} connections${withWorker ? '' : ', HTTP process without worker'}`,
     'stored events/s': Math.round(stored / r.seconds!),
-    'processed events/s': Math.round(stored / processedIn),
+    'processed events/s': withWorker ? Math.round(stored / processedIn) : '',
     'request p50 ms': Number(r.request!.p50!.toFixed(1)),
     'request p99 ms': Number(r.request!.p99!.toFixed(1)),
     'delivery p50 ms': '',
@@ -102,17 +103,29 @@ async function steady(server: BenchServer, setup: Awaited<ReturnType<typeof setU
   };
 }
 
-async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions): Promise<Array<Record<string, Cell>>> {
-  options.log(`[${kind}] starting the server (with its worker)`);
-  const server = await startBenchServer(kind, options.postgresUrl, {
-    WORKER: 'true',
+const start = (kind: 'pglite' | 'postgres', options: BenchOptions, worker: boolean) =>
+  startBenchServer(kind, options.postgresUrl, {
+    WORKER: String(worker),
     WORKER_POLL_MS: '50',
     CHANNEL_ALLOW_PRIVATE_TARGETS: 'true',
     CHANNEL_SECRETS_KEY: Buffer.alloc(32, 3).toString('base64'),
   });
+
+async function benchOne(kind: 'pglite' | 'postgres', options: BenchOptions): Promise<Array<Record<string, Cell>>> {
+  const rows: Array<Record<string, Cell>> = [];
+  options.log(`[${kind}] intake alone: a server without its worker`);
+  const intake = await start(kind, options, false);
+  try {
+    const setup = await setUp(intake);
+    for (const perRequest of [1, 20]) rows.push(await throughput(intake, setup.hookUrl, perRequest, false, options));
+  } finally {
+    await intake.stop();
+  }
+  options.log(`[${kind}] starting the server with its worker`);
+  const server = await start(kind, options, true);
   try {
     const setup = await setUp(server);
-    const rows = [await throughput(server, setup.hookUrl, 1, options), await throughput(server, setup.hookUrl, 20, options)];
+    for (const perRequest of [1, 20]) rows.push(await throughput(server, setup.hookUrl, perRequest, true, options));
     rows.push(await steady(server, setup, options));
     return rows;
   } finally {
