@@ -21,6 +21,8 @@ type Notice = readonly [channel: string, payload: string];
 interface Scope {
   tx: Db;
   notices: Notice[];
+  /** channel + NUL + payload of each notice, so a repeat costs a lookup, not a scan. */
+  seen: Set<string>;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -28,7 +30,7 @@ const scope = new AsyncLocalStorage<Scope>();
 /** Runs `work` in a new transaction of `db`; its notices are sent when it has committed. */
 export async function transactionWithNotices<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   const notices: Notice[] = [];
-  const result = await db.transaction().execute((tx) => scope.run({ tx, notices }, () => work(tx)));
+  const result = await db.transaction().execute((tx) => scope.run({ tx, notices, seen: new Set() }, () => work(tx)));
   if (notices.length) send(db, notices);
   return result;
 }
@@ -41,7 +43,11 @@ export async function notifyOnCommit(db: Db, channel: string, payload: string): 
   if (!db.isTransaction) return send(db, [[channel, payload]]);
   const current = scope.getStore();
   if (current?.tx === db) {
-    if (!current.notices.some(([c, p]) => c === channel && p === payload)) current.notices.push([channel, payload]);
+    const key = `${channel}\u0000${payload}`;
+    if (!current.seen.has(key)) {
+      current.seen.add(key);
+      current.notices.push([channel, payload]);
+    }
     return;
   }
   // A transaction not opened by inTransaction: correct, at the cost described above.
