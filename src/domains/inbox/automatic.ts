@@ -12,6 +12,7 @@ import { enqueue } from '../../platform/queue/index.js';
 import { channelProfile } from '../channels/index.js';
 import { inboxDeps } from './deps.js';
 import { inboxEvents } from './events.js';
+import * as conversations from './conversations-store.js';
 import * as live from './live/notices.js';
 import * as store from './messages-store.js';
 import { previewOf } from './present.js';
@@ -46,9 +47,7 @@ async function conversationOfEvent(tx: Tx, workspaceId: string, channelId: strin
   if (!stored || !channel || typeof externalId !== 'string') return undefined;
   // The intake's lock on the thread: its next message finds this conversation instead of racing it.
   await lockThread(tx, workspaceId, channelId, stored.thread_key);
-  const find = () =>
-    tx.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('channel_id', '=', channelId).where('thread_key', '=', stored.thread_key).forUpdate().executeTakeFirst();
-  const existing = await find();
+  const existing = await conversations.findByThread(tx, workspaceId, channelId, stored.thread_key);
   if (existing) return existing;
   const contact = await tx
     .selectFrom('contact_identities as i')
@@ -60,11 +59,14 @@ async function conversationOfEvent(tx: Tx, workspaceId: string, channelId: strin
     .where('c.deleted_at', 'is', null)
     .executeTakeFirst();
   if (!contact) return undefined;
-  await tx
-    .insertInto('conversations')
-    .values({ workspace_id: workspaceId, channel_id: channelId, contact_id: contact.id, thread_key: stored.thread_key, recipient_id: externalId, team_id: channel.teamId, last_message_at: sql<Date>`now()` })
-    .execute();
-  const created = (await find())!;
+  const created = (await conversations.insertConversation(tx, workspaceId, {
+    channelId,
+    contactId: contact.id,
+    threadKey: stored.thread_key,
+    recipientId: externalId,
+    teamId: channel.teamId,
+    at: new Date(),
+  }))!;
   await emit(tx, workspaceId, inboxEvents.conversationCreated, { conversationId: created.id, contactId: contact.id, channelId });
   return created;
 }
