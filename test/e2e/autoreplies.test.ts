@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign, SIGNATURE_HEADER } from '../../src/channels/api/adapter.js';
-import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession, chooseOption } from '../support/browser.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { waitFor } from '../../src/platform/queue/test-support.js';
 
@@ -19,7 +19,7 @@ describe.skipIf(!hasChromium)('automatic replies settings in Chromium', () => {
   let provider: FakeProvider;
   let channelId: string;
   const apiCall = <T,>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown) => callApi<T>(session, method, path, data);
-  const option = (text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+  const option = (text: string) => chooseOption(page, text);
   // antd spaces a two-character Chinese label ("保 存"): the modal's primary button instead.
   const save = () => page.locator('.ant-modal-footer .ant-btn-primary').click();
   const fieldError = (testId: string) => page.locator('.ant-form-item-has-error', { has: page.getByTestId(testId) }).locator('.ant-form-item-explain-error');

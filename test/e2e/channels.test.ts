@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign, SIGNATURE_HEADER } from '../../src/channels/api/adapter.js';
-import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import { apiCall as callApi, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession, chooseOption } from '../support/browser.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import type { TestServer } from '../support/server.js';
 
@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium)('channels in Chromium', () => {
 
   const apiCall = <T,>(method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown) => callApi<T>(session, method, path, data);
   // Dispatched rather than clicked: a long drawer may move the open list under the pointer.
-  const option = (text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).dispatchEvent('click');
+  const option = (text: string) => chooseOption(page, text);
   /** Clicks save and returns the body the API answered the form with. */
   async function save(method: 'POST' | 'PATCH') {
     const answer = page.waitForResponse((r) => r.url().includes('/api/v1/channels') && r.request().method() === method);

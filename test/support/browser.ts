@@ -66,3 +66,10 @@ export async function apiCall<T>(session: BrowserSession, method: 'GET' | 'POST'
   if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+/**
+ * Picks an option of the open antd select. The click is dispatched on the option rather than
+ * made at its position: under load the list may still be moving (opening animation, a long
+ * drawer scrolling) and a positional click lands on something else.
+ */
+export const chooseOption = (page: Page, text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().dispatchEvent('click');
