@@ -53,6 +53,58 @@ describe('event delivery', () => {
     expect(await effects(eventId)).toEqual(['flaky']);
   });
 
+  it('splits a failing batch into one delivery per event: the others are handled once, the bad one alone goes dead', async () => {
+    const picky = defineHandler({
+      name: 'picky',
+      maxAttempts: 2,
+      events: ['contacts.contact.updated'],
+      handle: async ({ tx }, event) => {
+        await sql`insert into test_effects values (${event.workspaceId}, ${event.id}, 'picky')`.execute(tx);
+        if (event.payload.bad) throw new Error('cannot handle this one');
+      },
+    });
+    const handlers = createHandlerRegistry([picky]);
+    const worker = createWorker({ db: handle.db, logger: silentLogger, registry: createJobRegistry(handlers.jobs), concurrency: 2, pollMs: 50, backoff: { baseMs: 1, capMs: 5 } });
+    const ids = await inTransaction(handle.db, async (tx) => [
+      await emit(tx, ws, 'contacts.contact.updated', { n: 1 }),
+      await emit(tx, ws, 'contacts.contact.updated', { n: 2, bad: true }),
+      await emit(tx, ws, 'contacts.contact.updated', { n: 3 }),
+    ]);
+    await dispatchPending(handle.db, handlers, { limit: 10 });
+    const picked = () => handle.db.selectFrom('jobs').select(['dedupe_key', 'status']).where('workspace_id', '=', ws).where('name', '=', 'event:picky').orderBy('dedupe_key').execute();
+    expect(await picked()).toEqual([{ dedupe_key: `event:picky:${ids[0]}..${ids[2]}`, status: 'queued' }]);
+
+    await waitFor(async () => {
+      await worker.runOnce();
+      return (await picked()).every((j) => j.status === 'done' || j.status === 'dead') && (await picked()).length === 4;
+    }, 'the batch to split and its deliveries to finish');
+
+    expect(await picked()).toEqual([
+      { dedupe_key: `event:picky:${ids[0]}`, status: 'done' },
+      { dedupe_key: `event:picky:${ids[0]}..${ids[2]}`, status: 'done' },
+      { dedupe_key: `event:picky:${ids[1]}`, status: 'dead' },
+      { dedupe_key: `event:picky:${ids[2]}`, status: 'done' },
+    ]);
+    // The failed runs rolled back: each good event's effect exists once, the bad one's not at all.
+    expect(await effects(ids[0]!)).toEqual(['picky']);
+    expect(await effects(ids[1]!)).toEqual([]);
+    expect(await effects(ids[2]!)).toEqual(['picky']);
+  });
+
+  it('reads a delivery queued before batches (one event at the top of the payload)', async () => {
+    const seen: number[] = [];
+    const old = defineHandler({ name: 'old', events: ['contacts.contact.created'], handle: async (_ctx, event) => void seen.push(event.id) });
+    const handlers = createHandlerRegistry([old]);
+    const worker = createWorker({ db: handle.db, logger: silentLogger, registry: createJobRegistry(handlers.jobs), concurrency: 1, pollMs: 50 });
+    const payload = { workspaceId: ws, eventId: 4242, type: 'contacts.contact.created', payload: {}, occurredAt: new Date().toISOString() };
+    const { id } = await handle.db.insertInto('jobs').values({ workspace_id: ws, queue: 'within-5s', name: 'event:old', payload: JSON.stringify(payload), max_attempts: 3 }).returning('id').executeTakeFirstOrThrow();
+    await waitFor(async () => {
+      await worker.runOnce();
+      return (await getJob(handle.db, ws, id))?.status === 'done';
+    }, 'the old delivery to run');
+    expect(seen).toEqual([4242]);
+  });
+
   it('runs in the background: emit → dispatch → handler, woken by NOTIFY', async () => {
     const seen: string[] = [];
     const handlers = ['notes', 'tags'].map((name) =>

@@ -1,10 +1,15 @@
-// Event handlers. Each one is delivered through its own job (`event:<name>`), transactional, so
-// the handler's writes and the job's completion commit together: delivery is at least once, the
-// database effect exactly once.
+// Event handlers. The dispatcher hands each handler its events in batches: one job
+// (`event:<name>`) per handler, workspace and dispatch batch, run in one transaction, so the
+// handler's writes and the job's completion commit together: delivery is at least once, the
+// database effect exactly once. Batches are what keep a busy inbox moving: a job costs a claim, a
+// lock and a commit whatever it carries, and every inbound message wakes several handlers.
+// A batch that fails is split on its retry into one job per event, so one event that cannot be
+// handled neither holds back the others nor takes them to the dead letters with it.
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Tx } from '../db/transaction.js';
-import { defineJob, type AnyJobDefinition, type QueueName } from '../queue/define.js';
+import { defineJob, type AnyJobDefinition, type JobDefinition, type QueueName } from '../queue/define.js';
+import { enqueue } from '../queue/enqueue.js';
 import type { DomainEvent, EventType } from './event.js';
 
 export interface HandlerContext {
@@ -38,26 +43,45 @@ export function defineHandler(handler: EventHandler): EventHandler {
 
 export const handlerJobName = (handler: Pick<EventHandler, 'name'>) => `event:${handler.name}`;
 
-export const eventJobPayload = z.object({
-  workspaceId: z.uuid(),
-  eventId: z.number().int(),
-  type: z.string(),
-  payload: z.record(z.string(), z.unknown()),
-  occurredAt: z.string(),
-});
+const deliveredEvent = z.object({ id: z.number().int(), type: z.string(), payload: z.record(z.string(), z.unknown()), occurredAt: z.string() });
+export type DeliveredEvent = z.infer<typeof deliveredEvent>;
+
+export const eventJobPayload = z.preprocess(
+  // A job queued before batches carried one event at its top level: read it as a batch of one.
+  (p) => (p && typeof p === 'object' && 'eventId' in p && !('events' in p) ? upgradeSingle(p as Record<string, unknown>) : p),
+  z.object({ workspaceId: z.uuid(), events: z.array(deliveredEvent).min(1) }),
+);
+type EventJobPayload = z.infer<typeof eventJobPayload>;
+
+function upgradeSingle({ workspaceId, eventId, type, payload, occurredAt }: Record<string, unknown>) {
+  return { workspaceId, events: [{ id: eventId, type, payload, occurredAt }] };
+}
+
+/** The dedupe key of a delivery: a dispatched batch by its first and last event, a split-off event by its own. */
+export const deliveryKey = (jobName: string, events: readonly Pick<DeliveredEvent, 'id'>[]) =>
+  events.length === 1 ? `${jobName}:${events[0]!.id}` : `${jobName}:${events[0]!.id}..${events.at(-1)!.id}`;
 
 function handlerJob(handler: EventHandler): AnyJobDefinition {
-  return defineJob({
+  const job: JobDefinition<typeof eventJobPayload> = defineJob({
     name: handlerJobName(handler),
     queue: handler.queue ?? 'within-5s',
     payload: eventJobPayload,
     maxAttempts: handler.maxAttempts ?? 10,
     transactional: true,
-    handler: async (ctx, p) => {
-      const event: DomainEvent = { id: p.eventId, workspaceId: p.workspaceId, type: p.type as EventType, payload: p.payload, occurredAt: p.occurredAt };
-      await handler.handle({ tx: ctx.db as Tx, logger: ctx.logger.child({ eventId: event.id, event: event.type }), attempt: ctx.job.attempt }, event);
+    handler: async (ctx, { workspaceId, events }: EventJobPayload) => {
+      if (events.length > 1 && ctx.job.attempt > 1) {
+        for (const e of events) await enqueue(ctx.db, job, { workspaceId, events: [e] }, { dedupeKey: deliveryKey(job.name, [e]) });
+        ctx.logger.warn({ events: events.length }, 'event batch failed; split into one delivery per event');
+        return { split: events.length };
+      }
+      for (const e of events) {
+        const event: DomainEvent = { id: e.id, workspaceId, type: e.type as EventType, payload: e.payload, occurredAt: e.occurredAt };
+        await handler.handle({ tx: ctx.db as Tx, logger: ctx.logger.child({ eventId: e.id, event: e.type }), attempt: ctx.job.attempt }, event);
+      }
+      return { events: events.length };
     },
   });
+  return job;
 }
 
 export function createHandlerRegistry(handlers: readonly EventHandler[]): HandlerRegistry {

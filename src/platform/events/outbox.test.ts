@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { inTransaction } from '../db/transaction.js';
 import { createWorkspace } from '../queue/test-support.js';
-import { dispatchPending } from './dispatch.js';
+import { dispatchPending, HANDLER_BATCH } from './dispatch.js';
 import { emit } from './emit.js';
 import { createHandlerRegistry, defineHandler } from './handlers.js';
 
@@ -26,6 +26,9 @@ beforeEach(async () => {
 });
 
 const jobs = () => handle.db.selectFrom('jobs').select(['name', 'dedupe_key', 'payload', 'queue']).where('workspace_id', '=', ws).orderBy('dedupe_key').execute();
+/** Every (handler job, event id) pair the jobs deliver, in job order. */
+const deliveries = async () =>
+  (await jobs()).flatMap((j) => (j.payload as { events: Array<{ id: number }> }).events.map((e) => `${j.name} ${e.id}`));
 const pending = async () =>
   (await handle.db.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws).where('dispatched_at', 'is', null).executeTakeFirstOrThrow()).n;
 
@@ -38,8 +41,31 @@ describe('outbox', () => {
       ['event:auto_tags', `event:auto_tags:${id}`],
       ['event:timeline', `event:timeline:${id}`],
     ]);
-    expect(rows[0]!.payload).toMatchObject({ workspaceId: ws, eventId: id, type: 'contacts.contact.created', payload: { contactId: 'c1' } });
+    expect(rows[0]!.payload).toMatchObject({ workspaceId: ws, events: [{ id, type: 'contacts.contact.created', payload: { contactId: 'c1' } }] });
     expect(await pending()).toBe(0);
+  });
+
+  it('delivers a handler its events in batches: one job per handler and workspace, in outbox order, at most HANDLER_BATCH each', async () => {
+    const other = await createWorkspace(handle.db, 'other');
+    const ids = await inTransaction(handle.db, async (tx) => {
+      const out = [];
+      for (let i = 0; i < HANDLER_BATCH + 5; i++) out.push(await emit(tx, ws, 'contacts.contact.created', { i }));
+      return out;
+    });
+    const elsewhere = await inTransaction(handle.db, (tx) => emit(tx, other, 'contacts.contact.merged', {}));
+    expect(await dispatchPending(handle.db, registry, { limit: 500 })).toBe(ids.length + 1);
+
+    const rows = await jobs();
+    const timeline = rows
+      .filter((j) => j.name === 'event:timeline')
+      .map((j) => (j.payload as { events: Array<{ id: number }> }).events.map((e) => e.id))
+      .sort((a, b) => a[0]! - b[0]!);
+    expect(timeline).toEqual([ids.slice(0, HANDLER_BATCH), ids.slice(HANDLER_BATCH)]);
+    expect(rows.map((j) => j.dedupe_key)).toContain(`event:timeline:${ids[0]}..${ids[HANDLER_BATCH - 1]}`);
+    expect(await deliveries()).toHaveLength(2 * ids.length);
+    // The other workspace's event travels in its own job, under its own workspace.
+    const theirs = await handle.db.selectFrom('jobs').select(['name', 'payload']).where('workspace_id', '=', other).execute();
+    expect(theirs).toEqual([{ name: 'event:timeline', payload: { workspaceId: other, events: [expect.objectContaining({ id: elsewhere })] } }]);
   });
 
   it('marks an event nobody subscribes to as dispatched, with no jobs', async () => {
@@ -75,9 +101,10 @@ describe('outbox', () => {
     await handle.db.updateTable('outbox_events').set({ dispatched_at: null }).where('workspace_id', '=', ws).execute();
     expect(await dispatchPending(handle.db, registry, { limit: 100 })).toBe(1);
     expect(await jobs()).toHaveLength(2);
+    expect(await deliveries()).toHaveLength(2);
   });
 
-  it('shares the outbox between concurrent dispatchers: one job per handler per event', async () => {
+  it('shares the outbox between concurrent dispatchers: each handler gets each event once', async () => {
     await inTransaction(handle.db, async (tx) => {
       for (let i = 0; i < 40; i++) await emit(tx, ws, i % 2 ? 'contacts.contact.created' : 'contacts.contact.merged', { i });
     });
@@ -86,9 +113,9 @@ describe('outbox', () => {
     while ((more = await dispatchPending(handle.db, registry, { limit: 7 })) > 0) taken.push(more);
     expect(taken.reduce((a, b) => a + b, 0)).toBe(40);
     // 20 created events × 2 handlers + 20 merged events × 1 handler.
-    const rows = await jobs();
-    expect(rows).toHaveLength(60);
-    expect(new Set(rows.map((j) => j.dedupe_key)).size).toBe(60);
+    const delivered = await deliveries();
+    expect(delivered).toHaveLength(60);
+    expect(new Set(delivered).size).toBe(60);
   });
 
   it('two dispatchers racing over the same events create no duplicate jobs', async () => {
@@ -103,6 +130,8 @@ describe('outbox', () => {
         await dispatchPending(handle.db, registry, { limit: 100 });
       }),
     );
-    expect(await jobs()).toHaveLength(40);
+    const delivered = await deliveries();
+    expect(delivered).toHaveLength(40);
+    expect(new Set(delivered).size).toBe(40);
   });
 });
