@@ -7,7 +7,7 @@ import { createContact, deleteContact, getContact, restoreContact, updateContact
 import { countContacts, searchContacts } from './contacts-search.js';
 import { contactSortSchema } from './contacts-sort.js';
 import { channelType, contactFilterSchema } from './filter.js';
-import { addIdentity, removeIdentity } from './identities.js';
+import { removeIdentity } from './identities.js';
 
 const tags = ['contacts'];
 const idParams = z.object({ id: z.uuid() });
@@ -66,7 +66,7 @@ const writable = {
   influence: z.number().int().min(0).max(2_147_483_647).nullable().optional(),
   custom: z.record(z.string(), z.unknown()).optional(),
 };
-const identityBody = z.strictObject({
+export const identityBody = z.strictObject({
   channelType,
   externalId: z.string().trim().min(1).max(200),
   displayName: z.string().trim().max(200).nullable().optional(),
@@ -123,11 +123,8 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     contact: await restoreContact(db, actorOf(request), request.params.id),
   }));
 
-  app.post(
-    '/contacts/:id/identities',
-    { schema: { tags, params: idParams, body: identityBody, response: { 201: z.object({ identity: identitySchema }) } } },
-    async (request, reply) => reply.code(201).send({ identity: await addIdentity(db, actorOf(request), request.params.id, request.body) }),
-  );
+  // POST /contacts/:id/identities lives with the merges domain (merges/routes.ts): an identity another
+  // contact holds follows the workspace's collision rule, which may merge that contact into this one.
 
   app.delete('/contacts/:id/identities/:identityId', { schema: { tags, params: z.object({ id: z.uuid(), identityId: z.uuid() }) } }, async (request, reply) => {
     await removeIdentity(db, actorOf(request), request.params.id, request.params.identityId);

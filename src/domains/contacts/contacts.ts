@@ -168,6 +168,7 @@ export async function refuseHeldIdentities(tx: Tx, actor: Actor, wanted: readonl
   const visible = holderId ? await store.findContact(tx, actor.workspaceId, holderId, visibleContact(actor)) : undefined;
   const first = missing[0]!;
   throw conflict(`The ${first.channelType} identity "${first.externalId}" already belongs to a contact`, {
+    reason: 'identity_held',
     contactId: visible ? holderId : null,
     channelType: first.channelType,
     externalId: first.externalId,

@@ -42,16 +42,15 @@ export const listMergesOf = (db: Db, workspaceId: string, contactId: string) =>
     .limit(100)
     .execute();
 
-export const identityHolder = async (db: Db, workspaceId: string, identity: Pick<IdentityInput, 'channelType' | 'externalId'>) =>
-  (
-    await db
-      .selectFrom('contact_identities')
-      .select('contact_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('channel_type', '=', identity.channelType)
-      .where('external_id', '=', identity.externalId)
-      .executeTakeFirst()
-  )?.contact_id ?? null;
+/** The row holding an identity in the workspace, whichever contact it is on. */
+export const identityRow = (db: Db, workspaceId: string, identity: Pick<IdentityInput, 'channelType' | 'externalId'>) =>
+  db
+    .selectFrom('contact_identities')
+    .select(['id', 'contact_id', 'channel_type', 'external_id', 'display_name'])
+    .where('workspace_id', '=', workspaceId)
+    .where('channel_type', '=', identity.channelType)
+    .where('external_id', '=', identity.externalId)
+    .executeTakeFirst();
 
 export const identityCollisionRule = async (db: Db, workspaceId: string) =>
   (await db.selectFrom('workspaces').select('identity_collision').where('id', '=', workspaceId).executeTakeFirstOrThrow()).identity_collision;

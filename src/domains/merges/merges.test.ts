@@ -173,6 +173,6 @@ describe('incoming identities that collide', () => {
     const holder = await t.database.db.selectFrom('contact_identities').select('contact_id').where('workspace_id', '=', w.ws).where('external_id', '=', '12345').executeTakeFirstOrThrow();
     expect(holder.contact_id).toBe(w.a);
     expect((await t.database.db.selectFrom('contacts').select('merged_into_id').where('id', '=', w.c).executeTakeFirstOrThrow()).merged_into_id).toBe(w.a);
-    expect(await attach()).toEqual({ merged: null });
+    expect(await attach()).toMatchObject({ added: false, merged: null, identity: { channelType: 'telegram', externalId: '12345' } });
   });
 });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
-import { inTransaction } from '../../platform/db/transaction.js';
+import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { addIdentity, requireVisibleContact, visibleContact, visibleContactIds, type IdentityInput } from '../contacts/index.js';
@@ -133,21 +133,48 @@ export async function listMerges(db: Db, actor: Actor, contactId: string) {
   }));
 }
 
+/** What attaching an identity did: `added` is false when the contact already held it. */
+export interface Attached {
+  identity: { id: string; channelType: string; externalId: string; displayName: string | null };
+  added: boolean;
+  merged: { contactId: string; mergeId: string } | null;
+}
+
+type IdentityRow = { id: string; contact_id: string; channel_type: string; external_id: string; display_name: string | null };
+const toIdentity = (i: IdentityRow) => ({ id: i.id, channelType: i.channel_type, externalId: i.external_id, displayName: i.display_name });
+
 /**
- * Gives a contact an incoming identity (from a channel or an import). When another contact
- * already holds it, the workspace's rule decides: `refuse` (409, as addIdentity does) or `merge`
- * that contact into this one, which brings the identity along.
+ * Gives a contact an identity, from a channel, an import or `POST /contacts/:id/identities`.
+ * When another contact already holds it, the workspace's rule decides: `refuse` (409 naming the
+ * holder, as addIdentity does) or `merge` that contact into this one, which brings the identity
+ * along. The unique index settles concurrent writers: one whose insert lost the race to a
+ * writer that committed meanwhile applies the same rule to that winner.
  */
-export async function attachIdentity(db: Db, actor: Actor, contactId: string, identity: IdentityInput) {
+export async function attachIdentity(db: Db, actor: Actor, contactId: string, identity: IdentityInput): Promise<Attached> {
   requireAccess(actor, 'contacts:write');
   return inTransaction(db, async (tx) => {
-    const holder = await store.identityHolder(tx, actor.workspaceId, identity);
-    if (holder === contactId) return { merged: null };
-    if (holder && (await store.identityCollisionRule(tx, actor.workspaceId)) === 'merge' && (await visibleContactIds(tx, actor, [holder])).length) {
-      const { mergeId } = await merge(tx, actor, { survivorId: contactId, mergedIds: [holder] });
-      return { merged: { contactId: holder, mergeId } };
+    await requireVisibleContact(tx, actor, contactId);
+    const held = await store.identityRow(tx, actor.workspaceId, identity);
+    if (held) return collide(tx, actor, contactId, identity, held);
+    try {
+      return { identity: await addIdentity(tx, actor, contactId, identity), added: true, merged: null };
+    } catch (error) {
+      // The insert wrote nothing (ON CONFLICT DO NOTHING), so the transaction is intact; under
+      // READ COMMITTED this read sees the winner's committed row.
+      const winner = error instanceof AppError && error.code === 'conflict' ? await store.identityRow(tx, actor.workspaceId, identity) : undefined;
+      if (!winner) throw error;
+      return collide(tx, actor, contactId, identity, winner);
     }
-    await addIdentity(tx, actor, contactId, identity);
-    return { merged: null };
   });
+}
+
+async function collide(tx: Tx, actor: Actor, contactId: string, identity: IdentityInput, held: IdentityRow): Promise<Attached> {
+  if (held.contact_id === contactId) return { identity: toIdentity(held), added: false, merged: null };
+  if ((await store.identityCollisionRule(tx, actor.workspaceId)) === 'merge' && (await visibleContactIds(tx, actor, [held.contact_id])).length) {
+    const { mergeId } = await merge(tx, actor, { survivorId: contactId, mergedIds: [held.contact_id] });
+    const moved = (await store.identityRow(tx, actor.workspaceId, identity))!;
+    return { identity: toIdentity(moved), added: true, merged: { contactId: held.contact_id, mergeId } };
+  }
+  // Refused: addIdentity's insert finds the identity taken and throws the 409 naming the holder.
+  return { identity: await addIdentity(tx, actor, contactId, identity), added: true, merged: null };
 }

@@ -4,7 +4,8 @@ import { requireAccess } from '../../platform/auth/actor.js';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { decodeCursor, encodeCursor, pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { findDuplicateGroups } from './queries/duplicates.js';
-import { listMerges, mergeContacts, undoMerge } from './merges.js';
+import { identityBody, identitySchema } from '../contacts/index.js';
+import { attachIdentity, listMerges, mergeContacts, undoMerge } from './merges.js';
 import { contactSummaries } from './summaries.js';
 
 const tags = ['merges'];
@@ -85,6 +86,28 @@ export const mergeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ items: await listMerges(db, actorOf(request), request.params.id), nextCursor: null }),
+  );
+
+  // A contact's routes, served here because an identity another contact holds follows the
+  // workspace's collision rule: 409 naming the holder (`refuse`), or the holder merged into this
+  // contact (`merge`). 200 when the contact already holds it.
+  app.post(
+    '/contacts/:id/identities',
+    {
+      schema: {
+        tags: ['contacts'],
+        params: z.object({ id: z.uuid() }),
+        body: identityBody,
+        response: {
+          201: z.object({ identity: identitySchema, merged: z.object({ contactId: z.string(), mergeId: z.string() }).nullable() }),
+          200: z.object({ identity: identitySchema, merged: z.null() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { identity, added, merged } = await attachIdentity(db, actorOf(request), request.params.id, request.body);
+      return reply.code(added ? 201 : 200).send({ identity, merged });
+    },
   );
 
   app.post(

@@ -116,7 +116,7 @@ export const deleteContact = (id: string) => api.delete(`/contacts/${id}`);
 export const restoreContact = (id: string) => api.post<{ contact: Contact }>(`/contacts/${id}/restore`).then((r) => r.contact);
 
 export const addIdentity = (id: string, body: { channelType: string; externalId: string; displayName?: string }) =>
-  api.post<{ identity: Identity }>(`/contacts/${id}/identities`, body);
+  api.post<{ identity: Identity; merged: { contactId: string; mergeId: string } | null }>(`/contacts/${id}/identities`, body);
 export const removeIdentity = (id: string, identityId: string) => api.delete(`/contacts/${id}/identities/${identityId}`);
 export const setConsent = (id: string, channelType: string, status: 'opt_in' | 'opt_out') =>
   api.put<{ consent: Consent }>(`/contacts/${id}/consents/${channelType}`, { status, how: 'console' });

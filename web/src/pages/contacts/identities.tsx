@@ -1,13 +1,16 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { Button, Card, Flex, Form, Input, List, Popconfirm, Select, Switch, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, List, Popconfirm, Select, Switch, Typography } from 'antd';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { addIdentity, removeIdentity, setConsent, type Contact } from '../../api/contacts';
 import { useCan } from '../../auth/session';
 import { ChannelIcon, useChannelLabel, useChannelOptions } from '../../components/channel';
+import { isApiError } from '../../api/client';
 import { useErrorToast, useFormErrorHandler } from '../../components/errors';
 import { useFormatDate } from '../../components/format';
+import { MergeCompare } from './merge-compare';
 import { useRefreshContact } from './use-contact';
 
 /** The channel accounts that reach this person. */
@@ -20,12 +23,23 @@ export function Identities({ contact }: { contact: Contact }) {
   const refresh = useRefreshContact(contact.id);
   const channelOptions = useChannelOptions();
   const label = useChannelLabel();
+  const navigate = useNavigate();
   const [form] = Form.useForm<{ channelType: string; externalId: string; displayName?: string }>();
   const [adding, setAdding] = useState(false);
+  const [holder, setHolder] = useState<string | null>(null);
+  const { modal } = App.useApp();
   const add = useMutation({
     mutationFn: (v: { channelType: string; externalId: string; displayName?: string }) => addIdentity(contact.id, v),
     onSuccess: () => { form.resetFields(); setAdding(false); void refresh(); },
-    onError: onFormError(form, ['channelType', 'externalId', 'displayName']),
+    onError: (error) => {
+      // Held by another contact (the workspace refuses collisions): offer to merge it or open it.
+      const held = isApiError(error) && error.code === 'conflict' && error.extra.reason === 'identity_held' ? error.extra.contactId : undefined;
+      if (!isApiError(error) || typeof held !== 'string') return onFormError(form, ['channelType', 'externalId', 'displayName'])(error);
+      const merging = can('contacts:merge');
+      modal.confirm({ title: t('contacts.identityTaken'), content: error.detail,
+        okText: merging ? t('merge.compare') : t('contacts.openHolder'), cancelText: t('common.cancel'),
+        onOk: () => { if (merging) setHolder(held); else void navigate(`/contacts/${held}`); } });
+    },
   });
   const remove = useMutation({ mutationFn: (id: string) => removeIdentity(contact.id, id), onSuccess: () => void refresh(), onError: toast });
   return (
@@ -50,6 +64,7 @@ export function Identities({ contact }: { contact: Contact }) {
           <Flex gap={8} justify="end"><Button onClick={() => setAdding(false)}>{t('common.cancel')}</Button><Button type="primary" htmlType="submit" loading={add.isPending}>{t('common.add')}</Button></Flex>
         </Form>
       ) : null}
+      {holder ? <MergeCompare key={holder} contacts={[{ id: contact.id, name: contact.name }, { id: holder, name: '' }]} open onClose={() => setHolder(null)} /> : null}
     </Card>
   );
 }
