@@ -34,6 +34,28 @@ export interface InboundAttachment {
   data: Buffer;
 }
 
+/**
+ * A file the provider holds and hands out by id (Telegram file_id, LINE message id, WeCom
+ * media_id): parse() returns these instead of downloading inside the webhook request, which
+ * must be answered fast. The inbox stores the message at once and fetches each file in the
+ * worker (job `inbox.fetch-media`) through the adapter's `fetchMedia`.
+ */
+export interface MediaRef {
+  /** Opaque to the inbox: whatever fetchMedia needs to get the bytes (at most 2,000 characters). */
+  ref: string;
+  /** The name to keep when the download brings none. */
+  fileName: string;
+  /** What the provider says; the inbox checks the bytes themselves. */
+  mimeType: string;
+}
+
+/** A downloaded file (see download.ts); name and type fall back to the MediaRef's. */
+export interface FetchedMedia {
+  data: Buffer;
+  mimeType?: string;
+  fileName?: string;
+}
+
 export interface Location {
   latitude: number;
   longitude: number;
@@ -84,17 +106,26 @@ export interface InboundMessage extends EventBase {
   providerMessageId: string;
   content: MessageContent;
   attachments: InboundAttachment[];
+  /** Files the provider holds by reference, fetched by the worker after the message is stored (MediaRef). */
+  mediaRefs?: MediaRef[];
   /** Provider ids of earlier messages this one answers, nearest first (e-mail In-Reply-To, References). */
   references?: string[];
   automated?: Automated;
   /** What the adapter needs back to answer this message in its thread (e-mail: subject, References); opaque to the inbox. */
   replyContext?: Record<string, unknown>;
+  /** The live-code / campaign parameter the customer arrived with (Telegram `/start <payload>`): see `source` on the follow event. */
+  source?: string;
 }
 
 export type NormalisedEvent =
   | InboundMessage
   | (EventBase & { kind: 'status'; providerMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string })
-  | (EventBase & { kind: 'follow' | 'unfollow' | 'friend_added' | 'friend_removed'; sender: Sender })
+  /**
+   * `source`: the parameter of the link or QR code that brought the person (Telegram `?start=`,
+   * WeCom `State`, official-account `qrscene_`), at most 256 characters, for live-code
+   * attribution; carried on `inbox.channel_relation.changed`.
+   */
+  | (EventBase & { kind: 'follow' | 'unfollow' | 'friend_added' | 'friend_removed'; sender: Sender; source?: string })
   /** Someone joined or left a group. */
   | (EventBase & { kind: 'group_joined' | 'group_left'; sender: Sender; group: GroupRef });
 
@@ -141,6 +172,40 @@ export interface SendContext {
   allowPrivateTargets: boolean;
 }
 
+/** SendContext for a download: the most bytes the inbox will keep (ATTACHMENT_MAX_BYTES). */
+export interface MediaContext extends SendContext {
+  maxBytes: number;
+}
+
+/** SendContext for registering the webhook at the provider: the URL it should call. */
+export interface ConnectContext extends SendContext {
+  hookUrl: string;
+}
+
+/** What a successful testConnection found: the provider's account, for the console to show. */
+export interface ConnectionInfo {
+  /** The provider's id of the account (bot id, LINE bot user id). */
+  accountId?: string;
+  /** Display name of the account. */
+  name?: string;
+  /** Handle, where the provider has one (Telegram @username, LINE basic id). */
+  username?: string;
+}
+
+/**
+ * What the admin does at the provider so events reach Renmai, shown on the console's channel
+ * page. `webhook`: `paste` — the admin pastes the channel's hook URL at the provider;
+ * `connect` — Renmai registers it itself (POST /api/v1/channels/{id}/connect, adapter.connect);
+ * `none` — nothing arrives over /hooks. Each step has a stable key the console translates
+ * (`channelAdmin.setup.<type>.<key>`), with `text` as the English fallback.
+ */
+export interface SetupGuide {
+  webhook: 'paste' | 'connect' | 'none';
+  /** The provider's console or documentation page where the steps are done. */
+  providerUrl?: string;
+  steps: Array<{ key: string; text: string; /** Show the channel's hook URL to copy beside this step. */ showHookUrl?: boolean }>;
+}
+
 export interface HookAnswer {
   status: number;
   contentType: string;
@@ -168,6 +233,14 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   acknowledge?(events: readonly NormalisedEvent[]): HookAnswer;
   /** Sends one message; returns the provider's id for it, or throws ChannelError. */
   send(message: OutboundMessage, channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<{ providerMessageId: string }>;
+  /** Downloads a file parse() returned as a MediaRef (use download.ts); throws ChannelError (retryable kinds are retried with backoff). */
+  fetchMedia?(ref: string, channel: ChannelRuntime<Settings, Secrets>, context: MediaContext): Promise<FetchedMedia>;
+  /** Checks the credentials with a harmless call (Telegram getMe, LINE bot info); throws ChannelError with a `reason`. */
+  testConnection?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<ConnectionInfo>;
+  /** Registers the channel's hook URL at the provider (Telegram setWebhook); only for `setup.webhook === 'connect'`. Throws ChannelError. */
+  connect?(channel: ChannelRuntime<Settings, Secrets>, context: ConnectContext): Promise<void>;
+  /** The setup steps the console shows for this type. */
+  setup?: SetupGuide;
 }
 
 // The registry holds adapters of every settings type; `any` is only the erased generic.
@@ -176,16 +249,60 @@ export type AnyChannelAdapter = ChannelAdapter<any, any>;
 
 export type ChannelErrorKind = 'auth' | 'rate_limited' | 'temporary' | 'permanent' | 'not_found';
 
+/**
+ * Why a provider call failed, as the console names it: a closed list of stable codes (messages'
+ * `errorReason`, dead letters, the test-connection problem's `reason`). `kind` decides retries;
+ * `reason` explains. Adapters set the most precise one they can tell from the provider's answer.
+ */
+export const channelErrorReasons = [
+  /** The credentials are wrong or revoked (HTTP 401, bad bot token, bad channel access token). */
+  'token_invalid',
+  /** An access token expired (refreshed and retried first where the provider allows). */
+  'token_expired',
+  /** The provider's free-form reply window is over (WhatsApp 24 h, WeChat 48 h): a template is needed. */
+  'outside_reply_window',
+  /** The person blocked the account or unfollowed it. */
+  'recipient_blocked',
+  /** No such chat, user or group on the provider (or the account is not in it). */
+  'recipient_not_found',
+  /** Too many requests: retried after the provider's wait. */
+  'rate_limited',
+  /** A monthly or daily quota is used up. */
+  'quota_exceeded',
+  /** The provider refused what we sent (bad request: too long, wrong media type). */
+  'invalid_request',
+  /** A file is larger than the provider or ATTACHMENT_MAX_BYTES allows. */
+  'media_too_large',
+  /** The target resolves to a private or loopback address, or is not http(s) (SSRF guard). */
+  'target_refused',
+  /** No answer, a timeout, or a 5xx: retried with backoff. */
+  'provider_unavailable',
+  /** Anything else the provider refused. */
+  'provider_error',
+] as const;
+export type ChannelErrorReason = (typeof channelErrorReasons)[number];
+
+const reasonOfKind: Record<ChannelErrorKind, ChannelErrorReason> = {
+  auth: 'token_invalid',
+  rate_limited: 'rate_limited',
+  temporary: 'provider_unavailable',
+  permanent: 'provider_error',
+  not_found: 'recipient_not_found',
+};
+
 /** A failed send. The queue decides from `kind` alone: rate_limited and temporary are retried. */
 export class ChannelError extends Error {
   readonly kind: ChannelErrorKind;
   readonly retryAfterMs: number | undefined;
+  /** The stable reason the console shows; defaults from `kind`. */
+  readonly reason: ChannelErrorReason;
 
-  constructor(kind: ChannelErrorKind, message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(kind: ChannelErrorKind, message: string, options: { retryAfterMs?: number; cause?: unknown; reason?: ChannelErrorReason } = {}) {
     super(message, { cause: options.cause });
     this.name = 'ChannelError';
     this.kind = kind;
     this.retryAfterMs = options.retryAfterMs;
+    this.reason = options.reason ?? reasonOfKind[kind];
   }
 
   get retryable() {

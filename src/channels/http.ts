@@ -32,29 +32,60 @@ export interface PostOptions {
   allowPrivateTargets: boolean;
 }
 
-/** POSTs `body` and returns the parsed JSON answer (or null for an empty one); throws ChannelError. */
-export async function postJson(target: string, body: string, options: PostOptions): Promise<unknown> {
+export interface CallOptions {
+  signal: AbortSignal;
+  allowPrivateTargets: boolean;
+  /** Default 15 s. */
+  timeoutMs?: number;
+}
+
+/** A provider's answer, whatever its status: adapters whose errors live in the body (Telegram, LINE) read it themselves. */
+export interface ProviderAnswer {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  text: string;
+  host: string;
+}
+
+/**
+ * One request to a provider through the SSRF guard, redirects not followed, with a time limit.
+ * Throws ChannelError only when there is no answer (temporary) or the target is refused; any
+ * HTTP status comes back as a ProviderAnswer.
+ */
+export async function callProvider(target: string | URL, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string | FormData }, options: CallOptions): Promise<ProviderAnswer> {
   const url = new URL(target);
   await assertPublicTarget(url, options.allowPrivateTargets);
   let res: Response;
   try {
     res = await fetch(url, {
-      method: 'POST',
-      body,
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      body: init.body,
       redirect: 'manual',
-      headers: { 'content-type': 'application/json', ...options.headers },
-      signal: AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)]),
+      headers: init.headers,
+      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS)]),
     });
   } catch (error) {
     // Refused, reset, timed out: the provider may be back later. The cause keeps no headers.
     throw new ChannelError('temporary', `No answer from ${url.host}`, { cause: error });
   }
   const text = await res.text().catch(() => '');
-  if (!res.ok) throw errorForStatus(res.status, url.host, res.headers.get('retry-after'));
-  if (!text.trim()) return null;
+  return { status: res.status, ok: res.ok, headers: res.headers, text, host: url.host };
+}
+
+/** The answer's JSON (null for an empty body); a body that is not JSON is a permanent error. */
+export function jsonOf(answer: ProviderAnswer): unknown {
+  if (!answer.text.trim()) return null;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(answer.text) as unknown;
   } catch {
-    throw new ChannelError('permanent', `${url.host} answered with a body that is not JSON`);
+    throw new ChannelError('permanent', `${answer.host} answered with a body that is not JSON`);
   }
+}
+
+/** POSTs `body` and returns the parsed JSON answer (or null for an empty one); throws ChannelError. */
+export async function postJson(target: string, body: string, options: PostOptions): Promise<unknown> {
+  const answer = await callProvider(target, { method: 'POST', body, headers: { 'content-type': 'application/json', ...options.headers } }, options);
+  if (!answer.ok) throw errorForStatus(answer.status, answer.host, answer.headers.get('retry-after'));
+  return jsonOf(answer);
 }

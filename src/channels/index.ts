@@ -1,7 +1,7 @@
 // The channel adapters' public surface for the domains.
 export { adapterFor, channelTypeNames } from './registry.js';
-export { ChannelError, ChannelPayloadError, messageKinds } from './adapter.js';
+export { ChannelError, ChannelPayloadError, channelErrorReasons, messageKinds } from './adapter.js';
 export type {
-  AnyChannelAdapter, Automated, Capabilities, ChannelAdapter, ChannelRuntime, HookAnswer, InboundAttachment, InboundMessage, InboundRequest, LinkCard, Location,
-  MessageContent, MessageKind, NormalisedEvent, OutboundMessage, Sender,
+  AnyChannelAdapter, Automated, Capabilities, ChannelAdapter, ChannelErrorReason, ChannelRuntime, ConnectionInfo, FetchedMedia, HookAnswer, InboundAttachment, InboundMessage,
+  InboundRequest, LinkCard, Location, MediaRef, MessageContent, MessageKind, NormalisedEvent, OutboundMessage, Sender, SetupGuide,
 } from './adapter.js';

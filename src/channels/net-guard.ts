@@ -25,7 +25,7 @@ export function isPrivateAddress(address: string): boolean {
 
 /** Throws a permanent ChannelError unless every address the URL's host resolves to is public. */
 export async function assertPublicTarget(url: URL, allowPrivate: boolean): Promise<void> {
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ChannelError('permanent', `Only http(s) targets are allowed, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ChannelError('permanent', `Only http(s) targets are allowed, not ${url.protocol}`, { reason: 'target_refused' });
   await assertPublicHost(url.hostname, allowPrivate);
 }
 
@@ -35,5 +35,5 @@ export async function assertPublicHost(hostname: string, allowPrivate: boolean):
   const host = hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((a) => (typeof a === 'string' ? a : a.address));
   if (!addresses.length) throw new ChannelError('temporary', `Cannot resolve ${hostname}`);
-  if (addresses.some(isPrivateAddress)) throw new ChannelError('permanent', `${hostname} resolves to a private or loopback address`);
+  if (addresses.some(isPrivateAddress)) throw new ChannelError('permanent', `${hostname} resolves to a private or loopback address`, { reason: 'target_refused' });
 }

@@ -17,6 +17,8 @@ const describe = (adapter: AnyChannelAdapter) => ({
   settings: jsonSchemaOf(adapter.settings),
   secrets: jsonSchemaOf(adapter.secrets),
   hooks: adapter.hooks !== false,
+  setup: adapter.setup ?? { webhook: adapter.hooks === false ? ('none' as const) : ('paste' as const), steps: [] },
+  testable: typeof adapter.testConnection === 'function',
 });
 
 let described: Array<ReturnType<typeof describe>> | undefined;

@@ -6,6 +6,7 @@ import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { channelTypeNames, messageKinds } from '../../channels/index.js';
 import { createChannel, deleteChannel, getChannel, listChannels, updateChannel, type Channel } from './channels.js';
 import { listChannelTypes } from './channel-types.js';
+import { connectChannel, testChannel } from './connection.js';
 import { keyringOf } from './secrets.js';
 
 const tags = ['channels'];
@@ -49,6 +50,23 @@ const channelTypeSchema = z.object({
   secrets: z.record(z.string(), z.unknown()),
   /** Whether the provider's events arrive at `hookUrl`. */
   hooks: z.boolean(),
+  /**
+   * What the admin does at the provider: `webhook` is `paste` (paste hookUrl there), `connect`
+   * (POST /channels/{id}/connect registers it) or `none`; `steps` carry stable keys with English text.
+   */
+  setup: z.object({
+    webhook: z.enum(['paste', 'connect', 'none']),
+    providerUrl: z.string().optional(),
+    steps: z.array(z.object({ key: z.string(), text: z.string(), showHookUrl: z.boolean().optional() })),
+  }),
+  /** Whether POST /channels/{id}/test can check this type's credentials. */
+  testable: z.boolean(),
+});
+
+const testResponse = z.object({
+  ok: z.literal(true),
+  /** The provider's account the credentials open. */
+  account: z.object({ accountId: z.string().optional(), name: z.string().optional(), username: z.string().optional() }),
 });
 
 const name = z.string().trim().min(1).max(120);
@@ -101,6 +119,21 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch('/channels/:id', { schema: { tags, params: idParams, body: patchBody, response: { 200: channelResponse } } }, async (request) => ({
     channel: withHook(await updateChannel(db, keyring, actorOf(request), request.params.id, request.body)),
   }));
+
+  const providerCall = { allowPrivateTargets: config.CHANNEL_ALLOW_PRIVATE_TARGETS };
+  const failure = 'On a provider\'s refusal: 502 problem+json with code provider_error and a stable `reason` (token_invalid, rate_limited, provider_unavailable, target_refused, …).';
+
+  app.post(
+    '/channels/:id/test',
+    { schema: { tags, params: idParams, description: `Checks the channel's credentials with a harmless call at the provider (Telegram getMe, LINE bot info). ${failure}`, response: { 200: testResponse } } },
+    async (request) => testChannel(db, keyring, actorOf(request), request.params.id, providerCall),
+  );
+
+  app.post(
+    '/channels/:id/connect',
+    { schema: { tags, params: idParams, description: `Registers the channel's hookUrl at the provider, for types whose setup.webhook is connect (Telegram setWebhook with the channel's secret token). ${failure}`, response: { 200: z.object({ ok: z.literal(true), hookUrl: z.string() }) } } },
+    async (request) => connectChannel(db, keyring, actorOf(request), request.params.id, { ...providerCall, hookUrl: `${base}/hooks/${request.params.id}` }),
+  );
 
   app.delete('/channels/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
     await deleteChannel(db, actorOf(request), request.params.id);

@@ -1,6 +1,6 @@
 // The events the inbox records in the outbox (payloads carry ids; handlers read what they need).
 export const inboxEvents = {
-  /** A customer's message was stored: { conversationId, messageId, contactId (the sender), channelId, group (written in a group) }. */
+  /** A customer's message was stored: { conversationId, messageId, contactId (the sender), channelId, group (written in a group), source? (live-code parameter, e.g. Telegram /start payload) }. */
   messageReceived: 'inbox.message.received',
   /** An agent's message was queued for sending: { conversationId, messageId, channelId, authorMemberId }. */
   messageQueued: 'inbox.message.queued',
@@ -22,7 +22,11 @@ export const inboxEvents = {
   conversationAssigned: 'inbox.conversation.assigned',
   /** To another team and/or agent: { conversationId, fromTeamId, toTeamId, fromMemberId, toMemberId, actorMemberId }. */
   conversationTransferred: 'inbox.conversation.transferred',
-  /** Follow / unfollow / friend added / removed on a channel: { contactId, channelId, kind }. */
+  /**
+   * Follow / unfollow / friend added / removed on a channel: { contactId, channelId, kind, providerEventId,
+   * source? }. `source` is the parameter of the link or QR code that brought the person (Telegram
+   * `?start=` payload, WeCom `State`, official-account `qrscene_`): what live-code attribution reads.
+   */
   channelRelationChanged: 'inbox.channel_relation.changed',
   /** Someone joined or left a group conversation: { conversationId, contactId, channelId, kind: 'group_joined' | 'group_left' }. */
   participantChanged: 'inbox.participant.changed',

@@ -10,7 +10,7 @@ export type MessageRow = Omit<Selectable<MessagesTable>, 'search'>;
 
 const columns = [
   'id', 'conversation_id', 'channel_id', 'direction', 'kind', 'body', 'content', 'author_member_id', 'sender_contact_id', 'mentions', 'provider_message_id', 'status',
-  'attempts', 'last_error', 'next_attempt_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'created_at', 'workspace_id',
+  'attempts', 'last_error', 'last_error_reason', 'next_attempt_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'created_at', 'workspace_id',
 ] as const;
 
 export interface NewMessage {
@@ -124,18 +124,19 @@ export const applyDeliveryStatus = (db: Db, workspaceId: string, channelId: stri
 export const markSent = (db: Db, workspaceId: string, id: string, providerMessageId: string) =>
   db
     .updateTable('messages')
-    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: sql<Date>`now()`, attempts: sql<number>`attempts + 1`, next_attempt_at: null, last_error: null })
+    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: sql<Date>`now()`, attempts: sql<number>`attempts + 1`, next_attempt_at: null, last_error: null, last_error_reason: null })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('status', '=', 'queued')
     .execute();
 
-export const markAttemptFailed = (db: Db, workspaceId: string, id: string, error: string, retryInMs: number | null) =>
+export const markAttemptFailed = (db: Db, workspaceId: string, id: string, error: string, retryInMs: number | null, reason: string | null = null) =>
   db
     .updateTable('messages')
     .set({
       attempts: sql<number>`attempts + 1`,
       last_error: error,
+      last_error_reason: reason,
       next_attempt_at: retryInMs === null ? null : sql<Date>`now() + ${`${retryInMs} milliseconds`}::interval`,
       ...(retryInMs === null ? { status: 'failed' as const, failed_at: sql<Date>`now()` } : {}),
     })

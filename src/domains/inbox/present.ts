@@ -47,6 +47,7 @@ const toMessage = (m: MessageRow, files: AttachmentRow[]) => ({
   providerMessageId: m.provider_message_id,
   attempts: m.attempts,
   lastError: m.last_error,
+  errorReason: m.last_error_reason,
   nextAttemptAt: m.next_attempt_at,
   sentAt: m.sent_at,
   deliveredAt: m.delivered_at,

@@ -12,6 +12,7 @@ import { channelProfile, type ChannelProfile } from '../channels/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
 import * as conversations from './conversations-store.js';
 import { inboxEvents } from './events.js';
+import { mediaRefSchema, queueMediaFetches } from './fetch-media.js';
 import { resolveContact } from './identity.js';
 import { announceInbound } from './live/inbound.js';
 import * as live from './live/notices.js';
@@ -39,11 +40,13 @@ const storedEvent = z.discriminatedUnion('kind', [
     providerMessageId: z.string(),
     content: z.object({ kind: z.enum(messageKinds), text: z.string().optional(), html: z.string().optional(), subject: z.string().optional(), location: z.record(z.string(), z.unknown()).optional(), link: z.record(z.string(), z.unknown()).optional() }),
     attachmentIds: z.array(z.string()),
+    mediaRefs: z.array(mediaRefSchema).optional(),
+    source: z.string().optional(),
     automated: z.enum(['auto_reply', 'bulk', 'bounce']).optional(),
     replyContext: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ ...base, kind: z.literal('status'), providerMessageId: z.string(), status: z.enum(['delivered', 'read', 'failed']), error: z.string().optional() }),
-  z.object({ ...base, kind: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), sender }),
+  z.object({ ...base, kind: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), sender, source: z.string().optional() }),
   z.object({ ...base, kind: z.enum(['group_joined', 'group_left']), sender, group }),
 ]);
 type StoredEvent = z.infer<typeof storedEvent>;
@@ -109,6 +112,8 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
   // The same message delivered again under another event id.
   if (!message) return;
   await messages.attach(tx, workspaceId, message.id, e.attachmentIds);
+  // Files the provider holds by reference are fetched by the worker (fetch-media.ts).
+  await queueMediaFetches(tx, workspaceId, channel.id, message.id, e.mediaRefs);
   if (e.group) await conversations.recordParticipant(tx, workspaceId, conversation.id, { contactId: senderId, externalId: e.sender.externalId, at: e.occurredAt, wrote: true });
   const after = await conversations.applyInbound(tx, workspaceId, conversation.id, { at: e.occurredAt, preview: previewOf(message) });
   await announceInbound(tx, workspaceId, { before: conversation, after, channelTeamId: channel.teamId, message });
@@ -127,7 +132,7 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
   ]);
   // Segments and auto-tag rules count interactions by this event, as for entries people record.
   await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: senderId, eventId: message.id, type: 'message' });
-  await emit(tx, workspaceId, inboxEvents.messageReceived, { conversationId: conversation.id, messageId: message.id, contactId: senderId, channelId: channel.id, group: Boolean(e.group) });
+  await emit(tx, workspaceId, inboxEvents.messageReceived, { conversationId: conversation.id, messageId: message.id, contactId: senderId, channelId: channel.id, group: Boolean(e.group), ...(e.source ? { source: e.source } : {}) });
 }
 
 /** Someone joined or left a group: its participant list (the group's conversation starts here if new). */
@@ -153,7 +158,7 @@ async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile
       return groupMembership(tx, workspaceId, channel, e);
     default: {
       const { contactId } = await resolveContact(tx, workspaceId, channel, e.sender);
-      await emit(tx, workspaceId, inboxEvents.channelRelationChanged, { contactId, channelId: channel.id, kind: e.kind, providerEventId: e.providerEventId });
+      await emit(tx, workspaceId, inboxEvents.channelRelationChanged, { contactId, channelId: channel.id, kind: e.kind, providerEventId: e.providerEventId, ...(e.source ? { source: e.source } : {}) });
     }
   }
 }

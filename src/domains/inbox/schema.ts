@@ -80,6 +80,8 @@ export const messageSchema = z.object({
   providerMessageId: z.string().nullable(),
   attempts: z.number(),
   lastError: z.string().nullable(),
+  /** Why it failed, as a stable code (ChannelErrorReason: token_invalid, recipient_blocked, rate_limited, …); null when unknown. */
+  errorReason: z.string().nullable(),
   nextAttemptAt: z.date().nullable(),
   sentAt: z.date().nullable(),
   deliveredAt: z.date().nullable(),

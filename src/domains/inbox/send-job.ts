@@ -10,7 +10,7 @@ import type { Db } from '../../platform/db/connect.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueue, retryDelayMs, type JobDefinition } from '../../platform/queue/index.js';
-import { ChannelError, type OutboundMessage } from '../../channels/index.js';
+import { ChannelError, type ChannelErrorReason, type OutboundMessage } from '../../channels/index.js';
 import { liveChannel, pauseSends, takeSendToken, type Keyring } from '../channels/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
 import { readStored, type AttachmentLimits } from './attachments.js';
@@ -59,9 +59,9 @@ async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages
   };
 }
 
-async function deadLetter(db: Db, workspaceId: string, m: messages.MessageRow, reason: string) {
+async function deadLetter(db: Db, workspaceId: string, m: messages.MessageRow, reason: string, code: ChannelErrorReason | null = null) {
   await inTransaction(db, async (tx) => {
-    await messages.markAttemptFailed(tx, workspaceId, m.id, reason, null);
+    await messages.markAttemptFailed(tx, workspaceId, m.id, reason, null, code);
     await emit(tx, workspaceId, inboxEvents.messageFailed, { conversationId: m.conversation_id, messageId: m.id, channelId: m.channel_id, error: reason });
     await live.messageStatusChanged(tx, workspaceId, m.conversation_id, m.id, 'failed');
   });
@@ -106,10 +106,10 @@ export function createSendJob(o: SendOptions): SendJob {
         const failure = asChannelError(error);
         if (failure.kind === 'rate_limited') await pauseSends(ctx.db, workspaceId, channel.channelId, failure.retryAfterMs ?? 1000);
         const attempt = m.attempts + 1;
-        if (!failure.retryable || attempt >= o.maxAttempts) return deadLetter(ctx.db, workspaceId, m, `${failure.kind}: ${failure.message}`);
+        if (!failure.retryable || attempt >= o.maxAttempts) return deadLetter(ctx.db, workspaceId, m, `${failure.kind}: ${failure.message}`, failure.reason);
         const delay = retryDelayMs(attempt, failure);
         await inTransaction(ctx.db, async (tx) => {
-          await messages.markAttemptFailed(tx, workspaceId, m.id, `${failure.kind}: ${failure.message}`, delay);
+          await messages.markAttemptFailed(tx, workspaceId, m.id, `${failure.kind}: ${failure.message}`, delay, failure.reason);
           await enqueue(tx, job, { workspaceId, messageId }, { runAt: new Date(Date.now() + delay) });
         });
         ctx.logger.warn({ messageId, kind: failure.kind, attempt, retryInMs: delay }, 'send failed; will retry');

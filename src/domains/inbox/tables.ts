@@ -62,6 +62,8 @@ export interface MessagesTable {
   status: MessageStatus;
   attempts: Generated<number>;
   last_error: string | null;
+  /** A ChannelErrorReason (src/channels/adapter.ts) when the adapter's failure gave one. */
+  last_error_reason: string | null;
   next_attempt_at: Date | null;
   sent_at: Date | null;
   delivered_at: Date | null;

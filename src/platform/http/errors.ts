@@ -14,6 +14,8 @@ export const errorCodes = {
   account_locked: { status: 423, title: 'The account is locked after repeated failed sign-ins' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Something went wrong on our side' },
+  /** A channel's provider refused a call made for the client (test connection, connect); `reason` says why. */
+  provider_error: { status: 502, title: 'The provider refused the request or did not answer' },
   unavailable: { status: 503, title: 'Not ready' },
 } as const;
 

@@ -1,0 +1,60 @@
+// Checking a channel's credentials at the provider (POST /channels/{id}/test) and registering its
+// webhook there (POST /channels/{id}/connect, for providers Renmai configures itself, e.g.
+// Telegram's setWebhook). Both are explicit steps an admin takes, never side effects of saving
+// (STYLE.md §5). A provider's refusal is a 502 problem with the ChannelError's stable `reason`.
+import { recordAudit } from '../../platform/audit/audit.js';
+import { requireAccess, type Actor } from '../../platform/auth/actor.js';
+import type { Db } from '../../platform/db/connect.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { ChannelError, type ConnectionInfo } from '../../channels/index.js';
+import { liveChannel } from './runtime.js';
+import type { Keyring } from './secrets.js';
+
+const TIMEOUT_MS = 20_000;
+
+export interface ProviderCallOptions {
+  allowPrivateTargets: boolean;
+}
+
+/** The problem for a failed provider call: the reason and kind are stable, the message the provider's words. */
+function providerFailure(error: unknown): AppError {
+  if (!(error instanceof ChannelError)) throw error;
+  return new AppError('provider_error', error.message, { details: { reason: error.reason, kind: error.kind } });
+}
+
+async function openChannel(db: Db, keyring: Keyring, actor: Actor, id: string) {
+  let channel;
+  try {
+    channel = await liveChannel(db, keyring, actor.workspaceId, id);
+  } catch {
+    // Credentials that no longer decrypt (the key changed) or no longer fit the adapter's schema.
+    throw new AppError('conflict', 'The channel\'s credentials cannot be read; enter them again', { details: { reason: 'token_invalid' } });
+  }
+  if (!channel) throw notFound('Channel');
+  return channel;
+}
+
+export async function testChannel(db: Db, keyring: Keyring, actor: Actor, id: string, o: ProviderCallOptions): Promise<{ ok: true; account: ConnectionInfo }> {
+  requireAccess(actor, 'channels:manage');
+  const channel = await openChannel(db, keyring, actor, id);
+  if (!channel.adapter.testConnection) throw new AppError('conflict', `A ${channel.type} channel has no connection test`, { details: { reason: 'not_supported' } });
+  try {
+    const account = await channel.adapter.testConnection(channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets });
+    return { ok: true, account };
+  } catch (error) {
+    throw providerFailure(error);
+  }
+}
+
+export async function connectChannel(db: Db, keyring: Keyring, actor: Actor, id: string, o: ProviderCallOptions & { hookUrl: string }): Promise<{ ok: true; hookUrl: string }> {
+  requireAccess(actor, 'channels:manage');
+  const channel = await openChannel(db, keyring, actor, id);
+  if (!channel.adapter.connect) throw new AppError('conflict', `A ${channel.type} channel is connected at the provider's console, not from here`, { details: { reason: 'not_supported' } });
+  try {
+    await channel.adapter.connect(channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets, hookUrl: o.hookUrl });
+  } catch (error) {
+    throw providerFailure(error);
+  }
+  await recordAudit(db, actor, { action: 'channel.connected', entityType: 'channel', entityId: id, after: { hookUrl: o.hookUrl } });
+  return { ok: true, hookUrl: o.hookUrl };
+}
