@@ -1,6 +1,10 @@
 // Inbound: verification before anything is stored, idempotent intake, identity resolution, the
 // timeline, reopening on a new message, and media limits at the hook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { channelForHook, keyringOf } from '../channels/index.js';
+import { limitsOf } from './attachments.js';
+import { storeEvents } from './intake.js';
 import { count, deliver, inboxWorld, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 
 let w: InboxWorld;
@@ -58,6 +62,49 @@ describe('webhook intake', () => {
     expect((await ws.client.get('/api/v1/conversations')).json().items[0].lastMessagePreview).toBe('eight');
     const stored = await w.t.database.db.selectFrom('messages').select('body').where('workspace_id', '=', ws.workspace.id).orderBy('id').execute();
     expect(stored.map((m) => m.body).sort()).toEqual([...texts].sort());
+  });
+
+  it('concurrent deliveries share their commits, and each answer counts its own events', async () => {
+    const ws = await workspaceWithChannel(w, 'Group');
+    const first = textEvent('crowd-0', 'first');
+    await deliver(w.t, ws.channelId, [first]);
+    // 30 requests at once, one of them a redelivery of an earlier event and one repeating an event of another request.
+    const repeated = textEvent('crowd-r', 'twice');
+    const bodies = Array.from({ length: 30 }, (_, i) => [textEvent(`crowd-${i + 1}`, `hello ${i}`), textEvent(`crowd-${i + 1}`, `again ${i}`)]);
+    bodies[7] = [first, textEvent('crowd-8', 'new')];
+    bodies[12]!.push(repeated);
+    bodies[13]!.push(repeated);
+    const answers = await Promise.all(bodies.map((events) => deliver(w.t, ws.channelId, events)));
+    expect(answers.map((a) => a.statusCode)).toEqual(bodies.map(() => 200));
+    expect(answers[7]!.json()).toEqual({ received: 1, duplicates: 1 });
+    expect(answers[12]!.json()).toEqual({ received: 3, duplicates: 0 });
+    expect(answers[13]!.json()).toEqual({ received: 2, duplicates: 1 });
+    expect(answers.filter((_, i) => ![7, 12, 13].includes(i)).map((a) => a.json())).toEqual(Array.from({ length: 27 }, () => ({ received: 2, duplicates: 0 })));
+    await runJobs(w.t);
+    expect(await count(w.t, 'inbound_events', ws.workspace.id)).toBe(1 + 30 * 2 + 1 - 1);
+    expect(await count(w.t, 'messages', ws.workspace.id)).toBe(1 + 30 * 2 + 1 - 1);
+    expect(await count(w.t, 'conversations', ws.workspace.id)).toBe(32);
+  });
+
+  it('a request the database refuses fails alone; the requests written with it are stored', async () => {
+    const ws = await workspaceWithChannel(w, 'Alone');
+    const channel = await channelForHook(w.t.database.db, keyringOf(w.t.config), ws.channelId);
+    const event = (id: string) => ({ kind: 'follow' as const, providerEventId: id, threadKey: id, occurredAt: new Date(), sender: { externalId: id } });
+    // An id beyond what a b-tree index row holds: PostgreSQL refuses the row (adapters cap ids far below this).
+    const huge = randomBytes(6000).toString('hex');
+    const results = await Promise.allSettled(['a1', 'a2', huge, 'a3', 'a4'].map((id) => storeEvents(w.t.database.db, limitsOf(w.t.config), channel!, [event(id)])));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const stored = await w.t.database.db.selectFrom('inbound_events').select('provider_event_id').where('workspace_id', '=', ws.workspace.id).orderBy('provider_event_id').execute();
+    expect(stored.map((r) => r.provider_event_id)).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('drops NUL characters, which PostgreSQL stores in neither text nor JSON', async () => {
+    const ws = await workspaceWithChannel(w, 'Nul');
+    const res = await deliver(w.t, ws.channelId, [textEvent({ id: 'nul\u0000user', name: 'A\u0000B' }, 'he\u0000llo')]);
+    expect(res.statusCode).toBe(200);
+    await runJobs(w.t);
+    const message = await w.t.database.db.selectFrom('messages').select('body').where('workspace_id', '=', ws.workspace.id).executeTakeFirstOrThrow();
+    expect(message.body).toBe('hello');
   });
 
   it('one person, many messages at once: one contact, one conversation, every message', async () => {

@@ -50,3 +50,22 @@ export async function enqueue<S extends JobPayloadSchema>(
     .executeTakeFirstOrThrow();
   return existing.id;
 }
+
+/**
+ * Adds one job per payload in one statement (payloads validated; deduplicated by `dedupeKey` like
+ * `enqueue`). For callers that queue a set at once; answers nothing, the ids are not needed there.
+ */
+export async function enqueueMany<S extends JobPayloadSchema>(db: Db, def: JobDefinition<S>, jobs: ReadonlyArray<{ payload: z.input<S>; dedupeKey?: string }>): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('jobs')
+    .values(
+      jobs.map((j) => {
+        const parsed = def.payload.parse(j.payload);
+        return { workspace_id: parsed.workspaceId, queue: def.queue, name: def.name, payload: JSON.stringify(parsed), dedupe_key: j.dedupeKey ?? null, max_attempts: def.maxAttempts };
+      }),
+    )
+    .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .execute();
+  await notifyOnCommit(db, JOBS_CHANNEL, def.queue);
+}

@@ -3,7 +3,7 @@
 // LISTEN on; the embedded PGlite is one in-process connection, and one code path must serve both.
 export { defineJob, createJobRegistry, queueNames } from './define.js';
 export type { AnyJobDefinition, JobContext, JobDefinition, JobInfo, JobRegistry, QueueName } from './define.js';
-export { enqueue, JOBS_CHANNEL } from './enqueue.js';
+export { enqueue, enqueueMany, JOBS_CHANNEL } from './enqueue.js';
 export type { EnqueueOptions } from './enqueue.js';
 export { createWorker } from './worker.js';
 export type { Listen, Worker, WorkerOptions } from './worker.js';
