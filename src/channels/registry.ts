@@ -2,9 +2,10 @@
 import type { AnyChannelAdapter } from './adapter.js';
 import { apiAdapter } from './api/adapter.js';
 import { emailAdapter } from './email/adapter.js';
+import { wecomAdapter } from './wecom/adapter.js';
 import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 

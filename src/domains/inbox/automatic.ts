@@ -35,6 +35,21 @@ const conversationById = (tx: Tx, workspaceId: string, id: string) =>
 
 /** The thread of a follow or friend event: its conversation, started now if the person never wrote. */
 async function conversationOfEvent(tx: Tx, workspaceId: string, channelId: string, providerEventId: string) {
+  const found = await threadOfEvent(tx, workspaceId, channelId, providerEventId);
+  return found && { ...found, answers: replyContextOf(providerEventId, found.event) };
+}
+
+/**
+ * What the adapter needs to write first after this event (WeCom's WelcomeCode, a reply token),
+ * kept on the automatic message so the send job hands it to the adapter as `inReplyTo`.
+ */
+function replyContextOf(providerEventId: string, event: Record<string, unknown>) {
+  const replyContext = event.replyContext;
+  return replyContext && typeof replyContext === 'object' && !Array.isArray(replyContext) ? { providerMessageId: providerEventId, replyContext: replyContext as Record<string, unknown> } : undefined;
+}
+
+/** The event's thread conversation (started now if the person never wrote) and the stored event. */
+async function threadOfEvent(tx: Tx, workspaceId: string, channelId: string, providerEventId: string) {
   const stored = await tx
     .selectFrom('inbound_events')
     .select(['thread_key', 'event'])
@@ -48,7 +63,7 @@ async function conversationOfEvent(tx: Tx, workspaceId: string, channelId: strin
   // The intake's lock on the thread: its next message finds this conversation instead of racing it.
   await lockThread(tx, workspaceId, channelId, stored.thread_key);
   const existing = await conversations.findByThread(tx, workspaceId, channelId, stored.thread_key);
-  if (existing) return existing;
+  if (existing) return { conversation: existing, event: stored.event };
   const contact = await tx
     .selectFrom('contact_identities as i')
     .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'i.workspace_id').onRef('c.id', '=', 'i.contact_id'))
@@ -68,14 +83,14 @@ async function conversationOfEvent(tx: Tx, workspaceId: string, channelId: strin
     at: new Date(),
   }))!;
   await emit(tx, workspaceId, inboxEvents.conversationCreated, { conversationId: created.id, contactId: contact.id, channelId });
-  return created;
+  return { conversation: created, event: stored.event };
 }
 
 /** Queues an automatic text message; skipped (nothing written) where an agent's reply would be refused. */
 export async function queueAutomaticMessage(tx: Tx, config: Config, m: AutomaticMessage): Promise<AutomaticResult> {
   const { workspaceId } = m;
-  const conversation =
-    'conversationId' in m.target ? await conversationById(tx, workspaceId, m.target.conversationId) : await conversationOfEvent(tx, workspaceId, m.target.channelId, m.target.providerEventId);
+  const ofEvent = 'conversationId' in m.target ? undefined : await conversationOfEvent(tx, workspaceId, m.target.channelId, m.target.providerEventId);
+  const conversation = 'conversationId' in m.target ? await conversationById(tx, workspaceId, m.target.conversationId) : ofEvent?.conversation;
   if (!conversation) return { skipped: 'no_conversation' };
   const channel = await channelProfile(tx, workspaceId, conversation.channel_id);
   if (!channel?.enabled) return { skipped: 'channel_disabled' };
@@ -90,7 +105,7 @@ export async function queueAutomaticMessage(tx: Tx, config: Config, m: Automatic
     direction: 'out',
     kind: 'text',
     body: m.text,
-    content: { automated: 'auto_reply', automation: m.reason },
+    content: { automated: 'auto_reply', automation: m.reason, ...(ofEvent?.answers ? { answersEvent: ofEvent.answers } : {}) },
     authorMemberId: null,
     providerMessageId: null,
     status: 'queued',

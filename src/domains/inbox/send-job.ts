@@ -32,6 +32,12 @@ export type SendJob = JobDefinition<typeof payload>;
 const asChannelError = (error: unknown) =>
   error instanceof ChannelError ? error : new ChannelError('temporary', error instanceof Error ? error.message : 'Send failed', { cause: error });
 
+/** An automatic message written after a follow or friend event answers that event (automatic.ts: WeCom's welcome code). */
+const answersEvent = (m: messages.MessageRow) => {
+  const a = m.content.answersEvent as OutboundMessage['inReplyTo'] | undefined;
+  return a ? { inReplyTo: a } : {};
+};
+
 async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages.MessageRow): Promise<OutboundMessage> {
   const conversation = await db.selectFrom('conversations').select(['recipient_id', 'thread_key', 'kind']).where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirstOrThrow();
   const files = await messages.attachmentsOf(db, workspaceId, [m.id]);
@@ -55,7 +61,7 @@ async function outbound(db: Db, o: SendOptions, workspaceId: string, m: messages
     ...(m.content.automated ? { automated: true } : {}),
     content: { kind: m.kind as OutboundMessage['content']['kind'], text: m.body ?? undefined, ...(m.content as object) },
     attachments: await Promise.all(files.map(async (f) => ({ fileName: f.file_name, mimeType: f.mime_type, data: await readStored(o.limits, workspaceId, f.sha256) }))),
-    ...(parent ? { inReplyTo: { providerMessageId: parent.provider_message_id!, replyContext: (parent.content.replyContext as Record<string, unknown> | undefined) ?? {} } } : {}),
+    ...(parent ? { inReplyTo: { providerMessageId: parent.provider_message_id!, replyContext: (parent.content.replyContext as Record<string, unknown> | undefined) ?? {} } } : answersEvent(m)),
   };
 }
 

@@ -1,0 +1,132 @@
+// A decrypted WeCom callback (its inner XML) as normalised events.
+// - Application messages (doc 90239) come from members of the corp to the app: text, image,
+//   voice, video, file, location, link. Their media stay at WeCom, referenced by MediaId.
+// - App events: subscribe / unsubscribe (a member follows or leaves the app).
+// - Customer contact (客户联系, doc 92130): change_external_contact. Its people are customers
+//   (ExternalUserID) in their own thread, `external:<id>`; the member involved (UserID) is `staff`,
+//   `State` (the live code's parameter) is `source`, `WelcomeCode` rides in `replyContext` for
+//   the welcome message (send_welcome_msg, within 20 s).
+// Ids are strings throughout: MsgId exceeds 2^53. Event ids follow WeCom's advice for
+// de-duplicating retries: MsgId for messages; sender + CreateTime (+ change type and customer)
+// for events.
+import type { MediaRef, NormalisedEvent, Sender } from '../adapter.js';
+import { word, field, type XmlFields } from './xml.js';
+
+/** The thread of a customer (external contact): apart from members', whose ids are the corp's own. */
+export const customerThread = (externalUserId: string) => `external:${externalUserId}`;
+export const memberThread = (userId: string) => `member:${userId}`;
+export const isCustomerThread = (threadKey: string) => threadKey.startsWith('external:');
+
+/** Extra facts of a customer-contact event, stored with it (opaque to the inbox). */
+export interface ContactChange {
+  changeType: string;
+  /** The member (WeCom userid) who added, was removed by, or removed the customer. */
+  staffUserId?: string;
+  /** friend_removed: who ended it — the customer (del_follow_user, the churn signal) or the member (del_external_contact). */
+  removedBy?: 'contact' | 'staff';
+  /** del_external_contact: DELETE_BY_TRANSFER when a succession transfer removed the customer. */
+  deleteSource?: string;
+  /** transfer_fail: customer_refused | customer_limit_exceed. */
+  failReason?: string;
+}
+
+export type WecomEvent = NormalisedEvent & { wecom?: ContactChange; replyContext?: Record<string, unknown> };
+
+const MEDIA: Record<string, { kind: 'image' | 'audio' | 'video' | 'file'; mimeType: string; ext: string }> = {
+  image: { kind: 'image', mimeType: 'image/jpeg', ext: 'jpg' },
+  voice: { kind: 'audio', mimeType: 'audio/amr', ext: 'amr' },
+  video: { kind: 'video', mimeType: 'video/mp4', ext: 'mp4' },
+  file: { kind: 'file', mimeType: 'application/octet-stream', ext: 'bin' },
+};
+
+const STATE_MAX = 256;
+
+function createdAt(x: XmlFields): Date {
+  const seconds = Number(word(x, 'CreateTime'));
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
+}
+
+/** Returns the events of one callback; [] for what Renmai does not track (enter_agent, tag changes, …). Throws on a message without its ids. */
+export function eventsOf(x: XmlFields): WecomEvent[] {
+  const msgType = word(x, 'MsgType');
+  const from = word(x, 'FromUserName');
+  if (!msgType || !from) throw new Error('MsgType or FromUserName missing');
+  const occurredAt = createdAt(x);
+  if (msgType === 'event') return eventOf(x, from, occurredAt);
+  const msgId = word(x, 'MsgId');
+  if (!msgId) throw new Error('MsgId missing');
+  const sender: Sender = { externalId: from };
+  const base = { kind: 'message' as const, providerEventId: `msg:${msgId}`, threadKey: memberThread(from), occurredAt, sender, providerMessageId: msgId, attachments: [] };
+  switch (msgType) {
+    case 'text':
+      return [{ ...base, content: { kind: 'text', text: field(x, 'Content') ?? '' } }];
+    case 'location': {
+      const latitude = Number(word(x, 'Location_X'));
+      const longitude = Number(word(x, 'Location_Y'));
+      if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) throw new Error('Location_X / Location_Y are not numbers');
+      const label = field(x, 'Label');
+      return [{ ...base, content: { kind: 'location', text: label, location: { latitude, longitude, ...(label ? { address: label } : {}) } } }];
+    }
+    case 'link': {
+      const url = word(x, 'Url');
+      if (!url) throw new Error('Url missing');
+      const title = field(x, 'Title');
+      return [{ ...base, content: { kind: 'link', text: title ?? url, link: { url, title, description: field(x, 'Description'), imageUrl: word(x, 'PicUrl') } } }];
+    }
+    default: {
+      const media = MEDIA[msgType];
+      const mediaId = word(x, 'MediaId');
+      if (!media || !mediaId) return [];
+      const ext = msgType === 'voice' ? (word(x, 'Format')?.toLowerCase() ?? media.ext) : media.ext;
+      const ref: MediaRef = { ref: mediaId, fileName: field(x, 'FileName')?.trim() || `${msgType}-${msgId}.${ext}`, mimeType: msgType === 'voice' && ext !== 'amr' ? `audio/${ext}` : media.mimeType };
+      return [{ ...base, content: { kind: media.kind }, mediaRefs: [ref] }];
+    }
+  }
+}
+
+function eventOf(x: XmlFields, from: string, occurredAt: Date): WecomEvent[] {
+  const event = word(x, 'Event');
+  const stamp = word(x, 'CreateTime') ?? '';
+  switch (event) {
+    case 'subscribe':
+    case 'unsubscribe':
+      return [{ kind: event === 'subscribe' ? 'follow' : 'unfollow', providerEventId: `app:${event}:${from}:${stamp}`, threadKey: memberThread(from), occurredAt, sender: { externalId: from } }];
+    case 'change_external_contact':
+      return contactChange(x, occurredAt, stamp);
+    default:
+      return [];
+  }
+}
+
+function contactChange(x: XmlFields, occurredAt: Date, stamp: string): WecomEvent[] {
+  const changeType = word(x, 'ChangeType');
+  const customer = word(x, 'ExternalUserID');
+  if (!changeType || !customer) throw new Error('ChangeType or ExternalUserID missing');
+  const staffUserId = word(x, 'UserID');
+  const base = {
+    providerEventId: `contact:${changeType}:${customer}:${staffUserId ?? ''}:${stamp}`,
+    threadKey: customerThread(customer),
+    occurredAt,
+    sender: { externalId: customer },
+  };
+  const wecom: ContactChange = { changeType, ...(staffUserId ? { staffUserId } : {}) };
+  switch (changeType) {
+    case 'add_external_contact':
+    case 'add_half_external_contact': {
+      const state = word(x, 'State')?.slice(0, STATE_MAX);
+      const welcomeCode = word(x, 'WelcomeCode');
+      return [{ ...base, kind: 'friend_added', ...(state ? { source: state } : {}), wecom, ...(welcomeCode ? { replyContext: { welcomeCode } } : {}) }];
+    }
+    case 'del_follow_user':
+      // The customer deleted or blocked the member: the churn signal.
+      return [{ ...base, kind: 'friend_removed', wecom: { ...wecom, removedBy: 'contact' } }];
+    case 'del_external_contact': {
+      // The member deleted the customer (or a succession transfer moved them away): not churn.
+      const deleteSource = word(x, 'Source');
+      return [{ ...base, kind: 'friend_removed', wecom: { ...wecom, removedBy: 'staff', ...(deleteSource ? { deleteSource } : {}) } }];
+    }
+    default:
+      // edit_external_contact, transfer_fail: no normalised kind yet (see README).
+      return [];
+  }
+}
