@@ -216,7 +216,8 @@ export function contactFilterSql(actor: Actor, filter: ContactFilter, fields: re
     const pattern = `%${escapeLike(f.q)}%`;
     const any = [col('name'), col('email'), col('company'), col('phone')].map((c) => sql<SqlBool>`${c} ilike ${pattern}`);
     const digits = f.q.replace(/[\s()+\-.]/g, '');
-    if (/^\d{3,}$/.test(digits)) any.push(sql<SqlBool>`${col('phone')} like ${`%${digits}%`}`);
+    // A number typed with spaces or dashes; typed as bare digits, `phone ilike` already matches it.
+    if (/^\d{3,}$/.test(digits) && digits !== f.q) any.push(sql<SqlBool>`${col('phone')} like ${`%${digits}%`}`);
     parts.push(sql<SqlBool>`(${sql.join(any, sql` or `)})`);
   }
   if (f.stageIds) parts.push(sql<SqlBool>`${col('stage_id')} in (${list(f.stageIds)})`);

@@ -2,6 +2,8 @@
 // otherwise the embedded PGlite (on disk, or in memory for tests). Both speak the same SQL.
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+// The contact list's quick search indexes (contacts migration 202612070110) use trigrams.
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
@@ -84,6 +86,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true; from?: B
   const from = 'memory' in target ? target.from : undefined;
   const pglite = await PGlite.create(dataDir, {
     parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: keepText },
+    extensions: { pg_trgm },
     ...(from ? { loadDataDir: from } : {}),
   }).catch((err) => {
     unlock();
