@@ -2,11 +2,12 @@
 import type { AnyChannelAdapter } from './adapter.js';
 import { apiAdapter } from './api/adapter.js';
 import { emailAdapter } from './email/adapter.js';
+import { lineAdapter } from './line/adapter.js';
 import { telegramAdapter } from './telegram/adapter.js';
 import { wecomAdapter } from './wecom/adapter.js';
 import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, telegramAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, telegramAdapter, lineAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 
