@@ -11,6 +11,8 @@ export interface DeadLetter {
   subject: string | null;
   attempts: number;
   lastError: string | null;
+  /** Why it failed, as a stable code (channelReasons.<code> in the console); null when unknown. */
+  errorReason: string | null;
   failedAt: string | null;
   createdAt: string;
   attachments: Array<{ id: string; fileName: string }>;

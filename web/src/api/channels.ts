@@ -31,6 +31,25 @@ export interface ChannelType {
   secrets: JsonSchema;
   /** Whether the provider's events arrive at the channel's hookUrl. */
   hooks: boolean;
+  /** What the admin does at the provider (src/channels/adapter.ts SetupGuide). */
+  setup: ChannelSetup;
+  /** Whether POST /channels/{id}/test can check this type's credentials. */
+  testable: boolean;
+}
+
+export interface ChannelSetup {
+  /** paste: the admin pastes hookUrl at the provider; connect: POST /channels/{id}/connect registers it; none: no webhook. */
+  webhook: 'paste' | 'connect' | 'none';
+  providerUrl?: string;
+  /** Stable keys (labels channelSetup.steps.<type>.<key>) with English text as the fallback. */
+  steps: Array<{ key: string; text: string; showHookUrl?: boolean }>;
+}
+
+/** The provider account a successful Test connection found. */
+export interface ConnectionAccount {
+  accountId?: string;
+  name?: string;
+  username?: string;
 }
 
 export interface Channel {
@@ -71,4 +90,6 @@ export const listChannelTypes = () => api.get<{ items: ChannelType[] }>('/channe
 export const createChannel = (body: ChannelInput) => api.post<{ channel: Channel }>('/channels', body).then((r) => r.channel);
 export const updateChannel = (id: string, body: ChannelPatch) => api.patch<{ channel: Channel }>(`/channels/${id}`, body).then((r) => r.channel);
 export const deleteChannel = (id: string) => api.delete(`/channels/${id}`);
+export const testChannel = (id: string) => api.post<{ ok: true; account: ConnectionAccount }>(`/channels/${id}/test`, {});
+export const connectChannel = (id: string) => api.post<{ ok: true; hookUrl: string }>(`/channels/${id}/connect`, {});
 export const getChannelSnippet = (id: string) => api.get<{ snippet: string; scriptUrl: string }>(`/channels/${id}/widget-snippet`);

@@ -56,6 +56,8 @@ export interface Message {
   status: MessageStatus;
   attempts: number;
   lastError: string | null;
+  /** Why it failed, as a stable code (token_invalid, recipient_blocked, …); null when unknown. */
+  errorReason: string | null;
   sentAt: string | null;
   deliveredAt: string | null;
   readAt: string | null;

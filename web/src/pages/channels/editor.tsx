@@ -11,6 +11,7 @@ import { ChannelEndpoints } from './endpoints';
 import { cleaned, defaultsOf } from './schema';
 import { SchemaFields, settingsPlace } from './schema-fields';
 import { SecretFields } from './secret-fields';
+import { ChannelSetupPanel } from './setup-panel';
 import { useTypeLabel } from './type-label';
 
 interface Values {
@@ -72,6 +73,7 @@ export function ChannelEditor({ type, channel, onClose, onSaved }: { type: Chann
         </Flex>
       }>
       {channel ? <ChannelEndpoints channel={channel} type={type} /> : null}
+      {channel ? <ChannelSetupPanel channel={channel} type={type} /> : null}
       {/* Keyed by channel: a freshly created one starts a form of its own, with its saved values. */}
       <Form key={channel?.id ?? 'new'} form={form} name="channel" layout="vertical" initialValues={initialValues} onFinish={(v) => save.mutate(v)} data-testid="channel-form">
         <Form.Item name="name" label={t('channelAdmin.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 120 }]}>

@@ -1,11 +1,12 @@
 // 渠道: the workspace's channels, with their health, and where they are created, edited, disabled
 // and deleted. The forms are drawn from each type's schema (GET /channel-types).
-import { DeleteOutlined, DownOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { ApiOutlined, DeleteOutlined, DownOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Dropdown, Empty, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { channelsListPath, channelTypesKey, deleteChannel, listChannelTypes, updateChannel, type Channel, type ChannelType } from '../../api/channels';
+import { channelsListPath, channelTypesKey, deleteChannel, listChannelTypes, testChannel, updateChannel, type Channel, type ChannelType } from '../../api/channels';
+import { isApiError } from '../../api/client';
 import { useTeams } from '../../api/lookups';
 import { useCan } from '../../auth/session';
 import { LoadMore, useCursorList } from '../../components/cursor-list';
@@ -13,6 +14,7 @@ import { ErrorAlert, useErrorToast } from '../../components/errors';
 import { useFormatDate } from '../../components/format';
 import { PageHeader } from '../../components/page-header';
 import { ChannelEditor } from './editor';
+import { useReasonText } from './setup-panel';
 import { TypeIcon, useTypeLabel } from './type-label';
 
 type Editing = { type: ChannelType; channel: Channel | null } | null;
@@ -31,6 +33,23 @@ function Health({ channel }: { channel: Channel }) {
       ) : null}
       {health.sendPausedUntil && new Date(health.sendPausedUntil) > new Date() ? <Tag color="gold">{t('channelAdmin.pausedUntil', { when: formatDate(health.sendPausedUntil) })}</Tag> : null}
     </Space>
+  );
+}
+
+/** Test connection from the list: the result as a message (the channel page shows it in full). */
+function TestButton({ channel }: { channel: Channel }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const reasonText = useReasonText();
+  const test = useMutation({
+    mutationFn: () => testChannel(channel.id),
+    onSuccess: (r) => void message.success(t('channelSetup.testOk', { name: r.account.name ?? r.account.username ?? r.account.accountId ?? '' })),
+    onError: (e) => void message.error(t('channelSetup.testFailed', { reason: isApiError(e) ? reasonText(typeof e.extra.reason === 'string' ? e.extra.reason : undefined, e.detail) : String(e) })),
+  });
+  return (
+    <Tooltip title={t('channelSetup.test')}>
+      <Button size="small" icon={<ApiOutlined />} aria-label={t('channelSetup.test')} loading={test.isPending} onClick={() => test.mutate()} data-testid="channel-list-test" />
+    </Tooltip>
   );
 }
 
@@ -93,6 +112,7 @@ export default function ChannelsPage() {
             {
               title: t('common.actions'), key: 'actions', render: (_, c) => (
                 <Space size={4}>
+                  {typeOf(c.type)?.testable ? <TestButton channel={c} /> : null}
                   <Button size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => edit(c)} data-testid="channel-edit" />
                   <Popconfirm title={t('channelAdmin.deleteConfirm', { name: c.name })} description={t('channelAdmin.deleteHint')} okButtonProps={{ danger: true }}
                     okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => remove.mutateAsync(c).catch(() => undefined)}>

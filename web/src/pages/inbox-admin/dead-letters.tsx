@@ -74,7 +74,14 @@ export default function DeadLettersPage() {
                 </Space>
               ),
             },
-            { title: t('channelAdmin.deadLetters.error'), dataIndex: 'lastError', render: (e: string | null) => <Typography.Text type="danger" style={{ maxWidth: 360, display: 'inline-block' }} data-testid="dead-letter-error">{e ?? '—'}</Typography.Text> },
+            {
+              title: t('channelAdmin.deadLetters.error'), key: 'error', render: (_, m) => (
+                <Space orientation="vertical" size={0} style={{ maxWidth: 360 }}>
+                  {m.errorReason ? <Typography.Text strong type="danger" data-testid="dead-letter-reason" data-reason={m.errorReason}>{t(`channelReasons.${m.errorReason}`, { defaultValue: m.errorReason })}</Typography.Text> : null}
+                  <Typography.Text type={m.errorReason ? 'secondary' : 'danger'} style={{ fontSize: m.errorReason ? 12 : undefined }} data-testid="dead-letter-error">{m.lastError ?? '—'}</Typography.Text>
+                </Space>
+              ),
+            },
             { title: t('channelAdmin.deadLetters.attempts'), dataIndex: 'attempts' },
             {
               title: t('common.actions'), key: 'actions', render: (_, m) => (

@@ -53,7 +53,9 @@ function OutboundState({ message }: { message: Message }) {
     return (
       <Flex gap={6} align="center" data-testid="message-failed">
         <Tooltip title={message.lastError ?? undefined}>
-          <Typography.Text type="danger" style={{ fontSize: 12 }}><ExclamationCircleOutlined /> {label}</Typography.Text>
+          <Typography.Text type="danger" style={{ fontSize: 12 }}>
+            <ExclamationCircleOutlined /> {label}{message.errorReason ? `: ${t(`channelReasons.${message.errorReason}`, { defaultValue: message.errorReason })}` : ''}
+          </Typography.Text>
         </Tooltip>
         {can('channels:manage') ? (
           <Button size="small" type="link" icon={<RedoOutlined />} loading={retry.isPending} onClick={() => retry.mutate()} data-testid="message-retry">{t('inbox.retry')}</Button>

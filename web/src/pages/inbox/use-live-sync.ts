@@ -69,8 +69,10 @@ export function useInboxLiveSync(openId: string | undefined, meId: string) {
     const conversationId = typeof event.data.conversationId === 'string' ? event.data.conversationId : undefined;
     const touchesOpen = conversationId !== undefined && conversationId === openId;
     switch (event.type) {
+      // message.updated: a file fetched after the message was stored (media by reference).
       case 'message.created':
       case 'message.status_changed':
+      case 'message.updated':
         if (touchesOpen) void queryClient.invalidateQueries({ queryKey: inboxKeys.messages(conversationId) });
         if (event.type === 'message.created') {
           if (conversationId) patchLists(conversationId, event.data, touchesOpen);
