@@ -27,7 +27,8 @@ const typingMessage = z.object({ conversationId: z.uuid(), typing: z.boolean() }
 const describe = `Inbox events, each for the members who may see the conversation (the same rule as
 GET /conversations): \`message.created\` { conversationId, messageId, direction (in | out | note),
 kind, status, authorId, createdAt, preview, inboundCount (inbound only) }; \`message.status_changed\`
-{ conversationId, messageId, status }; \`conversation.status_changed\` { conversationId, status,
+{ conversationId, messageId, status }; \`message.updated\` { conversationId, messageId } when a
+file fetched after the message was stored (media by reference) is attached; \`conversation.status_changed\` { conversationId, status,
 previousStatus, reason, snoozedUntil }; \`conversation.assigned\` { conversationId, assigneeId,
 previousAssigneeId, teamId, previousTeamId, reason (manual | transfer | auto), actorId };
 \`conversation.removed\` { conversationId } when an assignment or transfer takes it out of your sight;
