@@ -206,6 +206,26 @@ export interface SetupGuide {
   steps: Array<{ key: string; text: string; /** Show the channel's hook URL to copy beside this step. */ showHookUrl?: boolean }>;
 }
 
+/**
+ * What a follow or friend event means beyond the inbox's view, as the provider tells it (WeCom
+ * externalcontact/get): the person's profile, and the member of the company on the other side.
+ * The channels domain asks for it in the worker after the event is stored, and writes it to the
+ * contact (identities, name) and its staff relationships.
+ */
+export interface RelationFacts {
+  profile?: {
+    displayName?: string;
+    avatarUrl?: string;
+    company?: string;
+    /** Further identities of the person (a WeChat unionid), among the contacts' channel types. */
+    identities?: Array<{ channelType: string; externalId: string }>;
+  };
+  /** The company-side member (WeCom UserID), and the Renmai member the channel maps it to, if any. */
+  staff?: { externalId: string; memberId?: string; since?: Date };
+  /** On friend_removed: who ended it. `contact` is churn: the member and the owner are alerted. */
+  endedBy?: 'contact' | 'staff';
+}
+
 export interface HookAnswer {
   status: number;
   contentType: string;
@@ -235,6 +255,8 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   send(message: OutboundMessage, channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<{ providerMessageId: string }>;
   /** Downloads a file parse() returned as a MediaRef (use download.ts); throws ChannelError (retryable kinds are retried with backoff). */
   fetchMedia?(ref: string, channel: ChannelRuntime<Settings, Secrets>, context: MediaContext): Promise<FetchedMedia>;
+  /** The facts of a stored follow / friend event (the event as parse() returned it); may call the provider; throws ChannelError. */
+  relationFacts?(event: Readonly<Record<string, unknown>>, channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<RelationFacts>;
   /** Checks the credentials with a harmless call (Telegram getMe, LINE bot info); throws ChannelError with a `reason`. */
   testConnection?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<ConnectionInfo>;
   /** Registers the channel's hook URL at the provider (Telegram setWebhook); only for `setup.webhook === 'connect'`. Throws ChannelError. */

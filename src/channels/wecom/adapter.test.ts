@@ -6,8 +6,8 @@ import { ChannelPayloadError, type InboundRequest } from '../adapter.js';
 import { TIMESTAMP_WINDOW_SECONDS, wecomAdapter } from './adapter.js';
 import { encryptedCallback } from './fake-wecom.js';
 
-const setA = { channelId: 'c', settings: { corpId: 'ww1436e0e65a779aee', apiBaseUrl: 'https://qyapi.weixin.qq.com' }, secrets: { token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt', secret: 's' } };
-const setB = { channelId: 'c', settings: { corpId: 'wx5823bf96d3bd56c7', apiBaseUrl: 'https://qyapi.weixin.qq.com' }, secrets: { token: 'QDG6eK', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', secret: 's' } };
+const setA = { channelId: 'c', settings: { corpId: 'ww1436e0e65a779aee', apiBaseUrl: 'https://qyapi.weixin.qq.com', staff: [] }, secrets: { token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt', secret: 's' } };
+const setB = { channelId: 'c', settings: { corpId: 'wx5823bf96d3bd56c7', apiBaseUrl: 'https://qyapi.weixin.qq.com', staff: [] }, secrets: { token: 'QDG6eK', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', secret: 's' } };
 const keysA = { token: setA.secrets.token, encodingAESKey: setA.secrets.encodingAESKey, receiveId: setA.settings.corpId };
 
 const get = (rawQuery: string): InboundRequest => ({ method: 'GET', headers: {}, rawQuery, rawBody: Buffer.alloc(0) });

@@ -7,6 +7,7 @@ import { accessTokens, credentialKey } from '../access-token.js';
 import { download } from '../download.js';
 import { DEFAULT_BASE_URL, issueToken, sendAppMessage, sendWelcomeMessage, uploadMedia, WecomApiError, type MediaType, type WecomApiContext } from './api.js';
 import { decryptMessage, ENCODING_AES_KEY, signatureMatches, WecomCryptoError, type WecomCryptoKeys } from './crypto.js';
+import { relationFactsOf } from './contacts.js';
 import { eventsOf, isCustomerThread } from './inbound.js';
 import { field, readXml } from './xml.js';
 
@@ -17,6 +18,12 @@ const settings = z.strictObject({
   agentId: z.number().int().positive().optional(),
   /** WeCom's API (tests point it at a local fake). */
   apiBaseUrl: z.url({ protocol: /^https?$/ }).max(300).default(DEFAULT_BASE_URL),
+  /** Which Renmai member each WeCom member (userid) is: their customers' staff relationships and churn alerts go to them. */
+  staff: z
+    .array(z.strictObject({ userId: z.string().trim().min(1).max(64), memberId: z.uuid() }))
+    .max(5000)
+    .default([])
+    .refine((list) => new Set(list.map((s) => s.userId)).size === list.length, 'each WeCom userid once'),
 });
 const secrets = z.strictObject({
   /** The callback Token set at WeCom (English letters and digits, at most 32). */
@@ -226,6 +233,9 @@ export const wecomAdapter = {
       (error) => error instanceof WecomApiError && WecomApiError.expired(error),
     );
   },
+
+  // The customer's profile (externalcontact/get) on an add; the member involved, from the event.
+  relationFacts: (event, channel, context) => relationFactsOf(event, channel.settings.staff, apiContext(channel, context)),
 
   // gettoken with the corp id and secret: the credentials are right and this server may call WeCom.
   async testConnection(channel, context) {

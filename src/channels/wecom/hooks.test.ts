@@ -1,17 +1,40 @@
 // WeCom end to end: encrypted callbacks through the real /hooks route and the worker, refusals
 // that store nothing, and outbound calls checked by a local fake WeCom (real HTTP on 127.0.0.1),
-// token refresh on 42001 included. The autoreplies handler runs too, for the welcome message.
+// token refresh on 42001 included. The autoreplies handler runs too, for the welcome message, and
+// the channels domain's relation facts (customer profile, staff relationship, churn alert).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, makeDue } from '../../../test/support/channel-world.js';
+import { count, inboxWorld, makeDue, type InboxWorld } from '../../../test/support/channel-world.js';
 import { signedInOwner } from '../../../test/support/app.js';
-import { autoreplyWorld, type AutoreplyWorld } from '../../domains/autoreplies/test-world.js';
+import { autorepliesHandler } from '../../domains/autoreplies/index.js';
+import { channelRelations } from '../../domains/channels/index.js';
+import { inboxJobs } from '../../domains/inbox/index.js';
+import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
+import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
+import { silentLogger } from '../../platform/queue/test-support.js';
 import type { WecomCryptoKeys } from './crypto.js';
 import { encryptedCallback, startFakeWecom, verificationQuery, type FakeWecom } from './fake-wecom.js';
 
-let w: AutoreplyWorld;
+/** The inbox world with a worker that also dispatches events to the autoreplies and relation handlers. */
+async function wecomWorld() {
+  const world = await inboxWorld({ PUBLIC_URL: 'https://renmai.example' });
+  const relations = channelRelations(world.t.config);
+  const handlers = createHandlerRegistry([autorepliesHandler(world.t.config), relations.handler]);
+  const worker = createWorker({ db: world.t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(world.t.config), relations.job, ...handlers.jobs]), concurrency: 1, pollMs: 50 });
+  async function settle() {
+    for (let i = 0; i < 200; i++) {
+      const dispatched = await dispatchPending(world.t.database.db, handlers, { limit: 100 });
+      const ran = await worker.runOnce();
+      if (!dispatched && !ran) return;
+    }
+    throw new Error('wecom: jobs did not settle');
+  }
+  return { ...world, settle };
+}
+
+let w: InboxWorld & { settle(): Promise<void> };
 let wecom: FakeWecom;
 beforeAll(async () => {
-  w = await autoreplyWorld();
+  w = await wecomWorld();
   wecom = await startFakeWecom();
 });
 afterAll(async () => {
@@ -24,15 +47,16 @@ const AES_KEY = '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt';
 
 async function wecomWorkspace(name: string) {
   const owner = await signedInOwner(w.t, name);
+  const ownerMember = await w.t.database.db.selectFrom('members').select('id').where('workspace_id', '=', owner.workspace.id).executeTakeFirstOrThrow();
   const res = await owner.client.post('/api/v1/channels', {
     type: 'wecom',
     name: 'WeCom',
-    settings: { corpId: wecom.corpId, agentId: 1000002, apiBaseUrl: wecom.url },
+    settings: { corpId: wecom.corpId, agentId: 1000002, apiBaseUrl: wecom.url, staff: [{ userId: 'zhangsan', memberId: ownerMember.id }] },
     secrets: { token: TOKEN, encodingAESKey: AES_KEY, secret: wecom.secret },
   });
   if (res.statusCode !== 201) throw new Error(`channel: ${res.statusCode} ${res.body}`);
   const keys: WecomCryptoKeys = { token: TOKEN, encodingAESKey: AES_KEY, receiveId: wecom.corpId };
-  return { ...owner, channelId: res.json().channel.id as string, keys };
+  return { ...owner, memberId: ownerMember.id, channelId: res.json().channel.id as string, keys };
 }
 type Ws = Awaited<ReturnType<typeof wecomWorkspace>>;
 
@@ -195,25 +219,48 @@ describe('WeCom outbound through the fake WeCom', () => {
 describe('WeCom customer contact', () => {
   it('add_external_contact with State and WelcomeCode: a contact with the customer’s identity, the source kept, the welcome sent with the code', async () => {
     const ws = await wecomWorkspace('WeCom add');
+    wecom.profiles.set('woAJ2GCAAAXtWyujaWJHDDGi0mAAAA', {
+      external_contact: { external_userid: 'woAJ2GCAAAXtWyujaWJHDDGi0mAAAA', name: '李四', avatar: 'https://wework.qpic.cn/a.png', type: 1, gender: 1, unionid: 'ozynqsulJFCZ2z1aYeS8h-nuasdAAA' },
+      follow_user: [{ userid: 'zhangsan', remark: '', createtime: 1700000000, state: 'live-code-7', add_way: 1 }],
+      next_cursor: '',
+    });
     await ws.client.put(`/api/v1/inbox/channel-settings/${ws.channelId}`, { welcomeMessage: '欢迎！' });
     const xml = contactXml('add_external_contact', 'woAJ2GCAAAXtWyujaWJHDDGi0mAAAA', '<State><![CDATA[live-code-7]]></State><WelcomeCode><![CDATA[WELCOMECODE-1]]></WelcomeCode>');
     expect((await post(ws, encryptedCallback(ws.keys, xml))).statusCode).toBe(200);
     await w.settle();
     const stored = await w.t.database.db.selectFrom('inbound_events').select(['kind', 'thread_key', 'event']).where('workspace_id', '=', ws.workspace.id).executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ kind: 'friend_added', thread_key: 'external:woAJ2GCAAAXtWyujaWJHDDGi0mAAAA', event: { source: 'live-code-7', wecom: { changeType: 'add_external_contact', staffUserId: 'zhangsan' } } });
-    const identity = await w.t.database.db.selectFrom('contact_identities').select(['channel_type', 'external_id']).where('workspace_id', '=', ws.workspace.id).execute();
-    expect(identity).toEqual([{ channel_type: 'wecom', external_id: 'woAJ2GCAAAXtWyujaWJHDDGi0mAAAA' }]);
+    const identities = await w.t.database.db.selectFrom('contact_identities').select(['contact_id', 'channel_type', 'external_id']).where('workspace_id', '=', ws.workspace.id).orderBy('channel_type').execute();
+    expect(identities.map((i) => [i.channel_type, i.external_id])).toEqual([
+      ['wechat_unionid', 'ozynqsulJFCZ2z1aYeS8h-nuasdAAA'],
+      ['wecom', 'woAJ2GCAAAXtWyujaWJHDDGi0mAAAA'],
+    ]);
+    // The profile from externalcontact/get fills the contact; the member who added them is its staff, since WeCom's createtime.
+    expect(wecom.calls('externalcontact/get').at(-1)!.query.get('external_userid')).toBe('woAJ2GCAAAXtWyujaWJHDDGi0mAAAA');
+    const contact = (await ws.client.get(`/api/v1/contacts/${identities[0]!.contact_id}`)).json().contact;
+    expect(contact).toMatchObject({ name: '李四', avatarUrl: 'https://wework.qpic.cn/a.png' });
+    const staff = await w.t.database.db.selectFrom('staff_relationships').selectAll().where('workspace_id', '=', ws.workspace.id).execute();
+    expect(staff).toEqual([expect.objectContaining({ contact_id: identities[0]!.contact_id, member_id: ws.memberId, channel_type: 'wecom', since: new Date(1700000000 * 1000), removed_by_contact_at: null })]);
     const relation = await w.t.database.db.selectFrom('outbox_events').select('payload').where('workspace_id', '=', ws.workspace.id).where('type', '=', 'inbox.channel_relation.changed').executeTakeFirstOrThrow();
     expect(relation.payload).toMatchObject({ kind: 'friend_added', source: 'live-code-7' });
     const welcome = wecom.calls('externalcontact/send_welcome_msg').at(-1);
     expect(welcome?.json()).toEqual({ welcome_code: 'WELCOMECODE-1', text: { content: '欢迎！' } });
   });
 
-  it('del_follow_user (the customer removed the member) is friend_removed on the customer’s thread', async () => {
+  it('del_follow_user (the customer removed the member): friend_removed, the relationship ended, the member alerted once', async () => {
     const ws = await wecomWorkspace('WeCom churn');
+    wecom.profiles.set('wmCHURN', { external_contact: { external_userid: 'wmCHURN', name: '王五' }, follow_user: [{ userid: 'zhangsan', createtime: 1700000100 }] });
     await post(ws, encryptedCallback(ws.keys, contactXml('add_external_contact', 'wmCHURN')));
-    await post(ws, encryptedCallback(ws.keys, contactXml('del_follow_user', 'wmCHURN')));
     await w.settle();
+    const removal = encryptedCallback(ws.keys, contactXml('del_follow_user', 'wmCHURN'));
+    await post(ws, removal);
+    await post(ws, removal);
+    await w.settle();
+    const staff = await w.t.database.db.selectFrom('staff_relationships').selectAll().where('workspace_id', '=', ws.workspace.id).executeTakeFirstOrThrow();
+    expect(staff.removed_by_contact_at).toBeInstanceOf(Date);
+    expect(staff.removed_by_staff_at).toBeNull();
+    const bell = (await ws.client.get('/api/v1/notifications')).json().items;
+    expect(bell).toEqual([expect.objectContaining({ kind: 'churn', title: '王五 removed zhangsan as a contact', link: `/contacts/${staff.contact_id}` })]);
     const kinds = await w.t.database.db.selectFrom('inbound_events').select(['kind', 'thread_key']).where('workspace_id', '=', ws.workspace.id).orderBy('seq').execute();
     expect(kinds).toEqual([
       { kind: 'friend_added', thread_key: 'external:wmCHURN' },

@@ -5,3 +5,4 @@ export { getChannel, type Channel } from './channels.js';
 export { channelForHook, liveChannel, channelProfile, recordRefusal, recordEventSeen, type LiveChannel, type ChannelProfile } from './runtime.js';
 export { takeSendToken, pauseSends, type Rate } from './rate-limit.js';
 export { keyringOf, type Keyring } from './secrets.js';
+export { channelRelations, type RelationFactsJob } from './relations.js';

@@ -27,3 +27,4 @@ export { customValueSql, escapeLike } from './filter.js';
 export { contactTagsMatch } from './tag-sets.js';
 export { listFieldDefinitions } from './custom-fields-store.js';
 export { purgeExpiredContacts, startContactPurge } from './purge.js';
+export { recordStaffRelationship, endStaffRelationship, staffRelationshipsOf, type StaffRelationship } from './staff.js';

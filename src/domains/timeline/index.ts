@@ -6,4 +6,4 @@ export { mentionsHandler } from './on-mentions.js';
 export { taskRoutes } from './tasks-routes.js';
 export { notificationRoutes } from './notifications-routes.js';
 export { listTasks, createTask, updateTask, deleteTask, type Task } from './tasks.js';
-export { deliverDueReminders, startReminderSweep } from './notifications.js';
+export { deliverDueReminders, notifyMembers, startReminderSweep } from './notifications.js';

@@ -92,8 +92,8 @@ export async function sweepDueReminders(db: Db, batch: number) {
   return { marked: Number(rows[0]?.marked ?? 0), notified: Number(rows[0]?.notified ?? 0) };
 }
 
-/** One `mention` notification for each of these members still active in the workspace. */
-export const insertMentionNotifications = (db: Db, workspaceId: string, memberIds: string[], n: { title: string; body: string | null; link: string | null }) =>
+/** One notification of `kind` for each of these members still active in the workspace. */
+export const insertNotifications = (db: Db, workspaceId: string, memberIds: string[], n: { kind: string; title: string; body: string | null; link: string | null }) =>
   db
     .insertInto('notifications')
     .columns(['workspace_id', 'member_id', 'kind', 'title', 'body', 'link'])
@@ -103,7 +103,7 @@ export const insertMentionNotifications = (db: Db, workspaceId: string, memberId
         .select([
           'workspace_id',
           'id',
-          sql.lit('mention').as('kind'),
+          sql<string>`${n.kind}::text`.as('kind'),
           sql<string>`${n.title}::text`.as('title'),
           sql<string | null>`${n.body}::text`.as('body'),
           sql<string | null>`${n.link}::text`.as('link'),
@@ -114,3 +114,7 @@ export const insertMentionNotifications = (db: Db, workspaceId: string, memberId
     )
     .returning(['id', 'member_id'])
     .execute();
+
+/** One `mention` notification for each of these members still active in the workspace. */
+export const insertMentionNotifications = (db: Db, workspaceId: string, memberIds: string[], n: { title: string; body: string | null; link: string | null }) =>
+  insertNotifications(db, workspaceId, memberIds, { kind: 'mention', ...n });

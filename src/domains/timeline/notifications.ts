@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/connect.js';
 import { startPeriodic } from '../../platform/periodic.js';
 import { notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
+import { publish } from '../../platform/realtime/index.js';
 import * as store from './notifications-store.js';
 
 const toNotification = (r: store.NotificationRow) => ({
@@ -53,3 +54,15 @@ const REMINDER_SWEEP_MS = 15_000;
  */
 export const startReminderSweep = (db: Db, logger: Logger, everyMs = REMINDER_SWEEP_MS) =>
   startPeriodic('task reminders delivered', everyMs, () => deliverDueReminders(db), logger);
+
+/**
+ * Notifies these members (the active ones, each once) from another domain's work, in its
+ * transaction: a bell entry each, and their open consoles hear of it. E.g. a churn alert.
+ */
+export async function notifyMembers(db: Db, workspaceId: string, memberIds: readonly string[], n: { kind: string; title: string; body?: string | null; link?: string | null }) {
+  const ids = [...new Set(memberIds)];
+  if (!ids.length) return [];
+  const rows = await store.insertNotifications(db, workspaceId, ids, { kind: n.kind, title: n.title, body: n.body ?? null, link: n.link ?? null });
+  for (const row of rows) await publish(db, { w: workspaceId, to: { m: row.member_id }, e: { type: 'notification.created', data: { notificationId: row.id, kind: n.kind } } });
+  return rows;
+}
