@@ -13,7 +13,7 @@ import { eventDefinition, type RuleInput } from '../../src/domains/autotag/schem
 import { compileDefinition } from '../../src/domains/segments/index.js';
 import { timelineHandler } from '../../src/domains/timeline/index.js';
 import { inTransaction } from '../../src/platform/db/transaction.js';
-import { createHandlerRegistry, dispatchPending, type EventType } from '../../src/platform/events/index.js';
+import { createHandlerRegistry, dispatchPending, handleEvents, type EventType } from '../../src/platform/events/index.js';
 import { createJobRegistry, createWorker, runJobNow } from '../../src/platform/queue/index.js';
 import { watchBackendCpu } from '../lib/backend-cpu.js';
 import { loadAverage as load, onEachDatabase, percentile, quietLogger, round, type LoadedBench as Context, type Row } from '../lib/loaded-workspace.js';
@@ -257,7 +257,7 @@ async function measure(ctx: Context): Promise<Row[]> {
       returning id`.execute(db);
     const event = { id: --eventId, workspaceId: ws, type: 'timeline.event.recorded' as EventType, payload: { contactId: p.id, eventId: inserted[0]!.id, type: 'order' }, occurredAt: new Date().toISOString() };
     const started = performance.now();
-    await inTransaction(db, (tx) => autotagHandler.handle({ tx, logger: quietLogger, attempt: 1 }, event));
+    await inTransaction(db, (tx) => handleEvents(autotagHandler, { tx, logger: quietLogger, attempt: 1 }, [event]));
     if (i >= 5) times.push(performance.now() - started);
   }
   const sorted = times.sort((a, b) => a - b);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import type { DomainEvent, EventType } from '../../platform/events/index.js';
+import { handleEvents, type DomainEvent, type EventType } from '../../platform/events/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { autotagHandler } from './on-events.js';
 import { autotagWorld } from './test-support.js';
@@ -122,7 +122,7 @@ describe('loop guard', () => {
       (await db().selectFrom('outbox_events').select(['id', 'type', 'payload', 'occurred_at']).where('workspace_id', '=', w.ws).where('type', '=', type).orderBy('id').execute()).map(
         (e): DomainEvent => ({ id: Number(e.id), workspaceId: w.ws, type: e.type as EventType, payload: e.payload, occurredAt: e.occurred_at.toISOString() }),
       );
-    const deliver = (event: DomainEvent) => inTransaction(db(), (tx) => autotagHandler.handle({ tx, logger: silentLogger, attempt: 1 }, event));
+    const deliver = (event: DomainEvent) => inTransaction(db(), (tx) => handleEvents(autotagHandler, { tx, logger: silentLogger, attempt: 1 }, [event]));
     const stageOf = async () => (await w.c.get(`/api/v1/contacts/${contact}`)).json().contact.stage.id;
     await deliver((await events('contacts.contact.created'))[0]!);
     await w.c.patch(`/api/v1/contacts/${contact}`, { stageId: lead });

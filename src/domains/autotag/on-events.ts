@@ -8,6 +8,7 @@ import { defineHandler, type DomainEvent, type EventType, type HandlerContext } 
 import { causeOf, conditionCrossings, fire, fireEventRules, rootCause } from './fire.js';
 import { contactsOfTagChange } from './queries/contacts.js';
 import { forgetContacts } from './queries/membership.js';
+import * as store from './store.js';
 
 const id = z.uuid();
 const contactRef = z.object({ contactId: id.optional(), contactIds: z.array(id).optional() });
@@ -109,8 +110,18 @@ async function onEvent(ctx: HandlerContext, event: DomainEvent) {
   for (const c of crossings) for (const set of c.sets) await fire(tx, ws, c.rule, 'condition', set.contactIds, set.cause, ctx.logger);
 }
 
+/**
+ * A delivery's events one by one, in order (each change has its own cause for the loop guard) —
+ * unless the workspace has no rule at all, which most messages find: then there is nothing to
+ * evaluate, fire or forget, and one count answers for the batch.
+ */
+async function onEvents(ctx: HandlerContext, events: readonly DomainEvent[]) {
+  if ((await store.countRules(ctx.tx, events[0]!.workspaceId)) === 0) return;
+  for (const event of events) await onEvent({ ...ctx, logger: ctx.logger.child({ eventId: event.id, event: event.type }) }, event);
+}
+
 export const autotagHandler = defineHandler({
   name: 'autotag',
   events: [...(Object.keys(reactions) as EventType[]), 'contacts.tags.added', 'contacts.tags.removed'],
-  handle: onEvent,
+  handleBatch: onEvents,
 });

@@ -2,10 +2,11 @@
 // timeline, reopening on a new message, and media limits at the hook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { channelForHook, keyringOf } from '../channels/index.js';
 import { limitsOf } from './attachments.js';
 import { storeEvents } from './intake.js';
-import { count, deliver, inboxWorld, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
+import { count, deliver, makeDue, inboxWorld, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
 
 let w: InboxWorld;
 beforeAll(async () => (w = await inboxWorld({ ATTACHMENT_MAX_BYTES: '2048' })));
@@ -96,6 +97,28 @@ describe('webhook intake', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     const stored = await w.t.database.db.selectFrom('inbound_events').select('provider_event_id').where('workspace_id', '=', ws.workspace.id).orderBy('provider_event_id').execute();
     expect(stored.map((r) => r.provider_event_id)).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('an intake job whose thread fails is split on its retry: the other threads go on, the failing one retries alone', async () => {
+    const ws = await workspaceWithChannel(w, 'Split');
+    const db = w.t.database.db;
+    await deliver(w.t, ws.channelId, [textEvent('split-good', 'fine'), textEvent('split-bad', 'doomed')]);
+    // The bad thread's event names an attachment id the database cannot read, so processing it throws.
+    await sql`update inbound_events set event = jsonb_set(event, '{attachmentIds}', '["not-a-uuid"]') where workspace_id = ${ws.workspace.id} and thread_key like '%split-bad%'`.execute(db);
+    const intake = () => db.selectFrom('jobs').select(['payload', 'status']).where('workspace_id', '=', ws.workspace.id).where('name', '=', 'inbox.intake').execute();
+    expect((await intake()).map((j) => (j.payload as { threadKeys: string[] }).threadKeys.length)).toEqual([2]);
+
+    await runJobs(w.t);
+    expect(await count(w.t, 'messages', ws.workspace.id)).toBe(0);
+    await makeDue(w.t);
+    await runJobs(w.t);
+    expect(await count(w.t, 'messages', ws.workspace.id)).toBe(1);
+    const jobs = await intake();
+    expect(jobs.map((j) => [j.status, (j.payload as { threadKeys: string[] }).threadKeys.length]).sort()).toEqual([
+      ['done', 1],
+      ['done', 2],
+      ['queued', 1],
+    ]);
   });
 
   it('drops NUL characters, which PostgreSQL stores in neither text nor JSON', async () => {

@@ -13,7 +13,7 @@ import { enqueueMany } from '../../platform/queue/index.js';
 import type { NormalisedEvent } from '../../channels/index.js';
 import { recordEventSeen, type LiveChannel } from '../channels/index.js';
 import { checkFile, storeFile, type AttachmentLimits, type CheckedFile } from './attachments.js';
-import { intakeJob } from './process.js';
+import { intakeJob, THREADS_PER_JOB } from './process.js';
 
 export interface StoreResult {
   stored: number;
@@ -66,7 +66,7 @@ async function write(tx: Tx, requests: readonly Request[]): Promise<StoreResult[
     .returning(['id', 'channel_id', 'provider_event_id'])
     .execute();
   const fresh = new Map(inserted.map((r) => [`${r.channel_id} ${r.provider_event_id}`, r.id]));
-  const threads = new Map<string, { workspaceId: string; channelId: string; threadKey: string }>();
+  const threads = new Map<LiveChannel, Set<string>>();
   const results: StoreResult[] = [];
   for (const { channel, events, files, limits } of requests) {
     const { workspaceId, channelId } = channel;
@@ -78,8 +78,7 @@ async function write(tx: Tx, requests: readonly Request[]): Promise<StoreResult[
       if (!id) continue;
       fresh.delete(key);
       stored += 1;
-      const threadKey = withoutNul(e.threadKey);
-      threads.set(`${channelId} ${threadKey}`, { workspaceId, channelId, threadKey });
+      threads.set(channel, (threads.get(channel) ?? new Set()).add(withoutNul(e.threadKey)));
       const media = files.get(e);
       if (media?.length) {
         const ids: string[] = [];
@@ -89,7 +88,12 @@ async function write(tx: Tx, requests: readonly Request[]): Promise<StoreResult[
     }
     results.push({ stored, duplicates: events.length - stored });
   }
-  await enqueueMany(tx, intakeJob, [...threads.values()].map((payload) => ({ payload })));
+  const jobs = [];
+  for (const [{ workspaceId, channelId }, keys] of threads) {
+    const all = [...keys];
+    for (let i = 0; i < all.length; i += THREADS_PER_JOB) jobs.push({ payload: { workspaceId, channelId, threadKeys: all.slice(i, i + THREADS_PER_JOB) } });
+  }
+  await enqueueMany(tx, intakeJob, jobs);
   return results;
 }
 

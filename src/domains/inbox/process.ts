@@ -3,10 +3,11 @@
 // conversations or two contacts (DESIGN.md rule 3). Transactional: the events' effects and their
 // processed mark commit with the job, and every effect is idempotent besides.
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
-import { defineJob } from '../../platform/queue/index.js';
+import { defineJob, enqueueMany, type JobDefinition } from '../../platform/queue/index.js';
 import { messageKinds } from '../../channels/index.js';
 import { channelProfile, type ChannelProfile } from '../channels/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
@@ -163,33 +164,62 @@ async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile
   }
 }
 
-export const intakeJob = defineJob({
+/** One thread's stored events, in arrival order, under its lock; returns how many. */
+async function processThread(tx: Tx, logger: Logger, workspaceId: string, channel: ChannelProfile, threadKey: string) {
+  await lockThread(tx, workspaceId, channel.id, threadKey);
+  const pending = await tx
+    .selectFrom('inbound_events')
+    .select(['id', 'event'])
+    .where('workspace_id', '=', workspaceId)
+    .where('channel_id', '=', channel.id)
+    .where('thread_key', '=', threadKey)
+    .where('processed_at', 'is', null)
+    .orderBy('seq')
+    .limit(BATCH)
+    .execute();
+  for (const row of pending) {
+    const parsed = storedEvent.safeParse(row.event);
+    if (parsed.success) await processEvent(tx, workspaceId, channel, parsed.data);
+    else logger.error({ eventId: row.id, issues: parsed.error.issues }, 'inbox: stored event not understood; marked processed');
+  }
+  if (pending.length) {
+    await tx
+      .updateTable('inbound_events')
+      .set({ processed_at: sql<Date>`now()` })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', pending.map((r) => r.id))
+      .execute();
+  }
+  return pending.length;
+}
+
+/** Threads per intake job: a burst's threads are shared among several jobs, so several workers take them at once. */
+export const THREADS_PER_JOB = 25;
+
+const intakePayload = z.preprocess(
+  // A job queued before jobs carried several threads named its one thread `threadKey`.
+  (p) => (p && typeof p === 'object' && 'threadKey' in p && !('threadKeys' in p) ? { ...p, threadKeys: [(p as { threadKey: unknown }).threadKey] } : p),
+  z.object({ workspaceId: z.uuid(), channelId: z.uuid(), threadKeys: z.array(z.string()).min(1).max(THREADS_PER_JOB) }),
+);
+
+export const intakeJob: JobDefinition<typeof intakePayload> = defineJob({
   name: 'inbox.intake',
   queue: 'realtime',
   maxAttempts: 10,
   transactional: true,
-  payload: z.object({ workspaceId: z.uuid(), channelId: z.uuid(), threadKey: z.string() }),
-  async handler(ctx, { workspaceId, channelId, threadKey }) {
+  payload: intakePayload,
+  async handler(ctx, { workspaceId, channelId, threadKeys }) {
     const tx = ctx.db as Tx;
-    await lockThread(tx, workspaceId, channelId, threadKey);
+    // A job that failed is split on its retry, one job per thread: one thread's trouble holds back no other.
+    if (threadKeys.length > 1 && ctx.job.attempt > 1) {
+      await enqueueMany(tx, intakeJob, threadKeys.map((threadKey) => ({ payload: { workspaceId, channelId, threadKeys: [threadKey] } })));
+      return { split: threadKeys.length };
+    }
     const channel = await channelProfile(tx, workspaceId, channelId);
     if (!channel) return { skipped: 'channel gone' };
-    const pending = await tx
-      .selectFrom('inbound_events')
-      .select(['id', 'event'])
-      .where('workspace_id', '=', workspaceId)
-      .where('channel_id', '=', channelId)
-      .where('thread_key', '=', threadKey)
-      .where('processed_at', 'is', null)
-      .orderBy('seq')
-      .limit(BATCH)
-      .execute();
-    for (const row of pending) {
-      const parsed = storedEvent.safeParse(row.event);
-      if (parsed.success) await processEvent(tx, workspaceId, channel, parsed.data);
-      else ctx.logger.error({ eventId: row.id, issues: parsed.error.issues }, 'inbox: stored event not understood; marked processed');
-      await tx.updateTable('inbound_events').set({ processed_at: sql<Date>`now()` }).where('workspace_id', '=', workspaceId).where('id', '=', row.id).execute();
-    }
-    return { processed: pending.length };
+    let processed = 0;
+    // In one order for every job: two jobs sharing threads take their locks alike and cannot deadlock.
+    for (const threadKey of [...new Set(threadKeys)].sort()) processed += await processThread(tx, ctx.logger, workspaceId, channel, threadKey);
+    return { processed };
   },
 });

@@ -30,25 +30,38 @@ export async function updateContactPreferences(tx: Tx, workspaceId: string, cont
   }
 }
 
-async function onEvent(ctx: HandlerContext, event: DomainEvent) {
-  const type = event.type as Handled;
-  const parsed = schemas[type].safeParse(event.payload);
-  if (!parsed.success) {
-    ctx.logger.warn({ issues: parsed.error.issues }, 'preferences: event payload not understood; skipped');
-    return;
+/**
+ * A delivery's events, in one pass: the contacts they name are gathered and recomputed together
+ * (active hours too for those who wrote a message or were merged), whatever the batch's size.
+ */
+async function onEvents(ctx: HandlerContext, events: readonly DomainEvent[]) {
+  const ws = events[0]!.workspaceId;
+  const withHours = new Set<string>();
+  const interestsOnly = new Set<string>();
+  let interestGroups: boolean | undefined;
+  for (const event of events) {
+    const type = event.type as Handled;
+    const parsed = schemas[type].safeParse(event.payload);
+    if (!parsed.success) {
+      ctx.logger.warn({ eventId: event.id, issues: parsed.error.issues }, 'preferences: event payload not understood; skipped');
+      continue;
+    }
+    const p = parsed.data;
+    if (type === 'timeline.event.recorded') {
+      const e = p as z.infer<(typeof schemas)['timeline.event.recorded']>;
+      (e.type === 'message' ? withHours : interestsOnly).add(e.contactId);
+    } else if ('survivorId' in p) {
+      for (const id of [p.survivorId, ...p.mergedIds]) withHours.add(id);
+    } else if ('sourceRef' in p) {
+      interestGroups ??= (await loadWindow(ctx.tx, ws)).interestGroupIds.length > 0;
+      if (!interestGroups) continue;
+      const named = (p as { contactIds?: string[] }).contactIds;
+      for (const id of named ?? (await contactsOfTagChange(ctx.tx, ws, p.sourceRef))) interestsOnly.add(id);
+    }
   }
-  const ws = event.workspaceId;
-  const p = parsed.data;
-  if (type === 'timeline.event.recorded') {
-    const e = p as z.infer<(typeof schemas)['timeline.event.recorded']>;
-    await updateContactPreferences(ctx.tx, ws, [e.contactId], { activeHours: e.type === 'message' });
-  } else if ('survivorId' in p) {
-    await updateContactPreferences(ctx.tx, ws, [p.survivorId, ...p.mergedIds], { activeHours: true });
-  } else if ('sourceRef' in p) {
-    if (!(await loadWindow(ctx.tx, ws)).interestGroupIds.length) return;
-    const named = (p as { contactIds?: string[] }).contactIds;
-    await updateContactPreferences(ctx.tx, ws, named ?? (await contactsOfTagChange(ctx.tx, ws, p.sourceRef)), { activeHours: false });
-  }
+  if (withHours.size) await updateContactPreferences(ctx.tx, ws, [...withHours], { activeHours: true });
+  const rest = [...interestsOnly].filter((id) => !withHours.has(id));
+  if (rest.length) await updateContactPreferences(ctx.tx, ws, rest, { activeHours: false });
 }
 
-export const preferencesHandler = defineHandler({ name: 'preferences', events: Object.keys(schemas) as Handled[], handle: onEvent });
+export const preferencesHandler = defineHandler({ name: 'preferences', events: Object.keys(schemas) as Handled[], handleBatch: onEvents });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createTestApp, signedInOwner, type Client, type TestApp } from '../../../test/support/app.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import type { DomainEvent, EventType } from '../../platform/events/index.js';
+import { handleEvents, type DomainEvent, type EventType } from '../../platform/events/index.js';
 import { runJobNow } from '../../platform/queue/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { preferencesJob } from './job.js';
@@ -44,7 +44,7 @@ async function deliverNew(workspaceId: string, afterId: number) {
   for (const e of rows) {
     const event: DomainEvent = { id: Number(e.id), workspaceId, type: e.type as EventType, payload: e.payload, occurredAt: e.occurred_at.toISOString() };
     if (!preferencesHandler.events.includes(event.type)) continue;
-    await inTransaction(db(), (tx) => preferencesHandler.handle({ tx, logger: silentLogger, attempt: 1 }, event));
+    await inTransaction(db(), (tx) => handleEvents(preferencesHandler, { tx, logger: silentLogger, attempt: 1 }, [event]));
   }
 }
 const lastEventId = async (workspaceId: string) =>

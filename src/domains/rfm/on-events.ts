@@ -60,7 +60,17 @@ async function onContactEvent(ctx: HandlerContext, event: DomainEvent) {
   }
 }
 
-export const rfmHandler = defineHandler({ name: 'rfm', events: Object.keys(schemas) as Handled[], handle: onContactEvent });
+/** Most recorded interactions are not orders: a delivery's settings are read once to pass them over, and the rest handled one by one (each order is its own change, with its own source). */
+async function onContactEvents(ctx: HandlerContext, events: readonly DomainEvent[]) {
+  const orderTypes = new Set((await loadSettings(ctx.tx, events[0]!.workspaceId)).settings.orderTypes);
+  for (const event of events) {
+    const type = event.type === 'timeline.event.recorded' ? (event.payload as { type?: unknown }).type : undefined;
+    if (typeof type === 'string' && !orderTypes.has(type)) continue;
+    await onContactEvent({ ...ctx, logger: ctx.logger.child({ eventId: event.id }) }, event);
+  }
+}
+
+export const rfmHandler = defineHandler({ name: 'rfm', events: Object.keys(schemas) as Handled[], handleBatch: onContactEvents });
 
 const moved = {
   'rfm.layer.changed': z.object({ changeId: id }),

@@ -2,7 +2,7 @@
 // (a recompute job, an event delivered to a handler), and the rows to compare.
 import type { Client, TestApp } from '../../../test/support/app.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import type { DomainEvent, EventHandler, EventType } from '../../platform/events/index.js';
+import { handleEvents, type DomainEvent, type EventHandler, type EventType } from '../../platform/events/index.js';
 import { runJobNow } from '../../platform/queue/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { rfmRecomputeJob } from './recompute-job.js';
@@ -48,7 +48,7 @@ export function rfmFixture(t: TestApp) {
     },
     /** Delivers events to a handler, each in its own transaction, as the worker does. */
     async deliver(handler: EventHandler, events: readonly DomainEvent[]) {
-      for (const event of events) await inTransaction(db(), (tx) => handler.handle({ tx, logger: silentLogger, attempt: 1 }, event));
+      for (const event of events) await inTransaction(db(), (tx) => handleEvents(handler, { tx, logger: silentLogger, attempt: 1 }, [event]));
     },
   };
 }

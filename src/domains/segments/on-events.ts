@@ -89,23 +89,36 @@ async function changeOf(ctx: HandlerContext, event: DomainEvent): Promise<Change
   return (reaction.change as (payload: unknown) => Promise<Change>)(p.data);
 }
 
-async function onEvent(ctx: HandlerContext, event: DomainEvent) {
-  if (event.type === 'contacts.custom_field.deleted') {
-    const p = z.object({ key: z.string() }).safeParse(event.payload);
-    if (p.success) await invalidateReaders(ctx.tx, event.workspaceId, p.data.key);
-    return;
+/**
+ * A delivery's events, in one pass: their changes are gathered by what changed (the selector) and
+ * each set of contacts is re-evaluated once. Membership is diffed against the current state, so
+ * evaluating after the whole batch is what evaluating after each event would end at.
+ */
+async function onEvents(ctx: HandlerContext, events: readonly DomainEvent[]) {
+  const ws = events[0]!.workspaceId;
+  const changes = new Map<string, Change>();
+  for (const event of events) {
+    if (event.type === 'contacts.custom_field.deleted') {
+      const p = z.object({ key: z.string() }).safeParse(event.payload);
+      if (p.success) await invalidateReaders(ctx.tx, ws, p.data.key);
+      continue;
+    }
+    const change = await changeOf(ctx, event);
+    if (!change) {
+      // A payload we cannot read will not get better on retry.
+      ctx.logger.warn({ eventId: event.id, payload: event.payload }, 'segments: event payload not understood; skipped');
+      continue;
+    }
+    const key = JSON.stringify(change.selector);
+    const gathered = changes.get(key);
+    if (gathered) gathered.contactIds.push(...change.contactIds);
+    else changes.set(key, { selector: change.selector, contactIds: [...change.contactIds] });
   }
-  const change = await changeOf(ctx, event);
-  if (!change) {
-    // A payload we cannot read will not get better on retry.
-    ctx.logger.warn({ payload: event.payload }, 'segments: event payload not understood; skipped');
-    return;
-  }
-  await reevaluate(ctx.tx, event.workspaceId, change.contactIds, change.selector, ctx.logger);
+  for (const { contactIds, selector } of changes.values()) await reevaluate(ctx.tx, ws, [...new Set(contactIds)], selector, ctx.logger);
 }
 
 export const segmentsHandler = defineHandler({
   name: 'segments',
   events: [...(Object.keys(reactions) as EventType[]), 'contacts.tags.added', 'contacts.tags.removed', 'contacts.custom_field.deleted'],
-  handle: onEvent,
+  handleBatch: onEvents,
 });

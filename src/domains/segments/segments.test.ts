@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import type { DomainEvent, EventType } from '../../platform/events/index.js';
+import { handleEvents, type DomainEvent, type EventType } from '../../platform/events/index.js';
 import { createJobRegistry, createWorker, enqueue, runJobNow } from '../../platform/queue/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { exportJob } from '../contacts/index.js';
@@ -31,7 +31,7 @@ async function drain(ws: string): Promise<Array<{ type: string; payload: Record<
       if (e.type.startsWith('segments.')) emitted.push({ type: e.type, payload: e.payload });
       if (!segmentsHandler.events.includes(e.type as EventType)) continue;
       const event: DomainEvent = { id: Number(e.id), workspaceId: ws, type: e.type as EventType, payload: e.payload, occurredAt: e.occurred_at.toISOString() };
-      await inTransaction(db(), (tx) => segmentsHandler.handle({ tx, logger: silentLogger, attempt: 1 }, event));
+      await inTransaction(db(), (tx) => handleEvents(segmentsHandler, { tx, logger: silentLogger, attempt: 1 }, [event]));
     }
   }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { emit, type DomainEvent, type EventType } from '../../platform/events/index.js';
+import { emit, handleEvents, type DomainEvent, type EventType } from '../../platform/events/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { addTagsToContacts, removeTagsFromContacts } from '../contacts/index.js';
 import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
@@ -27,7 +27,7 @@ async function lastEvent(workspaceId: string, type: string): Promise<DomainEvent
 }
 
 /** Delivers the event as the worker does: the handler in its own transaction. */
-const deliver = (event: DomainEvent, attempt = 1) => inTransaction(db(), (tx) => timelineHandler.handle({ tx, logger: silentLogger, attempt }, event));
+const deliver = (event: DomainEvent, attempt = 1) => inTransaction(db(), (tx) => handleEvents(timelineHandler, { tx, logger: silentLogger, attempt }, [event]));
 
 const entries = (workspaceId: string, type?: string) =>
   db()

@@ -2,7 +2,7 @@
 // the inbox records and the handler as the worker runs it; a deactivated member gets none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../platform/db/transaction.js';
-import type { DomainEvent, EventType } from '../../platform/events/index.js';
+import { handleEvents, type DomainEvent, type EventType } from '../../platform/events/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { addMember } from '../../../test/support/app.js';
 import { deliver, inboxWorld, runJobs, textEvent, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
@@ -19,7 +19,7 @@ async function mentionEvents(workspaceId: string): Promise<DomainEvent[]> {
   return rows.map((e) => ({ id: Number(e.id), workspaceId, type: e.type as EventType, payload: e.payload, occurredAt: e.occurred_at.toISOString() }));
 }
 
-const handle = (event: DomainEvent) => inTransaction(db(), (tx) => mentionsHandler.handle({ tx, logger: silentLogger, attempt: 1 }, event));
+const handle = (event: DomainEvent) => inTransaction(db(), (tx) => handleEvents(mentionsHandler, { tx, logger: silentLogger, attempt: 1 }, [event]));
 
 describe('mention notifications', () => {
   it('each member named in a note finds a notification linking to the conversation; a deactivated one does not', async () => {

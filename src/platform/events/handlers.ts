@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Tx } from '../db/transaction.js';
 import { defineJob, type AnyJobDefinition, type JobDefinition, type QueueName } from '../queue/define.js';
-import { enqueue } from '../queue/enqueue.js';
+import { enqueueMany } from '../queue/enqueue.js';
 import type { DomainEvent, EventType } from './event.js';
 
 export interface HandlerContext {
@@ -19,13 +19,19 @@ export interface HandlerContext {
   attempt: number;
 }
 
-export interface EventHandler {
+interface HandlerBase {
   name: string;
   events: readonly EventType[];
   queue?: QueueName;
   maxAttempts?: number;
-  handle(ctx: HandlerContext, event: DomainEvent): Promise<void>;
 }
+
+/**
+ * A handler takes its events one by one (`handle`), or a delivery's whole batch at once
+ * (`handleBatch`, in outbox order) when it can do the work of many events in one set-based pass.
+ */
+export type EventHandler = HandlerBase &
+  ({ handle(ctx: HandlerContext, event: DomainEvent): Promise<void>; handleBatch?: never } | { handleBatch(ctx: HandlerContext, events: readonly DomainEvent[]): Promise<void>; handle?: never });
 
 export interface HandlerRegistry {
   /** The delivery jobs of the handlers subscribed to `type`. */
@@ -61,6 +67,12 @@ function upgradeSingle({ workspaceId, eventId, type, payload, occurredAt }: Reco
 export const deliveryKey = (jobName: string, events: readonly Pick<DeliveredEvent, 'id'>[]) =>
   events.length === 1 ? `${jobName}:${events[0]!.id}` : `${jobName}:${events[0]!.id}..${events.at(-1)!.id}`;
 
+/** Hands `events` to the handler: all at once, or one by one with each one's id in the log. */
+export async function handleEvents(handler: EventHandler, ctx: HandlerContext, events: readonly DomainEvent[]) {
+  if (handler.handleBatch) return handler.handleBatch(ctx, events);
+  for (const event of events) await handler.handle({ ...ctx, logger: ctx.logger.child({ eventId: event.id, event: event.type }) }, event);
+}
+
 function handlerJob(handler: EventHandler): AnyJobDefinition {
   const job: JobDefinition<typeof eventJobPayload> = defineJob({
     name: handlerJobName(handler),
@@ -70,14 +82,12 @@ function handlerJob(handler: EventHandler): AnyJobDefinition {
     transactional: true,
     handler: async (ctx, { workspaceId, events }: EventJobPayload) => {
       if (events.length > 1 && ctx.job.attempt > 1) {
-        for (const e of events) await enqueue(ctx.db, job, { workspaceId, events: [e] }, { dedupeKey: deliveryKey(job.name, [e]) });
+        await enqueueMany(ctx.db, job, events.map((e) => ({ payload: { workspaceId, events: [e] }, dedupeKey: deliveryKey(job.name, [e]) })));
         ctx.logger.warn({ events: events.length }, 'event batch failed; split into one delivery per event');
         return { split: events.length };
       }
-      for (const e of events) {
-        const event: DomainEvent = { id: e.id, workspaceId, type: e.type as EventType, payload: e.payload, occurredAt: e.occurredAt };
-        await handler.handle({ tx: ctx.db as Tx, logger: ctx.logger.child({ eventId: e.id, event: e.type }), attempt: ctx.job.attempt }, event);
-      }
+      const delivered = events.map((e): DomainEvent => ({ id: e.id, workspaceId, type: e.type as EventType, payload: e.payload, occurredAt: e.occurredAt }));
+      await handleEvents(handler, { tx: ctx.db as Tx, logger: ctx.logger, attempt: ctx.job.attempt }, delivered);
       return { events: events.length };
     },
   });
