@@ -224,6 +224,8 @@ export interface RelationFacts {
   staff?: { externalId: string; memberId?: string; since?: Date };
   /** On friend_removed: who ended it. `contact` is churn: the member and the owner are alerted. */
   endedBy?: 'contact' | 'staff';
+  /** Tags to add to the contact (ids the channel is configured with, e.g. a churn tag). */
+  tagIds?: string[];
 }
 
 export interface HookAnswer {

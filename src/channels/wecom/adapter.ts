@@ -24,6 +24,8 @@ const settings = z.strictObject({
     .max(5000)
     .default([])
     .refine((list) => new Set(list.map((s) => s.userId)).size === list.length, 'each WeCom userid once'),
+  /** A tag (id) added to a customer who deletes or blocks a member (del_follow_user). */
+  churnTagId: z.uuid().optional(),
 });
 const secrets = z.strictObject({
   /** The callback Token set at WeCom (English letters and digits, at most 32). */
@@ -235,7 +237,7 @@ export const wecomAdapter = {
   },
 
   // The customer's profile (externalcontact/get) on an add; the member involved, from the event.
-  relationFacts: (event, channel, context) => relationFactsOf(event, channel.settings.staff, apiContext(channel, context)),
+  relationFacts: (event, channel, context) => relationFactsOf(event, channel.settings, apiContext(channel, context)),
 
   // gettoken with the corp id and secret: the credentials are right and this server may call WeCom.
   async testConnection(channel, context) {

@@ -23,17 +23,23 @@ const profile = z.object({
   follow_user: z.array(z.object({ userid: z.string(), createtime: z.number().optional(), state: z.string().optional() })).default([]),
 });
 
-/** A WeCom userid → Renmai member id, from the channel's settings. */
-export type StaffMap = ReadonlyArray<{ userId: string; memberId: string }>;
+/** What the channel's settings say: WeCom userid → Renmai member id, and the churn tag. */
+export interface RelationSettings {
+  staff: ReadonlyArray<{ userId: string; memberId: string }>;
+  churnTagId?: string;
+}
 
-export async function relationFactsOf(event: Readonly<Record<string, unknown>>, staffMap: StaffMap, api: WecomApiContext): Promise<RelationFacts> {
+export async function relationFactsOf(event: Readonly<Record<string, unknown>>, settings: RelationSettings, api: WecomApiContext): Promise<RelationFacts> {
   const e = stored.safeParse(event);
   // A member's follow of the app, or an event of an older shape: nothing more to tell.
   if (!e.success || !e.data.wecom) return {};
   const { staffUserId, removedBy } = e.data.wecom;
-  const memberId = staffUserId ? staffMap.find((s) => s.userId === staffUserId)?.memberId : undefined;
+  const memberId = staffUserId ? settings.staff.find((s) => s.userId === staffUserId)?.memberId : undefined;
   const staff = staffUserId ? { externalId: staffUserId, ...(memberId ? { memberId } : {}) } : undefined;
-  if (e.data.kind === 'friend_removed') return { ...(staff ? { staff } : {}), ...(removedBy ? { endedBy: removedBy } : {}) };
+  if (e.data.kind === 'friend_removed') {
+    const churn = removedBy === 'contact' && settings.churnTagId ? { tagIds: [settings.churnTagId] } : {};
+    return { ...(staff ? { staff } : {}), ...(removedBy ? { endedBy: removedBy } : {}), ...churn };
+  }
   if (e.data.kind !== 'friend_added') return {};
   const answer = profile.safeParse(await getExternalContact(api, e.data.sender.externalId));
   if (!answer.success) throw new ChannelError('permanent', 'externalcontact/get answered without external_contact', { reason: 'provider_error' });

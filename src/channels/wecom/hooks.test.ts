@@ -247,8 +247,11 @@ describe('WeCom customer contact', () => {
     expect(welcome?.json()).toEqual({ welcome_code: 'WELCOMECODE-1', text: { content: '欢迎！' } });
   });
 
-  it('del_follow_user (the customer removed the member): friend_removed, the relationship ended, the member alerted once', async () => {
+  it('del_follow_user (the customer removed the member): friend_removed, the relationship ended, the churn tag, the member alerted once', async () => {
     const ws = await wecomWorkspace('WeCom churn');
+    const group = (await ws.client.post('/api/v1/tag-groups', { name: '客户状态' })).json().group;
+    const churnTag = (await ws.client.post('/api/v1/tags', { groupId: group.id, name: '已流失' })).json().tag;
+    expect((await ws.client.patch(`/api/v1/channels/${ws.channelId}`, { settings: { churnTagId: churnTag.id } })).statusCode).toBe(200);
     wecom.profiles.set('wmCHURN', { external_contact: { external_userid: 'wmCHURN', name: '王五' }, follow_user: [{ userid: 'zhangsan', createtime: 1700000100 }] });
     await post(ws, encryptedCallback(ws.keys, contactXml('add_external_contact', 'wmCHURN')));
     await w.settle();
@@ -261,6 +264,8 @@ describe('WeCom customer contact', () => {
     expect(staff.removed_by_staff_at).toBeNull();
     const bell = (await ws.client.get('/api/v1/notifications')).json().items;
     expect(bell).toEqual([expect.objectContaining({ kind: 'churn', title: '王五 removed zhangsan as a contact', link: `/contacts/${staff.contact_id}` })]);
+    const contact = (await ws.client.get(`/api/v1/contacts/${staff.contact_id}`)).json().contact;
+    expect(contact.tags.map((t: { name: string }) => t.name)).toEqual(['已流失']);
     const kinds = await w.t.database.db.selectFrom('inbound_events').select(['kind', 'thread_key']).where('workspace_id', '=', ws.workspace.id).orderBy('seq').execute();
     expect(kinds).toEqual([
       { kind: 'friend_added', thread_key: 'external:wmCHURN' },

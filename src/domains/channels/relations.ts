@@ -2,7 +2,8 @@
 // channel's adapter says what the provider knows (adapter.relationFacts: WeCom's customer profile
 // and the member on our side), and this writes it: the contact's empty name, avatar and company
 // filled, further identities added (a WeChat unionid), the staff relationship started or ended,
-// and on churn (the customer removed the member) an alert to that member and the contact's owner.
+// tags the channel asks for (a churn tag), and on churn (the customer removed the member) an
+// alert to that member and the contact's owner.
 // The provider is called in a job of its own, outside any transaction; the writes then commit
 // together. One job per event (dedupe key), so a redelivered event alerts once.
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { defineHandler, type EventHandler } from '../../platform/events/index.js
 import { AppError } from '../../platform/http/errors.js';
 import { defineJob, enqueue, type JobDefinition } from '../../platform/queue/index.js';
 import { ChannelError, type RelationFacts } from '../../channels/index.js';
-import { addIdentity, endStaffRelationship, getContact, recordStaffRelationship, updateContact, type IdentityInput } from '../contacts/index.js';
+import { addIdentity, addTagsToContacts, endStaffRelationship, getContact, recordStaffRelationship, updateContact, type IdentityInput } from '../contacts/index.js';
 import { notifyMembers } from '../timeline/index.js';
 import { channelActor, storedRelationEvent } from './queries/relations.js';
 import { liveChannel } from './runtime.js';
@@ -49,6 +50,8 @@ async function apply(tx: Tx, p: Payload, channel: { identityType: string; create
       });
     }
   }
+  // Unknown ids (a deleted tag) are skipped by the contacts domain.
+  if (facts.tagIds?.length) await addTagsToContacts(tx, p.workspaceId, { contactIds: [p.contactId] }, facts.tagIds, 'rule', `channel:${p.channelId}`, actor.memberId);
   const memberId = facts.staff?.memberId;
   const relation = memberId ? { contactId: p.contactId, memberId, channelType: channel.identityType } : undefined;
   if (p.kind === 'friend_added' && relation) await recordStaffRelationship(tx, p.workspaceId, { ...relation, since: facts.staff?.since ?? occurredAt });
@@ -102,7 +105,7 @@ export function channelRelations(config: Config) {
     events: [RELATION_CHANGED],
     async handle(ctx, event) {
       const p = payload.omit({ workspaceId: true }).safeParse(event.payload);
-      if (!p.success || !['friend_added', 'friend_removed'].includes(p.data.kind)) return;
+      if (!p.success || !['follow', 'friend_added', 'friend_removed'].includes(p.data.kind)) return;
       await enqueue(ctx.tx, job, { workspaceId: event.workspaceId, ...p.data }, { dedupeKey: `channels.relation-facts:${p.data.channelId}:${p.data.providerEventId}` });
     },
   });
