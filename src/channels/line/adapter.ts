@@ -9,7 +9,7 @@ import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRun
 import { download } from '../download.js';
 import { callLine, DEFAULT_API_URL, DEFAULT_DATA_URL, urlOf, type LineApi } from './api.js';
 import { eventsOf, EXTERNAL } from './inbound.js';
-import { body as bodySchema, botInfo, sent } from './payloads.js';
+import { body as bodySchema, botInfo, profile, sent } from './payloads.js';
 
 export const SIGNATURE_HEADER = 'x-line-signature';
 
@@ -152,6 +152,23 @@ export const lineAdapter = {
     // A video or audio still being prepared is answered 202 without a body: try again later.
     if (!file.data.length) throw new ChannelError('temporary', 'LINE has not prepared the content yet');
     return file;
+  },
+
+  // A new friend's name and picture (the webhook carries neither): GET /v2/bot/profile/{userId},
+  // in the worker after the follow is stored (src/domains/channels/relations.ts), never in the webhook.
+  async relationFacts(event, channel, context) {
+    const userId = (event.sender as { externalId?: unknown } | undefined)?.externalId;
+    if (event.kind !== 'follow' || typeof userId !== 'string' || !/^U[0-9a-f]{32}$/i.test(userId)) return {};
+    let answer;
+    try {
+      answer = await callLine(apiOf(channel, context), 'GET', `/v2/bot/profile/${userId}`);
+    } catch (error) {
+      // Not a friend (any more): LINE will not say who it is.
+      if (error instanceof ChannelError && error.kind === 'not_found') return {};
+      throw error;
+    }
+    const p = profile.safeParse(answer.json).data;
+    return { profile: { ...(p?.displayName ? { displayName: p.displayName } : {}), ...(p?.pictureUrl ? { avatarUrl: p.pictureUrl } : {}) } };
   },
 
   async testConnection(channel, context) {

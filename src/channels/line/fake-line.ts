@@ -13,6 +13,7 @@ export async function startFakeLine() {
   api.on('GET', '/v2/bot/info', { body: { ...FAKE_BOT, chatMode: 'bot', markAsReadMode: 'auto' } });
   api.on('POST', '/v2/bot/message/reply', () => ({ body: { sentMessages: [{ id: String(++next), quoteToken: 'q' }] } }));
   api.on('POST', '/v2/bot/message/push', () => ({ body: { sentMessages: [{ id: String(++next), quoteToken: 'q' }] } }));
+  api.on('GET', /^\/v2\/bot\/profile\/U[0-9a-f]{32}$/, (req) => ({ body: { userId: req.path.split('/').at(-1), displayName: '林小姐', pictureUrl: 'https://profile.line-scdn.net/abc', language: 'zh-TW' } }));
   api.on('GET', /^\/v2\/bot\/message\/[^/]+\/content$/, { body: JPEG, headers: { 'content-type': 'image/jpeg' } });
   return {
     api,

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 import { count, makeDue, runJobs } from '../../../test/support/channel-world.js';
+import { channelRelations } from '../../domains/channels/index.js';
+import { inboxJobs } from '../../domains/inbox/index.js';
+import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
+import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
+import { silentLogger } from '../../platform/queue/test-support.js';
 import { SIGNATURE_HEADER } from './adapter.js';
 import { FAKE_BOT, JPEG, signedHeaders, startFakeLine } from './fake-line.js';
 
@@ -100,6 +105,25 @@ describe('line inbound', () => {
     expect(message).toMatchObject({ kind: 'image', attachments: [expect.objectContaining({ fileName: 'image-img-42.jpg', mimeType: 'image/jpeg', sizeBytes: JPEG.length })] });
     const [download] = line.calls('/v2/bot/message/img-42/content');
     expect(download!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('a follow names the new contact from the LINE profile, read in the worker after the event is stored', async () => {
+    const ws = await workspace('LINE follow');
+    const friend = 'U00000000000000000000000000000f01';
+    await deliver(ws, [{ type: 'follow', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: friend }, webhookEventId: `F${Date.now()}`, replyToken: 'r', follow: { isUnblocked: false } }]);
+    // The inbox's jobs, the relation-facts job, and the events dispatched to its handler, until nothing is left.
+    const relations = channelRelations(t.config);
+    const handlers = createHandlerRegistry([relations.handler]);
+    const worker = createWorker({ db: t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(t.config), relations.job, ...handlers.jobs]), concurrency: 1, pollMs: 50 });
+    for (let i = 0; i < 50; i++) {
+      const dispatched = await dispatchPending(t.database.db, handlers, { limit: 100 });
+      const ran = await worker.runOnce();
+      if (!dispatched && !ran) break;
+    }
+    const [profileCall] = line.calls(`/v2/bot/profile/${friend}`);
+    expect(profileCall!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const contacts = (await ws.client.get('/api/v1/contacts')).json().items as Array<{ name: string; avatarUrl: string | null }>;
+    expect(contacts).toEqual([expect.objectContaining({ name: '林小姐', avatarUrl: 'https://profile.line-scdn.net/abc' })]);
   });
 
   it('a group message and a member joining go to the group conversation', async () => {
