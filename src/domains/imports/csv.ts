@@ -5,18 +5,16 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Papa from 'papaparse';
+import type { SourceRecord } from './rows.js';
 import type { FileEncoding } from './tables.js';
 
-export interface FileFormat {
+export interface CsvFormat {
   encoding: FileEncoding;
   delimiter: string;
 }
 
-export interface CsvRecord {
-  /** The file line the record starts on (the header is line 1). */
-  line: number;
-  cells: string[];
-}
+/** `line` is the file line the record starts on (the header is line 1). */
+export type CsvRecord = SourceRecord;
 
 /**
  * Writes `source` to `path` as it arrives and learns on the way whether every byte is valid
@@ -103,7 +101,7 @@ const READ_AHEAD = 4;
  * files of a million rows. It never throws on malformed quoting; it reads on as a spreadsheet
  * would, and the row checks report what came out wrong.
  */
-export async function* readRecordChunks(path: string, format: FileFormat, options: { signal?: AbortSignal } = {}): AsyncGenerator<CsvRecord[]> {
+export async function* readCsvChunks(path: string, format: CsvFormat, options: { signal?: AbortSignal } = {}): AsyncGenerator<CsvRecord[]> {
   const source = createReadStream(path, { signal: options.signal });
   const text = source.pipe(decoder(format.encoding));
   const ready: CsvRecord[][] = [];
@@ -173,26 +171,12 @@ export async function* readRecordChunks(path: string, format: FileFormat, option
   }
 }
 
-/** The header and the first `rows` records. */
-export async function readHead(path: string, format: FileFormat, rows: number): Promise<{ headers: string[]; records: CsvRecord[] }> {
-  let headers: string[] | undefined;
-  const records: CsvRecord[] = [];
-  for await (const chunk of readRecordChunks(path, format)) {
-    for (const record of chunk) {
-      if (!headers) headers = record.cells;
-      else if (records.length < rows) records.push(record);
-    }
-    if (records.length >= rows) break;
-  }
-  return { headers: headers ?? [], records };
-}
-
 /**
  * A cheap upper bound of the data rows: line breaks in the file minus the header (a last line
  * without a break counts too). Quoted multi-line cells and blank lines make it a little high;
  * the job sets the exact count when it finishes.
  */
-export async function countRows(path: string): Promise<number> {
+export async function countCsvRows(path: string): Promise<number> {
   let breaks = 0;
   let last = 10;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {

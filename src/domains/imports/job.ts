@@ -8,7 +8,7 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, type JobContext } from '../../platform/queue/index.js';
 import { applyBatch, type ImportSettings } from './batch.js';
-import { countRows, readRecordChunks } from './csv.js';
+import { countRows, formatOf, readRecordChunks } from './rows.js';
 import { rowNormaliser, type NormalisedRow } from './normalise-row.js';
 import { analyzeContactTables, loadLookup, statisticsOutgrown } from './queries/contacts-bulk.js';
 import * as store from './store.js';
@@ -78,7 +78,8 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   const lookup = await loadLookup(db, p.workspaceId);
   const normalise = rowNormaliser(imp.headers, imp.mapping, lookup);
   await store.setStatus(db, p.workspaceId, p.importId, 'running');
-  const total = await countRows(imp.file_path);
+  const format = formatOf(imp);
+  const total = await countRows(imp.file_path, format);
   let { line: committedLine, done, batches = 0 } = ctx.state ?? { line: 1, done: 0 };
   await ctx.progress(done, Math.max(total, done));
 
@@ -147,10 +148,16 @@ export async function runImport(ctx: JobContext<ImportState>, p: ImportPayload):
   let batch: NormalisedRow[] = [];
   try {
     let reading = performance.now();
-    for await (const chunk of readRecordChunks(imp.file_path, { encoding: imp.encoding, delimiter: imp.delimiter }, { signal: ctx.signal })) {
+    let header = true;
+    for await (const chunk of readRecordChunks(imp.file_path, format, { signal: ctx.signal })) {
       let t = lap('parse', reading);
       for (const record of chunk) {
-        if (record.line <= committedLine) continue; // the header, and batches a previous run committed
+        // The header is the first non-blank record, not always line 1 (a sheet may start lower).
+        if (header) {
+          header = false;
+          continue;
+        }
+        if (record.line <= committedLine) continue; // batches a previous run committed
         batch.push(normalise(record.line, record.cells));
         if (batch.length >= size) {
           lap('normalise', t);

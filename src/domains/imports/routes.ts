@@ -14,6 +14,7 @@ const importSchema = z.object({
   id: z.string(),
   fileName: z.string(),
   fileSize: z.number(),
+  fileKind: z.enum(['csv', 'xlsx']),
   headers: z.array(z.string()),
   mapping: z.record(z.string(), z.string()).nullable(),
   policy: z.enum(['skip', 'fill_empty', 'overwrite', 'merge']),
@@ -53,7 +54,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         consumes: ['multipart/form-data'],
-        description: 'Upload a CSV (field `file`); answers with the header, the first rows and a suggested mapping.',
+        description: 'Upload a CSV or an Excel .xlsx (field `file`; the first worksheet is read); answers with the header, the first rows and a suggested mapping.',
         response: {
           201: z.object({
             import: importSchema.extend({ sampleRows: z.array(z.array(z.string())), suggestedMapping: z.record(z.string(), z.string()), encoding: z.string() }),
@@ -67,7 +68,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       const part = await request.file().catch((error: unknown) => {
         throw new AppError('validation_failed', 'The upload could not be read', { cause: error });
       });
-      if (!part || part.fieldname !== 'file') throw invalid([{ path: 'file', message: 'Send the CSV in the field "file"' }]);
+      if (!part || part.fieldname !== 'file') throw invalid([{ path: 'file', message: 'Send the CSV or .xlsx in the field "file"' }]);
       const created = await uploadImport(db, config, actor, { fileName: part.filename || 'import.csv', stream: part.file, truncated: () => part.file.truncated });
       return reply.code(201).send({ import: created });
     },

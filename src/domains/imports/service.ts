@@ -1,4 +1,4 @@
-// Contact imports: upload a CSV, preview the mapping, start the job, follow it, read the report.
+// Contact imports: upload a CSV or an .xlsx, preview the mapping, start the job, follow it, read the report.
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,13 +12,15 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
 import { enqueue } from '../../platform/queue/index.js';
-import { detectDelimiter, readHead, saveUpload } from './csv.js';
+import { detectDelimiter, saveUpload } from './csv.js';
 import { importContactsJob } from './job.js';
 import { checkMapping, headersKey, suggestMapping, type Mapping } from './mapping.js';
 import { normaliseRow } from './normalise-row.js';
+import { formatOf, readHead, type FileFormat } from './rows.js';
 import { existingTagIds, loadLookup } from './queries/contacts-bulk.js';
 import * as store from './store.js';
 import type { DedupePolicy } from './tables.js';
+import { sniff } from './xlsx.js';
 
 export const SAMPLE_ROWS = 10;
 export const PREVIEW_ROWS = 20;
@@ -28,6 +30,7 @@ const toImport = (r: store.ImportRow) => ({
   id: r.id,
   fileName: r.file_name,
   fileSize: r.file_size,
+  fileKind: r.file_kind,
   headers: r.headers,
   mapping: r.mapping,
   policy: r.policy,
@@ -54,7 +57,9 @@ async function existing(db: Db, actor: Actor, id: string) {
   return row;
 }
 
-const badFile = (message: string) => invalid([{ path: 'file', message }], message);
+/** A file that cannot be imported: 400 with the file's problem; `reason` says which, for clients. */
+const badFile = (message: string, reason?: 'xlsx_encrypted' | 'xlsx_invalid') =>
+  new AppError('validation_failed', message, { details: { errors: [{ path: 'file', message }], ...(reason ? { reason } : {}) } });
 
 /** Header cells trimmed; an empty one is named by its position; a repeated one is refused. */
 function cleanHeaders(cells: string[]): string[] {
@@ -85,11 +90,16 @@ export async function uploadImport(db: Db, config: Config, actor: Actor, upload:
     const saved = await saveUpload(upload.stream, path);
     if (upload.truncated()) throw new AppError('payload_too_large', `The file is larger than ${config.IMPORT_MAX_BYTES} bytes`);
     if (saved.size === 0) throw badFile('The file is empty');
-    if (saved.head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) throw badFile('Excel .xlsx files are not supported: save the sheet as CSV (UTF-8) and upload that');
-    if (saved.head.includes(0)) throw badFile('This is not a text (CSV) file');
-    const format = { encoding: saved.encoding, delimiter: detectDelimiter(saved.head, saved.encoding) };
+    const kind = sniff(saved.head, upload.fileName);
+    if (kind === 'encrypted_or_xls') {
+      throw badFile('This workbook is password-protected or in the old .xls format: save it as .xlsx without a password, or as CSV (UTF-8)', 'xlsx_encrypted');
+    }
+    if (kind === 'not_xlsx') throw badFile('This file is named .xlsx but is not an Excel workbook', 'xlsx_invalid');
+    if (kind === 'text' && saved.head.includes(0)) throw badFile('This is not a text (CSV) file or an Excel (.xlsx) workbook');
+    const format: FileFormat = kind === 'xlsx' ? { kind: 'xlsx' } : { kind: 'csv', encoding: saved.encoding, delimiter: detectDelimiter(saved.head, saved.encoding) };
     const head = await readHead(path, format, SAMPLE_ROWS).catch((error: unknown) => {
-      throw badFile(`The file could not be read as CSV: ${error instanceof Error ? error.message : String(error)}`);
+      const why = error instanceof Error ? error.message : String(error);
+      throw format.kind === 'xlsx' ? badFile(`The file could not be read as an Excel workbook: ${why}`, 'xlsx_invalid') : badFile(`The file could not be read as CSV: ${why}`);
     });
     if (!head.headers.length) throw badFile('The file has no header row');
     const headers = cleanHeaders(head.headers);
@@ -97,16 +107,17 @@ export async function uploadImport(db: Db, config: Config, actor: Actor, upload:
     const suggestedMapping = remembered && Object.keys(remembered).every((h) => headers.includes(h)) ? remembered : suggestMapping(headers, lookup.fields);
     await inTransaction(db, async (tx) => {
       await store.insertImport(tx, actor.workspaceId, {
-        id, createdBy: actor.memberId, fileName: upload.fileName, filePath: path, fileSize: saved.size, headers, ...format,
+        id, createdBy: actor.memberId, fileName: upload.fileName, filePath: path, fileSize: saved.size, headers,
+        ...(format.kind === 'csv' ? { fileKind: 'csv', encoding: format.encoding, delimiter: format.delimiter } : { fileKind: 'xlsx', encoding: 'utf-8', delimiter: ',' }),
       });
-      await recordAudit(tx, actor, { action: 'import.uploaded', entityType: 'import', entityId: id, after: { fileName: upload.fileName, size: saved.size, encoding: format.encoding } });
+      await recordAudit(tx, actor, { action: 'import.uploaded', entityType: 'import', entityId: id, after: { fileName: upload.fileName, size: saved.size, kind: format.kind, ...(format.kind === 'csv' ? { encoding: format.encoding } : {}) } });
     });
     const row = (await store.findImport(db, actor.workspaceId, id))!;
     return {
       ...toImport(row),
       sampleRows: head.records.map((r) => headers.map((_, i) => r.cells[i] ?? '')),
       suggestedMapping,
-      encoding: format.encoding,
+      encoding: format.kind === 'csv' ? format.encoding : 'xlsx',
     };
   } catch (error) {
     await rm(path, { force: true });
@@ -129,7 +140,7 @@ export async function previewImport(db: Db, actor: Actor, id: string, mapping: M
   requireAccess(actor, 'contacts:import');
   const imp = await existing(db, actor, id);
   const lookup = await checkedMapping(db, actor, imp.headers, mapping);
-  const head = await readHead(imp.file_path, { encoding: imp.encoding, delimiter: imp.delimiter }, PREVIEW_ROWS);
+  const head = await readHead(imp.file_path, formatOf(imp), PREVIEW_ROWS);
   return {
     rows: head.records.map((r) => {
       const row = normaliseRow(r.line, r.cells, imp.headers, mapping, lookup);

@@ -2,12 +2,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 import { afterNewestFirst } from '../../platform/http/pagination.js';
-import type { DedupePolicy, FileEncoding, ImportStatus } from './tables.js';
+import type { DedupePolicy, FileEncoding, FileKind, ImportStatus } from './tables.js';
 
 const columns = [
   'i.id', 'i.created_by', 'i.file_name', 'i.file_path', 'i.file_size', 'i.headers', 'i.mapping', 'i.policy', 'i.tag_ids',
   'i.status', 'i.job_id', 'i.rows_total', 'i.rows_created', 'i.rows_updated', 'i.rows_skipped', 'i.rows_failed',
-  'i.created_at', 'i.finished_at', 'i.encoding', 'i.delimiter', 'i.error',
+  'i.created_at', 'i.finished_at', 'i.file_kind', 'i.encoding', 'i.delimiter', 'i.error',
 ] as const;
 
 const withProgress = (db: Db, workspaceId: string) =>
@@ -34,7 +34,7 @@ export const listImports = (db: Db, workspaceId: string, cursor: string | undefi
 export async function insertImport(
   db: Db,
   workspaceId: string,
-  v: { id: string; createdBy: string; fileName: string; filePath: string; fileSize: number; headers: string[]; encoding: FileEncoding; delimiter: string },
+  v: { id: string; createdBy: string; fileName: string; filePath: string; fileSize: number; headers: string[]; fileKind: FileKind; encoding: FileEncoding; delimiter: string },
 ) {
   await db
     .insertInto('imports')
@@ -46,6 +46,7 @@ export async function insertImport(
       file_path: v.filePath,
       file_size: v.fileSize,
       headers: v.headers,
+      file_kind: v.fileKind,
       encoding: v.encoding,
       delimiter: v.delimiter,
     })

@@ -2,6 +2,7 @@ import type { Generated, JSONColumnType } from 'kysely';
 
 export type DedupePolicy = 'skip' | 'fill_empty' | 'overwrite' | 'merge';
 export type FileEncoding = 'utf-8' | 'gb18030';
+export type FileKind = 'csv' | 'xlsx';
 export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface ImportsTable {
@@ -24,6 +25,7 @@ export interface ImportsTable {
   rows_failed: Generated<number>;
   created_at: Generated<Date>;
   finished_at: Date | null;
+  file_kind: Generated<FileKind>;
   encoding: Generated<FileEncoding>;
   delimiter: Generated<string>;
   error: string | null;

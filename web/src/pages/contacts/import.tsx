@@ -57,7 +57,7 @@ export default function ImportPage() {
   const uploadStep = (
     <>
       {uploadError ? <Alert type="error" showIcon title={uploadError} style={{ marginBottom: 16 }} /> : null}
-      <Upload.Dragger name="file" accept=".csv,.xlsx,text/csv" action={importsUploadUrl} withCredentials maxCount={1} showUploadList={false}
+      <Upload.Dragger name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" action={importsUploadUrl} withCredentials maxCount={1} showUploadList={false}
         headers={{ 'X-CSRF-Token': readCookie('renmai_csrf') ?? '', Accept: 'application/json' }} data-testid="import-upload"
         onChange={({ file }) => {
           if (file.status === 'done') {
