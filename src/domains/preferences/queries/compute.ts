@@ -33,6 +33,18 @@ const forContacts = (column: string, contactIds: readonly string[] | undefined) 
 
 const since = (w: Window) => sql`(select now() - make_interval(days => ${w.lookbackDays}::int))`;
 
+/**
+ * The workspace's timeline entries since the window's start: all of them, or those of
+ * `contactIds`, each contact's reached through timeline_events_contact (lateral, so whatever the
+ * statistics say, the planner cannot choose to walk the workspace's recent entries by date and
+ * sift them — in a busy inbox every entry is recent).
+ */
+const entriesSince = (workspaceId: string, w: Window, contactIds: readonly string[] | undefined) =>
+  contactIds
+    ? sql`unnest(${[...contactIds]}::uuid[]) as k(id) cross join lateral (
+        select * from timeline_events t where t.workspace_id = ${workspaceId} and t.contact_id = k.id and t.occurred_at >= ${since(w)}) e`
+    : sql`(select * from timeline_events t where t.workspace_id = ${workspaceId} and t.occurred_at >= ${since(w)}) e`;
+
 /** The category texts an entry names (see the header). */
 const categoriesOf = sql`
   select x from jsonb_array_elements_text(case when jsonb_typeof(e.props -> 'categories') = 'array' then e.props -> 'categories' else '[]' end) x
@@ -47,13 +59,14 @@ const categoriesOf = sql`
 /** Recomputes interests of the workspace (or of `contactIds`); returns how many rows were written. */
 export async function computeInterests(db: Db, workspaceId: string, w: Window, contactIds?: readonly string[]) {
   const { rows } = await sql<{ written: number }>`
-    with signals as (
+    -- Materialized: computed once and then matched to live contacts (inlined, a plan misled by fresh
+    -- statistics computed every signal again for each contact of the workspace).
+    with signals as materialized (
       select e.contact_id, c.x as category,
              (case e.type when 'order' then 3 when 'form_submission' then 2 else 1 end)
                * power(0.5, extract(epoch from now() - e.occurred_at) / 86400.0 / ${w.halfLifeDays}::float8) as weight
-      from timeline_events e
+      from ${entriesSince(workspaceId, w, contactIds)}
       cross join lateral (${categoriesOf}) c(x)
-      where e.workspace_id = ${workspaceId} and e.occurred_at >= ${since(w)} ${forContacts('e.contact_id', contactIds)}
       union all
       select ct.contact_id, t.name, ${TAG_WEIGHT}::float8
       from contact_tags ct
@@ -92,10 +105,9 @@ export async function computeActiveHours(db: Db, workspaceId: string, w: Window,
   const { rows } = await sql<{ written: number }>`
     with hits as (
       select e.contact_id, e.props ->> 'channel' as channel, extract(hour from e.occurred_at at time zone ${w.timezone})::int as hour, count(*)::int as n
-      from timeline_events e
+      from ${entriesSince(workspaceId, w, contactIds)}
       join contacts c on c.workspace_id = e.workspace_id and c.id = e.contact_id and c.deleted_at is null
-      where e.workspace_id = ${workspaceId} and e.type = 'message' and e.props ->> 'direction' = 'in'
-        and jsonb_typeof(e.props -> 'channel') = 'string' and e.occurred_at >= ${since(w)} ${forContacts('e.contact_id', contactIds)}
+      where e.type = 'message' and e.props ->> 'direction' = 'in' and jsonb_typeof(e.props -> 'channel') = 'string'
       group by 1, 2, 3
     ),
     per as (
