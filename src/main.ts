@@ -15,6 +15,8 @@ import { startRfmSchedule } from './domains/rfm/index.js';
 import { startPreferencesSchedule } from './domains/preferences/index.js';
 import { startAssignmentSweep, startMailListener, startMailPolling } from './domains/inbox/index.js';
 import { createLogger } from './platform/log/logger.js';
+import { accessTokens } from './channels/access-token.js';
+import { databaseTokenStore, keyringOf } from './domains/channels/index.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.DATABASE_URL
@@ -29,6 +31,8 @@ export interface Running {
 }
 
 async function startWorker(database: DatabaseHandle, logger: Logger, config: Config): Promise<Background> {
+  // Provider access tokens are shared by every worker process through the database.
+  accessTokens.useStore(databaseTokenStore(database.db, keyringOf(config)));
   const background = await startBackground({ db: database.db, handle: database, logger, config, jobs: [...backgroundJobs, ...configuredJobs(config)], handlers: [...eventHandlers, ...configuredHandlers(config)] });
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopReminders = startReminderSweep(database.db, logger);

@@ -18,11 +18,25 @@ export interface ChannelsTable {
   send_tokens: number | null;
   send_refilled_at: Date | null;
   send_paused_until: Date | null;
+  /** When a provider last checked the credentials (Test connection or a refused call). */
+  credentials_checked_at: Date | null;
+  /** A ChannelErrorReason when the provider refused them (token_invalid, token_expired); null when fine or unknown. */
+  credentials_problem: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
 
+/** Shared provider access tokens (migration 202612070301); global, keyed by credential. */
+export interface ChannelAccessTokensTable {
+  key: string;
+  token: Buffer;
+  token_hash: string;
+  refresh_at: Date;
+  updated_at: Generated<Date>;
+}
+
 export interface ChannelTables {
   channels: ChannelsTable;
+  channel_access_tokens: ChannelAccessTokensTable;
 }
