@@ -70,7 +70,7 @@ describe('upload', () => {
     expect(imp.status).toBe('uploaded');
   });
 
-  it('refuses an empty file, an .xlsx and a non-multipart body with 400 problem+json', async () => {
+  it('refuses an empty file, a broken .xlsx (a zip that is no workbook) and a non-multipart body with 400 problem+json', async () => {
     for (const content of ['', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])]) {
       const res = await upload(c, 'x.csv', content);
       expect(res.statusCode).toBe(400);
