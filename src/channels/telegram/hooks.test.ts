@@ -135,6 +135,15 @@ describe('telegram setup', () => {
     expect(bad.headers['content-type']).toMatch(/problem\+json/);
     expect(bad.json()).toMatchObject({ code: 'provider_error', reason: 'token_invalid', kind: 'auth' });
     expect(bad.body).not.toContain(TOKEN);
+    // The health panel's token state: refused now; a working test clears it, as new credentials do.
+    const health = async () => (await ws.client.get(`/api/v1/channels/${ws.channelId}`)).json().channel.health;
+    expect(await health()).toMatchObject({ credentialsProblem: 'token_invalid', credentialsCheckedAt: expect.any(String) });
+    expect((await ws.client.post(`/api/v1/channels/${ws.channelId}/test`)).statusCode).toBe(200);
+    expect(await health()).toMatchObject({ credentialsProblem: null });
+    // A timeout or a 5xx says nothing of the token.
+    tg.fail('getMe', { status: 502, description: 'Bad Gateway' });
+    expect((await ws.client.post(`/api/v1/channels/${ws.channelId}/test`)).json()).toMatchObject({ reason: 'provider_unavailable' });
+    expect(await health()).toMatchObject({ credentialsProblem: null });
   });
 
   it('Connect calls setWebhook with the hook URL and the secret token that /hooks then accepts', async () => {
@@ -221,5 +230,17 @@ describe('telegram outbound', () => {
     expect(await message(ws, id)).toMatchObject({ status: 'failed', attempts: 1, errorReason: 'recipient_blocked' });
     const dead = (await ws.client.get(`/api/v1/dead-letters?channelId=${ws.channelId}`)).json().items;
     expect(dead).toEqual([expect.objectContaining({ id, errorReason: 'recipient_blocked' })]);
+  });
+
+  it('a send refused as unauthorised marks the token invalid on the channel; new credentials clear it', async () => {
+    const ws = await conversation('TG revoked');
+    tg.fail('sendMessage', { status: 401, description: 'Unauthorized' });
+    const id = await reply(ws, { text: 'hello?' });
+    await runJobs(t);
+    expect(await message(ws, id)).toMatchObject({ status: 'failed', errorReason: 'token_invalid' });
+    const health = async () => (await ws.client.get(`/api/v1/channels/${ws.channelId}`)).json().channel.health;
+    expect(await health()).toMatchObject({ credentialsProblem: 'token_invalid' });
+    expect((await ws.client.patch(`/api/v1/channels/${ws.channelId}`, { secrets: { botToken: TOKEN } })).statusCode).toBe(200);
+    expect(await health()).toMatchObject({ credentialsProblem: null });
   });
 });

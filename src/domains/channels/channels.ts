@@ -58,6 +58,8 @@ export function toChannel(r: store.ChannelView, keyring: Keyring) {
       lastRefusedAt: r.last_refused_at,
       lastRefusedReason: r.last_refused_reason,
       sendPausedUntil: r.send_paused_until,
+      credentialsCheckedAt: r.credentials_checked_at,
+      credentialsProblem: r.credentials_problem,
     },
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -7,7 +7,7 @@ import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { ChannelError, type ConnectionInfo } from '../../channels/index.js';
-import { liveChannel } from './runtime.js';
+import { liveChannel, recordCredentialState } from './runtime.js';
 import type { Keyring } from './secrets.js';
 
 const TIMEOUT_MS = 20_000;
@@ -38,12 +38,16 @@ export async function testChannel(db: Db, keyring: Keyring, actor: Actor, id: st
   requireAccess(actor, 'channels:manage');
   const channel = await openChannel(db, keyring, actor, id);
   if (!channel.adapter.testConnection) throw new AppError('conflict', `A ${channel.type} channel has no connection test`, { details: { reason: 'not_supported' } });
+  let account;
   try {
-    const account = await channel.adapter.testConnection(channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets });
-    return { ok: true, account };
+    account = await channel.adapter.testConnection(channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets });
   } catch (error) {
+    // Only a refusal of the credentials says something of them (a timeout does not).
+    if (error instanceof ChannelError && error.kind === 'auth') await recordCredentialState(db, actor.workspaceId, id, error.reason);
     throw providerFailure(error);
   }
+  await recordCredentialState(db, actor.workspaceId, id, null);
+  return { ok: true, account };
 }
 
 export async function connectChannel(db: Db, keyring: Keyring, actor: Actor, id: string, o: ProviderCallOptions & { hookUrl: string }): Promise<{ ok: true; hookUrl: string }> {

@@ -36,6 +36,10 @@ const channelSchema = z.object({
     lastRefusedAt: z.date().nullable(),
     lastRefusedReason: z.string().nullable(),
     sendPausedUntil: z.date().nullable(),
+    /** When a provider last checked the credentials (Test connection, or a call it refused). */
+    credentialsCheckedAt: z.date().nullable(),
+    /** The token state: a stable reason (token_invalid, token_expired) while the provider refuses the credentials; null when fine or unknown. */
+    credentialsProblem: z.string().nullable(),
   }),
   createdAt: z.date(),
   updatedAt: z.date(),

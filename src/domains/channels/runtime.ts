@@ -69,3 +69,4 @@ export type ChannelProfile = NonNullable<Awaited<ReturnType<typeof channelProfil
 
 export const recordRefusal = store.recordRefusal;
 export const recordEventSeen = store.recordEventSeen;
+export const recordCredentialState = store.recordCredentialState;

@@ -9,7 +9,7 @@ export type ChannelRow = Selectable<ChannelsTable>;
 // The ciphertext is read only to name the credentials set; it never leaves the service.
 const shown = [
   'id', 'workspace_id', 'type', 'name', 'settings', 'secrets', 'enabled', 'team_id', 'rate_per_second', 'rate_burst', 'last_event_at',
-  'refused_count', 'last_refused_at', 'last_refused_reason', 'send_paused_until', 'created_by', 'created_at', 'updated_at',
+  'refused_count', 'last_refused_at', 'last_refused_reason', 'send_paused_until', 'credentials_checked_at', 'credentials_problem', 'created_by', 'created_at', 'updated_at',
 ] as const;
 export type ChannelView = Pick<ChannelRow, (typeof shown)[number]>;
 
@@ -87,7 +87,8 @@ export async function updateChannel(db: Db, workspaceId: string, id: string, p: 
     .set({
       ...(p.name !== undefined ? { name: p.name } : {}),
       ...(p.settings !== undefined ? { settings: JSON.stringify(p.settings) } : {}),
-      ...(p.secrets !== undefined ? { secrets: p.secrets } : {}),
+      // New credentials: what a provider said of the old ones no longer holds.
+      ...(p.secrets !== undefined ? { secrets: p.secrets, credentials_problem: null } : {}),
       ...(p.enabled !== undefined ? { enabled: p.enabled } : {}),
       ...(p.teamId !== undefined ? { team_id: p.teamId } : {}),
       ...(p.ratePerSecond !== undefined ? { rate_per_second: p.ratePerSecond } : {}),
@@ -122,4 +123,13 @@ export const recordEventSeen = (db: Db, workspaceId: string, id: string) =>
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', sql<Date>`now() - interval '1 second'`)]))
+    .execute();
+
+/** What a provider said of the channel's credentials: null when they worked, else the reason it refused them. */
+export const recordCredentialState = (db: Db, workspaceId: string, id: string, problem: string | null) =>
+  db
+    .updateTable('channels')
+    .set({ credentials_checked_at: sql<Date>`now()`, credentials_problem: problem })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
     .execute();

@@ -11,7 +11,7 @@ import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueue, retryDelayMs, type JobDefinition } from '../../platform/queue/index.js';
 import { ChannelError, type ChannelErrorReason, type OutboundMessage } from '../../channels/index.js';
-import { liveChannel, pauseSends, takeSendToken, type Keyring } from '../channels/index.js';
+import { liveChannel, pauseSends, recordCredentialState, takeSendToken, type Keyring } from '../channels/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
 import { readStored, type AttachmentLimits } from './attachments.js';
 import { inboxEvents } from './events.js';
@@ -111,6 +111,8 @@ export function createSendJob(o: SendOptions): SendJob {
       } catch (error) {
         const failure = asChannelError(error);
         if (failure.kind === 'rate_limited') await pauseSends(ctx.db, workspaceId, channel.channelId, failure.retryAfterMs ?? 1000);
+        // The channel's health shows the token state: the provider refused the credentials.
+        if (failure.kind === 'auth') await recordCredentialState(ctx.db, workspaceId, channel.channelId, failure.reason);
         const attempt = m.attempts + 1;
         if (!failure.retryable || attempt >= o.maxAttempts) return deadLetter(ctx.db, workspaceId, m, `${failure.kind}: ${failure.message}`, failure.reason);
         const delay = retryDelayMs(attempt, failure);

@@ -68,6 +68,10 @@ export interface Channel {
     lastRefusedAt: string | null;
     lastRefusedReason: string | null;
     sendPausedUntil: string | null;
+    /** When a provider last checked the credentials. */
+    credentialsCheckedAt: string | null;
+    /** The token state: a stable reason while the provider refuses the credentials (token_invalid, token_expired), else null. */
+    credentialsProblem: string | null;
   };
   createdAt: string;
   updatedAt: string;

@@ -32,6 +32,11 @@ function Health({ channel }: { channel: Channel }) {
         </Tooltip>
       ) : null}
       {health.sendPausedUntil && new Date(health.sendPausedUntil) > new Date() ? <Tag color="gold">{t('channelAdmin.pausedUntil', { when: formatDate(health.sendPausedUntil) })}</Tag> : null}
+      {health.credentialsProblem ? (
+        <Tooltip title={t('channelSetup.checkedAt', { when: formatDate(health.credentialsCheckedAt) })}>
+          <Tag color="red" data-testid="channel-credentials-problem" data-reason={health.credentialsProblem}>{t(`channelReasons.${health.credentialsProblem}`, { defaultValue: health.credentialsProblem })}</Tag>
+        </Tooltip>
+      ) : null}
     </Space>
   );
 }
@@ -41,8 +46,11 @@ function TestButton({ channel }: { channel: Channel }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const reasonText = useReasonText();
+  const queryClient = useQueryClient();
   const test = useMutation({
     mutationFn: () => testChannel(channel.id),
+    // The health column shows the token state the test recorded.
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['list', channelsListPath] }),
     onSuccess: (r) => void message.success(t('channelSetup.testOk', { name: r.account.name ?? r.account.username ?? r.account.accountId ?? '' })),
     onError: (e) => void message.error(t('channelSetup.testFailed', { reason: isApiError(e) ? reasonText(typeof e.extra.reason === 'string' ? e.extra.reason : undefined, e.detail) : String(e) })),
   });

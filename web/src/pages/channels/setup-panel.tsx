@@ -3,10 +3,10 @@
 // with (Telegram setWebhook), and "Test connection" (POST /channels/{id}/test), whose failure shows
 // the provider's stable reason (channelReasons.<reason>).
 import { ApiOutlined, CheckCircleOutlined, LinkOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Space, Steps, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { connectChannel, testChannel, type Channel, type ChannelType } from '../../api/channels';
+import { channelsListPath, connectChannel, testChannel, type Channel, type ChannelType } from '../../api/channels';
 import { isApiError } from '../../api/client';
 
 /** The reason a provider call failed, in words: the problem's stable `reason`, else its detail. */
@@ -24,7 +24,9 @@ function failureOf(error: unknown) {
 export function TestConnectionButton({ channel, size }: { channel: Channel; size?: 'small' | 'middle' }) {
   const { t } = useTranslation();
   const reasonText = useReasonText();
-  const test = useMutation({ mutationFn: () => testChannel(channel.id) });
+  const queryClient = useQueryClient();
+  // The list's health column shows the token state the test recorded.
+  const test = useMutation({ mutationFn: () => testChannel(channel.id), onSettled: () => void queryClient.invalidateQueries({ queryKey: ['list', channelsListPath] }) });
   const failure = test.isError ? failureOf(test.error) : undefined;
   return (
     <Space orientation="vertical" size={4} style={{ width: '100%' }}>
