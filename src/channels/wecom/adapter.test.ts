@@ -112,6 +112,27 @@ describe('wecom adapter: golden callbacks', () => {
     expect(await parse(contact('edit_external_contact'))).toEqual([]);
   });
 
+  it('normalises customer-group member changes (change_external_chat): <Item> list or the older comma-separated one', async () => {
+    const chat = (type: string, detail: string, members: string) =>
+      `<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1403610513</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_chat]]></Event><ChatId><![CDATA[wrx7HUARsKwGRaQBVKPBTcEyzdHA4HrQ]]></ChatId><ChangeType><![CDATA[${type}]]></ChangeType><UpdateDetail><![CDATA[${detail}]]></UpdateDetail><JoinScene>1</JoinScene><QuitScene>0</QuitScene><MemChangeCnt>2</MemChangeCnt>${members}<LastMemVer>9c3f97c2ada667dfb5f6d03308d963e1</LastMemVer><CurMemVer>71217227bbd112ecfe3a49c482195cb4</CurMemVer></xml>`;
+    const joined = await parse(chat('update', 'add_member', '<MemChangeList>\n<Item><![CDATA[wmJack]]></Item>\n<Item>Rose</Item>\n</MemChangeList>'));
+    expect(joined).toEqual(
+      ['wmJack', 'Rose'].map((id) => ({
+        kind: 'group_joined',
+        providerEventId: `chat:wrx7HUARsKwGRaQBVKPBTcEyzdHA4HrQ:add_member:${id}:71217227bbd112ecfe3a49c482195cb4`,
+        threadKey: 'group:wrx7HUARsKwGRaQBVKPBTcEyzdHA4HrQ',
+        occurredAt: new Date(1403610513 * 1000),
+        sender: { externalId: id },
+        group: { externalId: 'wrx7HUARsKwGRaQBVKPBTcEyzdHA4HrQ' },
+      })),
+    );
+    const left = await parse(chat('update', 'del_member', '<MemChangeList><![CDATA[wmJack, Rose]]></MemChangeList>'));
+    expect(left.map((e) => [e.kind, 'sender' in e && e.sender.externalId])).toEqual([['group_left', 'wmJack'], ['group_left', 'Rose']]);
+    expect(await parse(chat('update', 'add_member', '<MemChangeList><Item>solo</Item></MemChangeList>'))).toHaveLength(1);
+    expect(await parse(chat('create', '', ''))).toEqual([]);
+    expect(await parse(chat('update', 'change_name', ''))).toEqual([]);
+  });
+
   it('member follow / unfollow of the app; untracked events give no event; an unreadable one is a payload error', async () => {
     const [follow] = await parse(wrap('<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>'));
     expect(follow).toMatchObject({ kind: 'follow', threadKey: 'member:lisi', sender: { externalId: 'lisi' } });

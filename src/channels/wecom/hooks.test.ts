@@ -273,4 +273,20 @@ describe('WeCom customer contact', () => {
     ]);
     expect(await count(w.t, 'contacts', ws.workspace.id)).toBe(1);
   });
+
+  it('customer-group members joining and leaving (change_external_chat) are the participants of one group conversation', async () => {
+    const ws = await wecomWorkspace('WeCom group');
+    const chat = (detail: string, members: string[], version: string) =>
+      `<xml><ToUserName><![CDATA[${wecom.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_chat]]></Event><ChatId><![CDATA[wrGROUP1]]></ChatId><ChangeType><![CDATA[update]]></ChangeType><UpdateDetail><![CDATA[${detail}]]></UpdateDetail><MemChangeCnt>${members.length}</MemChangeCnt><MemChangeList>${members.map((m) => `<Item><![CDATA[${m}]]></Item>`).join('')}</MemChangeList><CurMemVer>${version}</CurMemVer></xml>`;
+    expect((await post(ws, encryptedCallback(ws.keys, chat('add_member', ['wmAAA', 'wmBBB'], 'v1')))).statusCode).toBe(200);
+    expect((await post(ws, encryptedCallback(ws.keys, chat('del_member', ['wmAAA'], 'v2')))).statusCode).toBe(200);
+    await w.settle();
+    const conversations = (await ws.client.get('/api/v1/conversations')).json().items;
+    expect(conversations).toHaveLength(1);
+    const people = (await ws.client.get(`/api/v1/conversations/${conversations[0].id}/participants`)).json().items as Array<{ leftAt: string | null }>;
+    expect(people).toHaveLength(2);
+    expect(people.filter((p) => p.leftAt !== null)).toHaveLength(1);
+    const identities = await w.t.database.db.selectFrom('contact_identities').select('external_id').where('workspace_id', '=', ws.workspace.id).orderBy('external_id').execute();
+    expect(identities.map((i) => i.external_id)).toEqual(['wmAAA', 'wmBBB']);
+  });
 });

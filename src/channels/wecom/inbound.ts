@@ -15,6 +15,8 @@ import { word, field, type XmlFields } from './xml.js';
 /** The thread of a customer (external contact): apart from members', whose ids are the corp's own. */
 export const customerThread = (externalUserId: string) => `external:${externalUserId}`;
 export const memberThread = (userId: string) => `member:${userId}`;
+/** A customer group (客户群): one conversation, its people participants. */
+export const groupThread = (chatId: string) => `group:${chatId}`;
 export const isCustomerThread = (threadKey: string) => threadKey.startsWith('external:');
 
 /** Extra facts of a customer-contact event, stored with it (opaque to the inbox). */
@@ -93,6 +95,8 @@ function eventOf(x: XmlFields, from: string, occurredAt: Date): WecomEvent[] {
       return [{ kind: event === 'subscribe' ? 'follow' : 'unfollow', providerEventId: `app:${event}:${from}:${stamp}`, threadKey: memberThread(from), occurredAt, sender: { externalId: from } }];
     case 'change_external_contact':
       return contactChange(x, occurredAt, stamp);
+    case 'change_external_chat':
+      return groupChange(x, occurredAt, stamp);
     default:
       return [];
   }
@@ -129,4 +133,39 @@ function contactChange(x: XmlFields, occurredAt: Date, stamp: string): WecomEven
       // edit_external_contact, transfer_fail: no normalised kind yet (see README).
       return [];
   }
+}
+
+/**
+ * MemChangeList: the userids (customers' external ids or members') who joined or left, as
+ * <Item> elements, or in older deliveries one comma-separated value (both seen in WeCom SDKs:
+ * WxJava's XStreamCDataListConverter).
+ */
+function memberList(x: XmlFields): string[] {
+  const list = x.MemChangeList;
+  if (typeof list === 'string') return list.split(',').map((id) => id.trim()).filter(Boolean);
+  if (!list || typeof list !== 'object' || Array.isArray(list)) return [];
+  const items = (list as XmlFields).Item;
+  return (Array.isArray(items) ? items : [items]).filter((id): id is string => typeof id === 'string').map((id) => id.trim()).filter(Boolean);
+}
+
+/**
+ * change_external_chat (doc 92130): members joining or leaving a customer group become
+ * group_joined / group_left in the group's conversation. create, dismiss and the other updates
+ * (owner, name, notice) carry no person and are not stored. The group's name is not in the event.
+ */
+function groupChange(x: XmlFields, occurredAt: Date, stamp: string): WecomEvent[] {
+  const chatId = word(x, 'ChatId');
+  if (!chatId) throw new Error('ChatId missing');
+  const detail = word(x, 'UpdateDetail');
+  if (word(x, 'ChangeType') !== 'update' || (detail !== 'add_member' && detail !== 'del_member')) return [];
+  const kind = detail === 'add_member' ? 'group_joined' : 'group_left';
+  const version = word(x, 'CurMemVer') ?? stamp;
+  return memberList(x).map((id) => ({
+    kind,
+    providerEventId: `chat:${chatId}:${detail}:${id}:${version}`,
+    threadKey: groupThread(chatId),
+    occurredAt,
+    sender: { externalId: id },
+    group: { externalId: chatId },
+  }));
 }
