@@ -22,5 +22,5 @@ export { storeEvents } from './intake.js';
 export { inboxDeps } from './deps.js';
 export { checkFile, readStored, type AttachmentLimits } from './attachments.js';
 export { sendFile } from './serve-file.js';
-export { currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';
+export { channelKey, conversationKey, currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';
 export { actingMember } from './queries/identity.js';

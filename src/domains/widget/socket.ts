@@ -12,6 +12,7 @@ import { attachSocket, type Connection, type Subscriber } from '../../platform/r
 import type { Keyring } from '../channels/index.js';
 import { widgetChannel } from './channel.js';
 import { originAllowed } from './origin.js';
+import { channelKey, conversationKey } from '../inbox/index.js';
 import * as q from './queries/conversation.js';
 import { visitorTyping } from './service.js';
 import { createThreadIndex, type ThreadIndex } from './threads.js';
@@ -35,6 +36,7 @@ function visitorSubscriber(app: FastifyInstance, hooks: SocketHooks, threads: Th
   let connection: Connection | undefined;
   const learn = (id: string) => {
     conversation = id;
+    connection?.rekey();
     hooks.conversationKnown(visitor);
   };
   const subscriber: Subscriber = {
@@ -67,6 +69,7 @@ function visitorSubscriber(app: FastifyInstance, hooks: SocketHooks, threads: Th
     // The channel disabled, deleted or no longer a widget: the visitor is let go.
     refresh: () => hooks.channelLive(visitor.channelId),
     closed() {},
+    keys: () => [conversation ? conversationKey(conversation) : channelKey(visitor.channelId)],
   };
   return { subscriber, bind: (c: Connection | undefined) => (connection = c) };
 }

@@ -23,6 +23,8 @@ export const CLOSE = {
 export class Connection {
   /** Answered the last ping (or sent something) since the previous heartbeat. */
   alive = true;
+  /** Files the socket again under its subscriber's current routing keys (set by the hub). */
+  rekey: () => void = () => {};
   private tokens: number;
   private refilledAt = Date.now();
 

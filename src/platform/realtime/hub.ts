@@ -1,6 +1,8 @@
 // This process's sockets, by workspace. A notice from the listener goes to the sockets of its
 // workspace whose subscriber admits it (each serialised once per notice, however many receive
-// it). The hub pings every socket each heartbeat and drops the ones that did not answer the
+// it). Broad subscribers (agents) are offered every notice of their workspace; narrow ones (widget
+// visitors, thousands to a workspace) declare routing keys and are offered only the notices that
+// carry one of them, so a reply is not weighed against every visitor's socket. The hub pings every socket each heartbeat and drops the ones that did not answer the
 // previous ping, and has each subscriber re-check its credentials every refresh interval.
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -19,6 +21,8 @@ export interface Subscriber {
   /** Re-checks the credentials and reloads what the subscriber knows; false closes the socket. */
   refresh(): Promise<boolean>;
   closed(): void;
+  /** A narrow subscriber's routing keys (see Notice.k); absent for a broad one. Call `Connection.rekey` when they change. */
+  keys?(): readonly string[];
 }
 
 export type ClientMessage = { type: string } & Record<string, unknown>;
@@ -33,19 +37,48 @@ export interface HubOptions {
 interface Entry {
   connection: Connection;
   subscriber: Subscriber;
+  /** The keys it is filed under (narrow subscribers). */
+  keys: readonly string[];
+}
+
+interface Workspace {
+  broad: Set<Entry>;
+  byKey: Map<string, Set<Entry>>;
+  size: number;
 }
 
 export type Hub = ReturnType<typeof createHub>;
 
 export function createHub(options: HubOptions) {
   const { logger } = options;
-  const byWorkspace = new Map<string, Set<Entry>>();
-  const all = () => [...byWorkspace.values()].flatMap((set) => [...set]);
+  const byWorkspace = new Map<string, Workspace>();
+  const entries = new Set<Entry>();
+  const all = () => [...entries];
+
+  function file(w: Workspace, entry: Entry) {
+    if (!entry.subscriber.keys) return void w.broad.add(entry);
+    entry.keys = [...entry.subscriber.keys()];
+    for (const key of entry.keys) {
+      const set = w.byKey.get(key);
+      if (set) set.add(entry);
+      else w.byKey.set(key, new Set([entry]));
+    }
+  }
+
+  function unfile(w: Workspace, entry: Entry) {
+    if (!entry.subscriber.keys) return void w.broad.delete(entry);
+    for (const key of entry.keys) {
+      const set = w.byKey.get(key);
+      if (set?.delete(entry) && !set.size) w.byKey.delete(key);
+    }
+    entry.keys = [];
+  }
 
   function remove(entry: Entry) {
-    const set = byWorkspace.get(entry.subscriber.workspaceId);
-    if (!set?.delete(entry)) return;
-    if (!set.size) byWorkspace.delete(entry.subscriber.workspaceId);
+    if (!entries.delete(entry)) return;
+    const w = byWorkspace.get(entry.subscriber.workspaceId)!;
+    unfile(w, entry);
+    if (--w.size === 0) byWorkspace.delete(entry.subscriber.workspaceId);
     entry.subscriber.closed();
   }
 
@@ -77,20 +110,35 @@ export function createHub(options: HubOptions) {
   }
 
   function attach(ws: WebSocket, subscriber: Subscriber): Connection {
-    const entry: Entry = { connection: new Connection(ws, options.limits), subscriber };
-    let set = byWorkspace.get(subscriber.workspaceId);
-    if (!set) byWorkspace.set(subscriber.workspaceId, (set = new Set()));
-    set.add(entry);
+    const entry: Entry = { connection: new Connection(ws, options.limits), subscriber, keys: [] };
+    let w = byWorkspace.get(subscriber.workspaceId);
+    if (!w) byWorkspace.set(subscriber.workspaceId, (w = { broad: new Set(), byKey: new Map(), size: 0 }));
+    w.size += 1;
+    entries.add(entry);
+    file(w, entry);
+    entry.connection.rekey = () => {
+      if (!entries.has(entry)) return;
+      unfile(w, entry);
+      file(w, entry);
+    };
     ws.on('message', (data: Buffer, isBinary: boolean) => void onMessage(entry, data, isBinary));
     ws.on('close', () => remove(entry));
     return entry.connection;
   }
 
+  /** The workspace's broad entries and the narrow ones filed under one of the notice's keys. */
+  function offered(w: Workspace, notice: Notice): Iterable<Entry> {
+    if (!notice.k?.length || !w.byKey.size) return w.broad;
+    const narrow = new Set<Entry>();
+    for (const key of notice.k) for (const entry of w.byKey.get(key) ?? []) narrow.add(entry);
+    return narrow.size ? [...w.broad, ...narrow] : w.broad;
+  }
+
   function dispatch(notice: Notice) {
-    const set = byWorkspace.get(notice.w);
-    if (!set) return;
+    const w = byWorkspace.get(notice.w);
+    if (!w) return;
     const texts = new Map<ClientEvent, string>();
-    for (const entry of set) {
+    for (const entry of offered(w, notice)) {
       const event = entry.subscriber.select(notice);
       if (!event) continue;
       let text = texts.get(event);
@@ -143,7 +191,7 @@ export function createHub(options: HubOptions) {
     /** Runs the credential re-check now (tests; the timer runs it every refresh interval). */
     refresh,
     get size() {
-      return all().length;
+      return entries.size;
     },
     stop() {
       for (const t of timers) clearInterval(t);

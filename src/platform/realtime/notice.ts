@@ -30,6 +30,8 @@ export interface Notice {
   e: ClientEvent;
   /** Other versions a guard may choose for some receivers (e.g. `gone`: "you no longer see this"). */
   alt?: Record<string, ClientEvent>;
+  /** Routing keys: narrow subscribers (widget visitors) are offered only notices carrying one of theirs. */
+  k?: string[];
 }
 
 /** Notices that are the listener's own liveness probe, not events. */
@@ -41,7 +43,7 @@ export function encodeNotice(notice: Notice): string {
   const text = JSON.stringify(notice);
   if (Buffer.byteLength(text) <= MAX_NOTICE_BYTES) return text;
   // A domain put too much in: receivers are told to re-read instead of losing the event.
-  return JSON.stringify({ w: notice.w, to: notice.to, e: { type: 'resync', data: { reason: 'event_too_large' } } } satisfies Notice);
+  return JSON.stringify({ w: notice.w, to: notice.to, e: { type: 'resync', data: { reason: 'event_too_large' } }, ...(notice.k ? { k: notice.k } : {}) } satisfies Notice);
 }
 
 /** Sends the notice when `db`'s transaction commits (at once outside a transaction). */

@@ -34,11 +34,16 @@ export async function currentAccess(db: Db, workspaceId: string, conversationId:
   return row && accessOf(row);
 }
 
+/** Routing keys of conversation notices: a widget visitor's socket listens on its conversation's, or on its channel's until it has one. */
+export const conversationKey = (conversationId: string) => `conversation:${conversationId}`;
+export const channelKey = (channelId: string) => `channel:${channelId}`;
+
 /** To the members who may see the conversation (and, given `was`, `conversation.removed` to those who no longer do). */
 export function publishToViewers(db: Db, workspaceId: string, c: ConversationAccess, e: ClientEvent, was?: ConversationAccess) {
   return publish(db, {
     w: workspaceId,
     to: { g: CONVERSATION_GUARD, c, ...(was ? { was } : {}) },
+    k: [conversationKey(c.id), channelKey(c.ch)],
     e,
     ...(was ? { alt: { gone: { type: 'conversation.removed', data: { conversationId: c.id } } } } : {}),
   });
