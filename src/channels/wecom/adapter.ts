@@ -163,6 +163,17 @@ async function sendToMember(message: OutboundMessage, channel: Runtime, api: Wec
   return { providerMessageId: first || message.id };
 }
 
+/** media/get answers an error as JSON in place of the file; a text file that happens to be JSON has no errcode. */
+function errorAnswer(file: { data: Buffer; mimeType: string | undefined }): { errcode: number; errmsg?: string } | undefined {
+  if ((file.mimeType !== 'application/json' && file.mimeType !== 'text/plain') || file.data.length > 4096) return undefined;
+  try {
+    const answer = JSON.parse(file.data.toString('utf8')) as { errcode?: unknown; errmsg?: unknown };
+    return typeof answer.errcode === 'number' && answer.errcode !== 0 ? { errcode: answer.errcode, errmsg: typeof answer.errmsg === 'string' ? answer.errmsg : undefined } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const KINDS = ['text', 'image', 'audio', 'video', 'file', 'location', 'link'] as const;
 
 export const wecomAdapter = {
@@ -226,10 +237,8 @@ export const wecomAdapter = {
         url.searchParams.set('access_token', token);
         url.searchParams.set('media_id', ref);
         const file = await download(url, { signal: context.signal, allowPrivateTargets: context.allowPrivateTargets, maxBytes: context.maxBytes, maxRedirects: 0 });
-        if (file.mimeType === 'application/json' || file.mimeType === 'text/plain') {
-          const answer = JSON.parse(file.data.toString('utf8') || '{}') as { errcode?: number; errmsg?: string };
-          if (answer.errcode) throw WecomApiError.of(answer.errcode, answer.errmsg ?? '');
-        }
+        const error = errorAnswer(file);
+        if (error) throw WecomApiError.of(error.errcode, error.errmsg ?? '');
         return { data: file.data, mimeType: file.mimeType, fileName: file.fileName };
       },
       (error) => error instanceof WecomApiError && WecomApiError.expired(error),

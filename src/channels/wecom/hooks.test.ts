@@ -195,7 +195,7 @@ describe('WeCom outbound through the fake WeCom', () => {
     wecom.failNext('message/send', { body: { errcode: 0, errmsg: 'ok', invaliduser: 'zhaoliu', msgid: '' } });
     const gone = await ws.reply('anyone there?');
     await w.settle();
-    expect(await ws.messageOf(gone)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('visible range') });
+    expect(await ws.messageOf(gone)).toMatchObject({ status: 'failed', errorReason: 'recipient_not_found', lastError: expect.stringContaining('visible range') });
   });
 
   it('uploads a file with media/upload and sends it by media_id', async () => {
@@ -213,6 +213,20 @@ describe('WeCom outbound through the fake WeCom', () => {
     expect(upload.body.toString('latin1')).toContain('filename="prices.pdf"');
     const sends = wecom.calls('message/send').slice(-2).map((r) => r.json());
     expect(sends).toEqual([expect.objectContaining({ msgtype: 'text' }), expect.objectContaining({ msgtype: 'file', file: { media_id: expect.stringMatching(/^fake-media-/) } })]);
+  });
+});
+
+describe('WeCom test connection', () => {
+  it('gets a token with the corp id and secret; a wrong secret is token_invalid', async () => {
+    const ws = await wecomWorkspace('WeCom test');
+    const ok = await ws.client.post(`/api/v1/channels/${ws.channelId}/test`, {});
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.stringify(ok.json())).toContain(wecom.corpId);
+    await ws.client.patch(`/api/v1/channels/${ws.channelId}`, { secrets: { secret: 'not the app secret' } });
+    const bad = await ws.client.post(`/api/v1/channels/${ws.channelId}/test`, {});
+    expect(bad.statusCode).toBe(502);
+    expect(bad.json()).toMatchObject({ reason: 'token_invalid' });
+    expect(bad.body).not.toContain('not the app secret');
   });
 });
 
@@ -245,6 +259,16 @@ describe('WeCom customer contact', () => {
     expect(relation.payload).toMatchObject({ kind: 'friend_added', source: 'live-code-7' });
     const welcome = wecom.calls('externalcontact/send_welcome_msg').at(-1);
     expect(welcome?.json()).toEqual({ welcome_code: 'WELCOMECODE-1', text: { content: '欢迎！' } });
+    const sent = await w.t.database.db.selectFrom('messages').select(['status', 'provider_message_id']).where('workspace_id', '=', ws.workspace.id).where('direction', '=', 'out').executeTakeFirstOrThrow();
+    expect(sent.status).toBe('sent');
+    // An agent's message to the customer has no welcome code: refused at once with a stable reason, nothing sent.
+    const conversationId = (await ws.client.get('/api/v1/conversations')).json().items[0].id as string;
+    const welcomes = wecom.calls('externalcontact/send_welcome_msg').length;
+    const reply = (await ws.client.post(`/api/v1/conversations/${conversationId}/messages`, { text: 'hello?' })).json().message;
+    await w.settle();
+    const failed = (await ws.client.get(`/api/v1/conversations/${conversationId}/messages`)).json().items.find((m: { id: string }) => m.id === reply.id);
+    expect(failed).toMatchObject({ status: 'failed', errorReason: 'outside_reply_window' });
+    expect(wecom.calls('externalcontact/send_welcome_msg')).toHaveLength(welcomes);
   });
 
   it('del_follow_user (the customer removed the member): friend_removed, the relationship ended, the churn tag, the member alerted once', async () => {
