@@ -41,8 +41,16 @@ export async function relationFactsOf(event: Readonly<Record<string, unknown>>, 
     return { ...(staff ? { staff } : {}), ...(removedBy ? { endedBy: removedBy } : {}), ...churn };
   }
   if (e.data.kind !== 'friend_added') return {};
-  const answer = profile.safeParse(await getExternalContact(api, e.data.sender.externalId));
-  if (!answer.success) throw new ChannelError('permanent', 'externalcontact/get answered without external_contact', { reason: 'provider_error' });
+  let fetched: unknown;
+  try {
+    fetched = await getExternalContact(api, e.data.sender.externalId);
+  } catch (error) {
+    // No profile to be had (no permission, not a contact any more): the relationship stands without it.
+    if (error instanceof ChannelError && !error.retryable) return staff ? { staff } : {};
+    throw error;
+  }
+  const answer = profile.safeParse(fetched);
+  if (!answer.success) return staff ? { staff } : {};
   const c = answer.data.external_contact;
   const follow = answer.data.follow_user.find((f) => f.userid === staffUserId);
   return {

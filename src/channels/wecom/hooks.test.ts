@@ -278,12 +278,22 @@ describe('WeCom customer contact', () => {
     expect((await ws.client.patch(`/api/v1/channels/${ws.channelId}`, { settings: { churnTagId: churnTag.id } })).statusCode).toBe(200);
     wecom.profiles.set('wmCHURN', { external_contact: { external_userid: 'wmCHURN', name: '王五' }, follow_user: [{ userid: 'zhangsan', createtime: 1700000100 }] });
     await post(ws, encryptedCallback(ws.keys, contactXml('add_external_contact', 'wmCHURN')));
+    // A customer WeCom will not describe (84061) still has the relationship, since the event's time.
+    await post(ws, encryptedCallback(ws.keys, contactXml('add_external_contact', 'wmUNKNOWN')));
     await w.settle();
+    const unknown = await w.t.database.db
+      .selectFrom('staff_relationships as s')
+      .innerJoin('contact_identities as i', (j) => j.onRef('i.workspace_id', '=', 's.workspace_id').onRef('i.contact_id', '=', 's.contact_id'))
+      .select(['s.member_id', 's.since'])
+      .where('s.workspace_id', '=', ws.workspace.id)
+      .where('i.external_id', '=', 'wmUNKNOWN')
+      .executeTakeFirstOrThrow();
+    expect(unknown.member_id).toBe(ws.memberId);
     const removal = encryptedCallback(ws.keys, contactXml('del_follow_user', 'wmCHURN'));
     await post(ws, removal);
     await post(ws, removal);
     await w.settle();
-    const staff = await w.t.database.db.selectFrom('staff_relationships').selectAll().where('workspace_id', '=', ws.workspace.id).executeTakeFirstOrThrow();
+    const staff = await w.t.database.db.selectFrom('staff_relationships').selectAll().where('workspace_id', '=', ws.workspace.id).where('removed_by_contact_at', 'is not', null).executeTakeFirstOrThrow();
     expect(staff.removed_by_contact_at).toBeInstanceOf(Date);
     expect(staff.removed_by_staff_at).toBeNull();
     const bell = (await ws.client.get('/api/v1/notifications')).json().items;
@@ -293,9 +303,10 @@ describe('WeCom customer contact', () => {
     const kinds = await w.t.database.db.selectFrom('inbound_events').select(['kind', 'thread_key']).where('workspace_id', '=', ws.workspace.id).orderBy('seq').execute();
     expect(kinds).toEqual([
       { kind: 'friend_added', thread_key: 'external:wmCHURN' },
+      { kind: 'friend_added', thread_key: 'external:wmUNKNOWN' },
       { kind: 'friend_removed', thread_key: 'external:wmCHURN' },
     ]);
-    expect(await count(w.t, 'contacts', ws.workspace.id)).toBe(1);
+    expect(await count(w.t, 'contacts', ws.workspace.id)).toBe(2);
   });
 
   it('customer-group members joining and leaving (change_external_chat) are the participants of one group conversation', async () => {
