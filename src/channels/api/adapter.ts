@@ -5,9 +5,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { channelTypes } from '../../domains/contacts/index.js';
-import { ChannelPayloadError, messageKinds, type ChannelAdapter, type InboundRequest, type NormalisedEvent, type Sender } from '../adapter.js';
+import { messageKinds, type ChannelAdapter, type InboundRequest, type NormalisedEvent, type Sender } from '../adapter.js';
 import { postJson } from '../http.js';
 import { inboundBody, sendAnswer } from './payloads.js';
+import { readJsonBody } from '../json-body.js';
 
 export const SIGNATURE_HEADER = 'x-renmai-signature';
 
@@ -88,19 +89,7 @@ export const apiAdapter = {
 
   verify: (request: InboundRequest, channel) => signatureMatches(channel.secrets.secret, request.rawBody, request.headers[SIGNATURE_HEADER]),
 
-  parse(request, _channel) {
-    let json: unknown;
-    try {
-      json = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      throw new ChannelPayloadError('The body is not valid JSON');
-    }
-    const parsed = inboundBody.safeParse(json);
-    if (!parsed.success) {
-      throw new ChannelPayloadError('The body is not a valid event batch', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    }
-    return normalise(parsed.data);
-  },
+  parse: (request, _channel) => normalise(readJsonBody(request.rawBody, inboundBody, 'a valid event batch')),
 
   async send(message, channel, context) {
     const body = JSON.stringify({

@@ -5,11 +5,12 @@
 // Protocol and setup: README.md; events: inbound.ts; calls: api.ts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRuntime, type OutboundMessage, type SendContext } from '../adapter.js';
+import { ChannelError, type ChannelAdapter, type ChannelRuntime, type OutboundMessage, type SendContext } from '../adapter.js';
 import { download } from '../download.js';
 import { callLine, DEFAULT_API_URL, DEFAULT_DATA_URL, urlOf, type LineApi } from './api.js';
 import { eventsOf, EXTERNAL } from './inbound.js';
 import { body as bodySchema, botInfo, profile, sent } from './payloads.js';
+import { readJsonBody } from '../json-body.js';
 
 export const SIGNATURE_HEADER = 'x-line-signature';
 
@@ -111,18 +112,8 @@ export const lineAdapter = {
 
   verify: (request, channel) => signatureMatches(channel.secrets.channelSecret, request.rawBody, request.headers[SIGNATURE_HEADER]),
 
-  parse(request) {
-    let json: unknown;
-    try {
-      json = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      throw new ChannelPayloadError('The body is not valid JSON');
-    }
-    const parsed = bodySchema.safeParse(json);
-    if (!parsed.success) throw new ChannelPayloadError('The body is not a LINE webhook', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    // The console's Verify button sends no events: answered 200 with nothing stored.
-    return eventsOf(parsed.data.events);
-  },
+  // The console's Verify button sends no events: answered 200 with nothing stored.
+  parse: (request) => eventsOf(readJsonBody(request.rawBody, bodySchema, 'a LINE webhook').events),
 
   async send(message, channel, context) {
     const messages = lineMessagesOf(message);

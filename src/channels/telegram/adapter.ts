@@ -5,11 +5,12 @@
 // sendDocument / sendLocation. Protocol and setup: README.md; events: inbound.ts; calls: api.ts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRuntime, type OutboundAttachment, type SendContext } from '../adapter.js';
+import { ChannelError, type ChannelAdapter, type ChannelRuntime, type OutboundAttachment, type SendContext } from '../adapter.js';
 import { download } from '../download.js';
 import { callTelegram, DEFAULT_BASE_URL, fileUrl, type TelegramApi } from './api.js';
 import { eventsOf } from './inbound.js';
 import { fileInfo, me, sentMessage, update } from './payloads.js';
+import { readJsonBody } from '../json-body.js';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -101,17 +102,7 @@ export const telegramAdapter = {
 
   verify: (request, channel) => secretMatches(channel, request.headers[SECRET_HEADER]),
 
-  parse(request) {
-    let json: unknown;
-    try {
-      json = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      throw new ChannelPayloadError('The body is not valid JSON');
-    }
-    const parsed = update.safeParse(json);
-    if (!parsed.success) throw new ChannelPayloadError('The body is not a Telegram Update', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    return eventsOf(parsed.data);
-  },
+  parse: (request) => eventsOf(readJsonBody(request.rawBody, update, 'a Telegram Update')),
 
   // Telegram has no idempotency key: a send cut short after Telegram took it is sent again on retry.
   async send(message, channel, context) {

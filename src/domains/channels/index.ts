@@ -7,3 +7,4 @@ export { takeSendToken, pauseSends, type Rate } from './rate-limit.js';
 export { keyringOf, type Keyring } from './secrets.js';
 export { channelRelations, type RelationFactsJob } from './relations.js';
 export { databaseTokenStore } from './token-store.js';
+export { channelActor } from './actor.js';

@@ -8,7 +8,6 @@
 // together. One job per event (dedupe key), so a redelivered event alerts once.
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { automationActor } from '../../platform/auth/actor.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { defineHandler, type EventHandler } from '../../platform/events/index.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -16,7 +15,8 @@ import { defineJob, enqueue, type JobDefinition } from '../../platform/queue/ind
 import { ChannelError, type RelationFacts } from '../../channels/index.js';
 import { addIdentity, addTagsToContacts, endStaffRelationship, getContact, recordStaffRelationship, updateContact, type IdentityInput } from '../contacts/index.js';
 import { notifyMembers } from '../timeline/index.js';
-import { channelActor, storedRelationEvent } from './queries/relations.js';
+import { channelActor } from './actor.js';
+import { storedRelationEvent } from './queries/relations.js';
 import { liveChannel } from './runtime.js';
 import { keyringOf } from './secrets.js';
 
@@ -28,7 +28,7 @@ type Payload = z.infer<typeof payload>;
 export type RelationFactsJob = JobDefinition<typeof payload>;
 
 async function apply(tx: Tx, p: Payload, channel: { identityType: string; createdBy: string | null }, facts: RelationFacts, occurredAt: Date) {
-  const actor = automationActor(p.workspaceId, await channelActor(tx, p.workspaceId, channel.createdBy));
+  const actor = await channelActor(tx, p.workspaceId, channel.createdBy);
   const contact = await getContact(tx, actor, p.contactId).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'not_found') return undefined;
     throw error;

@@ -4,12 +4,11 @@
 // (anyone can type someone else's e-mail) and not copied onto a new contact. Writes go through
 // the contacts service, acting as the member who set the channel up (as RFM and auto-tag rules
 // act as their authors), so audit entries and contact events are the usual ones.
-import { automationActor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/transaction.js';
 import type { Sender } from '../../channels/index.js';
-import type { ChannelProfile } from '../channels/index.js';
+import { channelActor, type ChannelProfile } from '../channels/index.js';
 import { addIdentity, createContact, normaliseEmail, normalisePhone, type IdentityInput } from '../contacts/index.js';
-import { actingMember, contactOfIdentity, contactSharing, workspaceRegion } from './queries/identity.js';
+import { contactOfIdentity, contactSharing, workspaceRegion } from './queries/identity.js';
 
 export interface Resolved {
   contactId: string;
@@ -27,7 +26,7 @@ async function verifiedKeys(tx: Tx, workspaceId: string, sender: Sender) {
 export async function resolveContact(tx: Tx, workspaceId: string, channel: ChannelProfile, sender: Sender): Promise<Resolved> {
   const known = await contactOfIdentity(tx, workspaceId, channel.identityType, sender.externalId);
   if (known) return { contactId: known, how: 'known' };
-  const actor = automationActor(workspaceId, await actingMember(tx, workspaceId, channel.createdBy));
+  const actor = await channelActor(tx, workspaceId, channel.createdBy);
   const identity = { channelType: channel.identityType, externalId: sender.externalId, displayName: sender.displayName ?? null } as IdentityInput;
   const keys = await verifiedKeys(tx, workspaceId, sender);
   const shared = await contactSharing(tx, workspaceId, keys);

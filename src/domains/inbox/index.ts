@@ -23,4 +23,3 @@ export { inboxDeps } from './deps.js';
 export { checkFile, readStored, type AttachmentLimits } from './attachments.js';
 export { sendFile } from './serve-file.js';
 export { channelKey, conversationKey, currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';
-export { actingMember } from './queries/identity.js';

@@ -3,15 +3,15 @@
 // messages and files handed to the inbox's intake like any channel's, the visitor's own
 // conversation read back without notes, and the unread badge.
 import { randomBytes } from 'node:crypto';
-import { automationActor } from '../../platform/auth/actor.js';
+import type { Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { AppError, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
 import { encodeCursor } from '../../platform/http/pagination.js';
 import type { InboundAttachment, InboundMessage } from '../../channels/index.js';
 import { userHashMatches } from '../../channels/widget/index.js';
-import type { Keyring } from '../channels/index.js';
+import { channelActor, type Keyring } from '../channels/index.js';
 import { getContact, listFieldDefinitions, normaliseEmail, updateContact, type ContactInput } from '../contacts/index.js';
-import { actingMember, checkFile, currentAccess, publishToViewers, readStored, storeEvents, type AttachmentLimits } from '../inbox/index.js';
+import { checkFile, currentAccess, publishToViewers, readStored, storeEvents, type AttachmentLimits } from '../inbox/index.js';
 import type { WidgetChannel } from './channel.js';
 import * as q from './queries/conversation.js';
 import * as store from './store.js';
@@ -87,7 +87,7 @@ async function visitorState(deps: WidgetDeps, channel: WidgetChannel, visitor: V
 }
 
 /** Updates the contact with what its rules accept: fields they refuse (a phone of no known format, a custom value of the wrong type) are left out. */
-async function updateWhatFits(db: Db, actor: ReturnType<typeof automationActor>, contactId: string, patch: ContactInput) {
+async function updateWhatFits(db: Db, actor: Actor, contactId: string, patch: ContactInput) {
   try {
     await updateContact(db, actor, contactId, patch);
   } catch (error) {
@@ -106,7 +106,7 @@ async function updateWhatFits(db: Db, actor: ReturnType<typeof automationActor>,
  * used to find a contact: an e-mail typed into a form proves nothing (anyone can type anyone's).
  */
 async function fillContact(db: Db, channel: WidgetChannel, visitor: Visitor, row: store.VisitorRow, contactId: string) {
-  const actor = automationActor(visitor.workspaceId, await actingMember(db, visitor.workspaceId, channel.createdBy));
+  const actor = await channelActor(db, visitor.workspaceId, channel.createdBy);
   const contact = await getContact(db, actor, contactId);
   const patch: ContactInput = {};
   if (row.name && !contact.name) patch.name = row.name;

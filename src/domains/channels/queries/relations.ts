@@ -13,17 +13,3 @@ export async function storedRelationEvent(db: Db, workspaceId: string, channelId
     .executeTakeFirst();
   return row?.event as Record<string, unknown> | undefined;
 }
-
-/** The member who set the channel up, else the workspace's first owner (as the inbox's intake acts). */
-export async function channelActor(db: Db, workspaceId: string, createdBy: string | null): Promise<string> {
-  if (createdBy) return createdBy;
-  const owner = await db
-    .selectFrom('members as m')
-    .innerJoin('roles as r', (j) => j.onRef('r.workspace_id', '=', 'm.workspace_id').onRef('r.id', '=', 'm.role_id'))
-    .select('m.id')
-    .where('m.workspace_id', '=', workspaceId)
-    .where('r.key', '=', 'owner')
-    .orderBy('m.created_at')
-    .executeTakeFirstOrThrow();
-  return owner.id;
-}

@@ -33,19 +33,5 @@ export async function contactSharing(db: Db, workspaceId: string, keys: { email?
   return rows[0]?.id;
 }
 
-/** Who a channel acts as when it creates contacts: the member who set it up, else the workspace's first owner. */
-export async function actingMember(db: Db, workspaceId: string, createdBy: string | null): Promise<string> {
-  if (createdBy) return createdBy;
-  const owner = await db
-    .selectFrom('members as m')
-    .innerJoin('roles as r', (j) => j.onRef('r.workspace_id', '=', 'm.workspace_id').onRef('r.id', '=', 'm.role_id'))
-    .select('m.id')
-    .where('m.workspace_id', '=', workspaceId)
-    .where('r.key', '=', 'owner')
-    .orderBy('m.created_at')
-    .executeTakeFirstOrThrow();
-  return owner.id;
-}
-
 export const workspaceRegion = async (db: Db, workspaceId: string) =>
   (await db.selectFrom('workspaces').select('default_region').where('id', '=', workspaceId).executeTakeFirstOrThrow()).default_region;
