@@ -10,6 +10,7 @@ import { decryptMessage, ENCODING_AES_KEY, signatureMatches, WecomCryptoError, t
 import { relationFactsOf } from './contacts.js';
 import { eventsOf, isCustomerThread } from './inbound.js';
 import { field, readXml } from './xml.js';
+import { queryOf, timestampFresh } from '../wx-query.js';
 
 const settings = z.strictObject({
   /** 我的企业 → 企业ID (ww…): the receiveid every callback must name. */
@@ -39,42 +40,16 @@ export type WecomSettings = z.infer<typeof settings>;
 export type WecomSecrets = z.infer<typeof secrets>;
 type Runtime = ChannelRuntime<WecomSettings, WecomSecrets>;
 
-/**
- * How far a callback's timestamp may be from our clock, either way. WeCom retries a callback it
- * got no answer for (3 times, 5 s apart) and a clock may drift, so a few minutes; beyond that a
- * request is a replay of a captured one (harmless to store, since events are stored once, but
- * refused as stale all the same).
- */
-export const TIMESTAMP_WINDOW_SECONDS = 300;
-
-/** Query parameters decoded as URI components: echostr's "+" is a plus, not a space (form decoding would break it). */
-function queryOf(rawQuery: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of rawQuery.split('&')) {
-    const at = part.indexOf('=');
-    if (at <= 0) continue;
-    try {
-      out.set(decodeURIComponent(part.slice(0, at)), decodeURIComponent(part.slice(at + 1)));
-    } catch {
-      // A malformed escape: the parameter is absent.
-    }
-  }
-  return out;
-}
+export { TIMESTAMP_WINDOW_SECONDS } from '../wx-query.js';
 
 const keysOf = (channel: Runtime): WecomCryptoKeys => ({ token: channel.secrets.token, encodingAESKey: channel.secrets.encodingAESKey, receiveId: channel.settings.corpId });
-
-function fresh(timestamp: string, now: number): boolean {
-  if (!/^\d{1,12}$/.test(timestamp)) return false;
-  return Math.abs(now / 1000 - Number(timestamp)) <= TIMESTAMP_WINDOW_SECONDS;
-}
 
 /** The plaintext of a signed, fresh, decryptable value naming our corp; undefined otherwise. */
 function open(channel: Runtime, query: Map<string, string>, encrypt: string | undefined, now = Date.now()): string | undefined {
   const timestamp = query.get('timestamp') ?? '';
   const nonce = query.get('nonce') ?? '';
   const signature = query.get('msg_signature') ?? '';
-  if (!encrypt || !nonce || !fresh(timestamp, now)) return undefined;
+  if (!encrypt || !nonce || !timestampFresh(timestamp, now)) return undefined;
   const keys = keysOf(channel);
   if (!signatureMatches(keys, { timestamp, nonce, encrypt, signature })) return undefined;
   try {
