@@ -6,6 +6,7 @@ import { ChannelPayloadError, type InboundRequest } from '../adapter.js';
 import { encryptMessage, signature } from '../wecom/crypto.js';
 import { TIMESTAMP_WINDOW_SECONDS } from '../wx-query.js';
 import { plainSignature, wechatOaAdapter } from './adapter.js';
+import { isExpired, OaApiError } from './api.js';
 import { plainCallback, safeCallback } from './fake-wechat.js';
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
@@ -129,5 +130,23 @@ describe('official account: golden messages and modes', () => {
     // Without an EncodingAESKey nothing encrypted is taken.
     expect(wechatOaAdapter.verify(post(safe.query, safe.body), { ...oa, secrets: { token: 'tok3n', appSecret: 's' } })).toBe(false);
     expect(wechatOaAdapter.acknowledge()).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'success' });
+  });
+});
+
+describe('official account: errcodes to stable reasons', () => {
+  it('maps the window, the unfollowed person, quotas and token answers; 40001 / 40014 / 42001 refresh the token', () => {
+    const of = (code: number) => {
+      const e = OaApiError.of(code, 'hint rid: 1');
+      return [e.kind, e.reason, e.retryable, isExpired(e)];
+    };
+    expect(of(45015)).toEqual(['permanent', 'outside_reply_window', false, false]);
+    expect(of(43004)).toEqual(['permanent', 'recipient_blocked', false, false]);
+    expect(of(45009)).toEqual(['rate_limited', 'rate_limited', true, false]);
+    expect(of(45047)).toEqual(['permanent', 'rate_limited', false, false]);
+    expect(of(40001)).toEqual(['auth', 'token_invalid', false, true]);
+    expect(of(40014)).toEqual(['auth', 'token_expired', false, true]);
+    expect(of(42001)).toEqual(['auth', 'token_expired', false, true]);
+    expect(of(-1)).toEqual(['temporary', 'provider_unavailable', true, false]);
+    expect(of(99999)).toEqual(['permanent', 'provider_error', false, false]);
   });
 });

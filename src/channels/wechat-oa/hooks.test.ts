@@ -116,6 +116,20 @@ describe('official-account callbacks', () => {
     expect(wechat.calls('media/get').at(-1)!.query.get('media_id')).toBe('OA_MEDIA_1');
   });
 
+  it('a video: media/get answers its video_url, which is downloaded without the token', async () => {
+    const ws = await oaWorkspace('OA video');
+    const mp4 = Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(64, 3)]);
+    wechat.api.on('GET', '/videos/v1.mp4', { headers: { 'content-type': 'video/mp4' }, body: mp4 });
+    wechat.media.set('OA_VIDEO_1', { data: Buffer.from(JSON.stringify({ video_url: `${wechat.url}/videos/v1.mp4` })), mimeType: 'text/plain' });
+    const video = `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[oVideo1]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[video]]></MsgType><MediaId><![CDATA[OA_VIDEO_1]]></MediaId><ThumbMediaId><![CDATA[T1]]></ThumbMediaId><MsgId>1234567890123456789</MsgId></xml>`;
+    expect((await post(ws, safeCallback(ws.keys, video))).statusCode).toBe(200);
+    await w.settle();
+    const conversation = (await ws.client.get('/api/v1/conversations')).json().items[0];
+    const [message] = (await ws.client.get(`/api/v1/conversations/${conversation.id}/messages`)).json().items;
+    expect(message).toMatchObject({ kind: 'video', attachments: [expect.objectContaining({ mimeType: 'video/mp4', sizeBytes: mp4.length })] });
+    expect(wechat.api.requests('/videos/v1.mp4').at(-1)!.path).not.toContain('access_token');
+  });
+
   it('refuses a tampered body, a wrong signature, another AppID, a stale timestamp and plaintext on a safe channel: 401, nothing stored', async () => {
     const ws = await oaWorkspace('OA refuse');
     const good = safeCallback(ws.keys, textXml('oBad', 'hi'));
@@ -191,7 +205,7 @@ describe('official-account customer-service messages through the fake WeChat', (
     expect(await ws.messageOf(second)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
-  it('retries on HTTP 5xx; 45015 fails at once as outside_reply_window, 43004 as recipient_blocked', async () => {
+  it('retries on HTTP 5xx; 45015 fails at once as outside_reply_window, 43004 as recipient_blocked, 45047 as rate_limited without retrying', async () => {
     const ws = await conversation('OA retry', 'oRetry1');
     wechat.api.failNext('POST', '/cgi-bin/message/custom/send', { status: 502, body: 'bad gateway' });
     const id = await ws.reply('retry me');
@@ -210,6 +224,11 @@ describe('official-account customer-service messages through the fake WeChat', (
     const gone = await ws.reply('still there?');
     await w.settle();
     expect(await ws.messageOf(gone)).toMatchObject({ status: 'failed', errorReason: 'recipient_blocked' });
+
+    wechat.api.failNext('POST', '/cgi-bin/message/custom/send', { body: { errcode: 45047, errmsg: 'out of response count limit' } });
+    const many = await ws.reply('one more');
+    await w.settle();
+    expect(await ws.messageOf(many)).toMatchObject({ status: 'failed', attempts: 1, errorReason: 'rate_limited' });
   });
 
   it('the inbox refuses a reply 48 hours after the person last wrote, before anything is queued', async () => {
