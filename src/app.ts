@@ -21,6 +21,7 @@ import { channelRoutes } from './domains/channels/index.js';
 import { assignmentRoutes, conversationRoutes, hookRoutes, inboxRealtime, messageRoutes } from './domains/inbox/index.js';
 import { widgetRoutes, widgetScriptRoute, widgetSnippetRoutes } from './domains/widget/index.js';
 import { autoreplyRoutes, csatPageRoutes } from './domains/autoreplies/index.js';
+import { liveCodePageRoutes, liveCodeRoutes } from './domains/livecodes/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
@@ -62,6 +63,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(assignmentRoutes);
       await api.register(autoreplyRoutes);
       await api.register(widgetSnippetRoutes);
+      await api.register(liveCodeRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -69,6 +71,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(hookRoutes);
   // The satisfaction survey's public page (the link's token is the credential).
   await app.register(csatPageRoutes);
+  // A live code's short link /c/<slug>: public, it records the scan and sends the visitor on.
+  await app.register(liveCodePageRoutes);
   // The live-chat widget's visitors (their own token, the channel's allowed origins) and its script.
   await app.register(widgetRoutes);
   await app.register(widgetScriptRoute);

@@ -82,12 +82,18 @@ async function populateAutoreplies(w: World) {
   await c.put(`/api/v1/inbox/channel-settings/${w.ids.channel}`, { welcomeMessage: 'welcome', csatEnabled: true });
   Object.assign(w.ids, { keywordRule, cannedResponse });
 }
+/** Live codes (src/domains/livecodes), added to the world's ids. */
+async function populateLiveCodes(w: World) {
+  const liveCode = (await w.client.post('/api/v1/live-codes', { name: 'Isolation', channelId: w.ids.channel, staff: [{ memberId: w.ids.member }], tagIds: [w.ids.tag] })).json().liveCode.id;
+  Object.assign(w.ids, { liveCode });
+}
 let a: World;
 let b: World;
 
 // What B looks like through every list; compared before and after the attack.
 const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments', '/tag-rules', '/channels', '/conversations', '/dead-letters'];
 listPaths.push('/inbox/keyword-rules', '/inbox/business-hours', '/inbox/channel-settings', '/inbox/canned-responses');
+listPaths.push('/live-codes');
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -126,6 +132,7 @@ const bodies: Record<string, () => unknown> = {
   'PUT /api/v1/inbox/channel-settings/{id}': () => ({ welcomeMessage: 'changed' }),
   'PATCH /api/v1/inbox/canned-responses/{id}': () => ({ title: 'changed' }),
   'POST /api/v1/inbox/canned-responses/{id}/render': () => ({ conversationId: a.ids.conversation }),
+  'PATCH /api/v1/live-codes/{id}': () => ({ name: 'renamed' }),
 };
 
 // Path parameters that are not ids.
@@ -136,6 +143,8 @@ beforeAll(async () => {
   b = await populate('beta');
   await populateAutoreplies(a);
   await populateAutoreplies(b);
+  await populateLiveCodes(a);
+  await populateLiveCodes(b);
 });
 
 describe.each([

@@ -265,6 +265,11 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   connect?(channel: ChannelRuntime<Settings, Secrets>, context: ConnectContext): Promise<void>;
   /** The setup steps the console shows for this type. */
   setup?: SetupGuide;
+  /**
+   * The link that opens a chat with this account and hands `code` back as the follow's `source`
+   * (Telegram: t.me/<bot>?start=<code>), for live codes; null when the settings cannot make one.
+   */
+  entryLink?(settings: Settings, code: string): string | null;
 }
 
 // The registry holds adapters of every settings type; `any` is only the erased generic.

@@ -100,6 +100,9 @@ export const telegramAdapter = {
     ],
   },
 
+  // https://core.telegram.org/bots/features#deep-linking: the payload is up to 64 of [A-Za-z0-9_-].
+  entryLink: (s, code) => (s.botUsername && /^[A-Za-z0-9_-]{1,64}$/.test(code) ? `https://t.me/${s.botUsername}?start=${code}` : null),
+
   verify: (request, channel) => secretMatches(channel, request.headers[SECRET_HEADER]),
 
   parse: (request) => eventsOf(readJsonBody(request.rawBody, update, 'a Telegram Update')),

@@ -67,6 +67,14 @@ export async function channelProfile(db: Db, workspaceId: string, channelId: str
 }
 export type ChannelProfile = NonNullable<Awaited<ReturnType<typeof channelProfile>>>;
 
+/** What a live code's public page shows of its channel, and the adapter's entry link carrying `code` (null when it has none). */
+export async function channelEntry(db: Db, workspaceId: string, channelId: string, code: string) {
+  const row = await store.findChannel(db, workspaceId, channelId);
+  const adapter = row && adapterFor(row.type);
+  if (!row || !adapter) return undefined;
+  return { id: row.id, type: row.type, name: row.name, enabled: row.enabled, link: adapter.entryLink?.(adapter.settings.parse(row.settings), code) ?? null };
+}
+
 export const recordRefusal = store.recordRefusal;
 export const recordEventSeen = store.recordEventSeen;
 export const recordCredentialState = store.recordCredentialState;

@@ -27,4 +27,5 @@ export { customValueSql, escapeLike } from './filter.js';
 export { contactTagsMatch } from './tag-sets.js';
 export { listFieldDefinitions } from './custom-fields-store.js';
 export { purgeExpiredContacts, startContactPurge } from './purge.js';
+export { setSourceCodeIfNone } from './source.js';
 export { recordStaffRelationship, endStaffRelationship, staffRelationshipsOf, type StaffRelationship } from './staff.js';

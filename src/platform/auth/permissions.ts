@@ -14,6 +14,7 @@ export const permissionGroups = {
   'tag-rules': ['tag-rules:read', 'tag-rules:write'],
   inbox: ['inbox:read', 'inbox:write', 'inbox:manage'],
   channels: ['channels:manage'],
+  'live-codes': ['live-codes:read', 'live-codes:write'],
 } as const;
 
 export type Permission = (typeof permissionGroups)[keyof typeof permissionGroups][number];
@@ -37,9 +38,9 @@ export const builtinRoles: ReadonlyArray<{ key: string; name: string; permission
   {
     key: 'manager',
     name: 'Manager',
-    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write', 'inbox:read', 'inbox:write', 'inbox:manage'],
+    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write', 'inbox:read', 'inbox:write', 'inbox:manage', 'live-codes:read', 'live-codes:write'],
     scope: 'team_tree',
   },
-  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read', 'tag-rules:read', 'inbox:read', 'inbox:write'], scope: 'own' },
+  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read', 'tag-rules:read', 'inbox:read', 'inbox:write', 'live-codes:read'], scope: 'own' },
   { key: 'viewer', name: 'Viewer', permissions: readOnly, scope: 'all' },
 ];

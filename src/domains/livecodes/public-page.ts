@@ -1,0 +1,91 @@
+// The live code's public link, GET /c/<slug> (no account: the slug is the whole credential, and
+// it only leads to a channel). Each visit is a scan (pick.ts): a staff member is chosen and
+// recorded, then the visitor goes on — 302 to the channel's entry link when its adapter can make
+// one (Telegram t.me/<bot>?start=<slug>), 302 to a landing page with ?renmai_code=<slug>, or else
+// a small page naming the staff member and the channel, in Chinese or English by
+// Accept-Language (else the workspace's language). An unknown or disabled slug is a 404 page.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../platform/db/connect.js';
+import { channelEntry } from '../channels/index.js';
+import { scan, type ScanResult } from './pick.js';
+import { memberName, workspaceLocale } from './queries/refs.js';
+
+const copy = {
+  en: {
+    title: 'Get in touch',
+    staff: (name: string) => `You will be talking with ${name}.`,
+    channel: (name: string) => `Find us on ${name}.`,
+    busy: 'Everyone is busy right now; we will get back to you as soon as we can.',
+    unknown: 'This link is not valid or is no longer in use.',
+  },
+  zh: {
+    title: '联系我们',
+    staff: (name: string) => `为您服务的是：${name}`,
+    channel: (name: string) => `请通过「${name}」联系我们。`,
+    busy: '当前客服繁忙，我们会尽快与您联系。',
+    unknown: '此链接无效或已停用。',
+  },
+} as const;
+type Lang = keyof typeof copy;
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The browser's preferred of our two languages, by q-value; undefined when it names neither. */
+export function languageOf(header: string | undefined): Lang | undefined {
+  const ranked = (header ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      return { tag, q: Number.isFinite(q) ? q : 0 };
+    })
+    .filter((l) => l.q > 0 && (l.tag.startsWith('zh') || l.tag.startsWith('en')))
+    .sort((a, b) => b.q - a.q);
+  return ranked[0] && (ranked[0].tag.startsWith('zh') ? 'zh' : 'en');
+}
+
+const page = (lang: Lang, paragraphs: string[]) => `<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(copy[lang].title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#222;text-align:center}</style>
+</head><body><h1>${escapeHtml(copy[lang].title)}</h1>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
+
+const send = (reply: FastifyReply, status: number, html: string) =>
+  reply
+    .code(status)
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex')
+    .type('text/html; charset=utf-8')
+    .send(html);
+
+/** Where the visitor goes: a URL to redirect to, or the page's paragraphs. */
+async function destination(db: Db, s: ScanResult, lang: Lang): Promise<{ redirect: string } | { paragraphs: string[] }> {
+  if (s.landingUrl) {
+    const url = new URL(s.landingUrl);
+    url.searchParams.set('renmai_code', s.slug);
+    return { redirect: url.toString() };
+  }
+  const channel = s.channelId ? await channelEntry(db, s.workspaceId, s.channelId, s.slug) : undefined;
+  if (channel?.link) return { redirect: channel.link };
+  const name = s.memberId ? await memberName(db, s.workspaceId, s.memberId) : undefined;
+  return { paragraphs: [name ? copy[lang].staff(name) : copy[lang].busy, ...(channel ? [copy[lang].channel(channel.name)] : [])] };
+}
+
+const params = z.object({ slug: z.string().max(64) });
+
+export const liveCodePageRoutes: FastifyPluginAsync = async (app) => {
+  const { db } = app.ctx;
+  app.get('/c/:slug', { schema: { hide: true } }, async (request, reply) => {
+    const { slug } = params.parse(request.params);
+    const asked = languageOf(request.headers['accept-language']);
+    const result = /^[a-z0-9]{12}$/.test(slug) ? await scan(db, slug, request.headers['user-agent']) : undefined;
+    if (!result) return send(reply, 404, page(asked ?? 'zh', [copy[asked ?? 'zh'].unknown]));
+    const lang = asked ?? ((await workspaceLocale(db, result.workspaceId))?.startsWith('en') ? 'en' : 'zh');
+    const to = await destination(db, result, lang);
+    if ('redirect' in to) return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(to.redirect, 302);
+    return send(reply, 200, page(lang, to.paragraphs));
+  });
+};

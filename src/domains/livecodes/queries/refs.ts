@@ -1,0 +1,25 @@
+// Whether ids a live code names belong to the workspace, and the staff's display names
+// (read-only, other domains' tables).
+import type { Db } from '../../../platform/db/connect.js';
+
+/** The ids of `memberIds` that are active members of the workspace. */
+export const activeMembers = async (db: Db, workspaceId: string, memberIds: readonly string[]) =>
+  memberIds.length
+    ? new Set((await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', memberIds).where('status', '=', 'active').execute()).map((r) => r.id))
+    : new Set<string>();
+
+export const existingTags = async (db: Db, workspaceId: string, tagIds: readonly string[]) =>
+  tagIds.length ? new Set((await db.selectFrom('tags').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', tagIds).execute()).map((r) => r.id)) : new Set<string>();
+
+export const memberName = async (db: Db, workspaceId: string, memberId: string) =>
+  (
+    await db
+      .selectFrom('members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select('u.name')
+      .where('m.workspace_id', '=', workspaceId)
+      .where('m.id', '=', memberId)
+      .executeTakeFirst()
+  )?.name;
+
+export const workspaceLocale = async (db: Db, workspaceId: string) => (await db.selectFrom('workspaces').select('locale').where('id', '=', workspaceId).executeTakeFirst())?.locale;

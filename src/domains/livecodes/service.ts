@@ -1,0 +1,160 @@
+// Live codes: CRUD (live-codes:read / live-codes:write), and the per-day stats. The scan-time
+// choice of a staff member is pick.ts; attribution of arrivals is on-events.ts.
+import { randomInt } from 'node:crypto';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { requireAccess, type Actor } from '../../platform/auth/actor.js';
+import type { Db } from '../../platform/db/connect.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { AppError, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
+import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
+import { channelProfile } from '../channels/index.js';
+import { activeMembers, existingTags } from './queries/refs.js';
+import type { CodeInput, CodePatch } from './schema.js';
+import * as store from './store.js';
+
+const SLUG_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** 12 random characters of [a-z0-9]: url-safe, fits every provider's source parameter (WeCom State ≤ 30). */
+export const newSlug = () => Array.from({ length: 12 }, () => SLUG_ALPHABET[randomInt(SLUG_ALPHABET.length)]).join('');
+
+type StaffRow = Awaited<ReturnType<typeof store.staffOf>>[number];
+
+function toCode(r: store.CodeRow, staff: readonly StaffRow[]) {
+  const mine = staff.filter((s) => s.code_id === r.id);
+  return {
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    channelId: r.channel_id,
+    landingUrl: r.landing_url,
+    strategy: r.strategy,
+    staff: mine.filter((s) => !s.backup).map((s) => ({ memberId: s.member_id, weight: s.weight, dailyCap: s.daily_cap })),
+    backupStaff: mine.filter((s) => s.backup).map((s) => ({ memberId: s.member_id, dailyCap: s.daily_cap })),
+    tagIds: r.tag_ids,
+    welcomeMessage: r.welcome_message,
+    enabled: r.enabled,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+export type LiveCode = ReturnType<typeof toCode>;
+
+/** Checks the ids the code names are the workspace's; field errors (400) rather than 404, since the path's id is fine. */
+async function check(db: Db, workspaceId: string, v: CodeInput) {
+  const errors: FieldError[] = [];
+  if ((v.channelId === null) === (v.landingUrl === null)) errors.push({ path: 'channelId', message: 'Give exactly one target: channelId or landingUrl' });
+  if (v.channelId && !(await channelProfile(db, workspaceId, v.channelId))) errors.push({ path: 'channelId', message: 'No such channel in this workspace' });
+  if (!v.staff.length) errors.push({ path: 'staff', message: 'At least one staff member' });
+  const all = [...v.staff, ...v.backupStaff].map((s) => s.memberId);
+  const members = await activeMembers(db, workspaceId, all);
+  const seen = new Set<string>();
+  all.forEach((id, i) => {
+    const path = i < v.staff.length ? `staff.${i}.memberId` : `backupStaff.${i - v.staff.length}.memberId`;
+    if (!members.has(id)) errors.push({ path, message: 'No such active member in this workspace' });
+    if (seen.has(id)) errors.push({ path, message: 'A member appears once in the pool and the backups' });
+    seen.add(id);
+  });
+  const tags = await existingTags(db, workspaceId, v.tagIds);
+  v.tagIds.forEach((id, i) => {
+    if (!tags.has(id)) errors.push({ path: `tagIds.${i}`, message: 'No such tag in this workspace' });
+  });
+  if (errors.length) throw invalid(errors);
+}
+
+const valuesOf = (v: CodeInput): store.CodeValues => ({
+  name: v.name,
+  channelId: v.channelId,
+  landingUrl: v.landingUrl,
+  strategy: v.strategy,
+  tagIds: [...new Set(v.tagIds)],
+  welcomeMessage: v.welcomeMessage,
+  enabled: v.enabled,
+});
+const staffOf = (v: CodeInput): store.StaffValues[] => [
+  ...v.staff.map((s) => ({ memberId: s.memberId, backup: false, weight: s.weight, dailyCap: s.dailyCap })),
+  ...v.backupStaff.map((s) => ({ memberId: s.memberId, backup: true, weight: 1, dailyCap: s.dailyCap })),
+];
+
+export async function listCodes(db: Db, actor: Actor, q: { cursor?: string; limit: number }) {
+  requireAccess(actor, 'live-codes:read');
+  const rows = await store.listCodes(db, actor.workspaceId, afterNewestFirst('created_at', 'id', q.cursor), q.limit);
+  const staff = await store.staffOf(db, actor.workspaceId, rows.map((r) => r.id));
+  return toPage(rows, q.limit, (r) => [r.created_at.toISOString(), r.id], (r) => toCode(r, staff));
+}
+
+async function requireCode(db: Db, workspaceId: string, id: string) {
+  const row = await store.findCode(db, workspaceId, id);
+  if (!row) throw notFound('Live code');
+  return row;
+}
+
+export async function getCode(db: Db, actor: Actor, id: string) {
+  requireAccess(actor, 'live-codes:read');
+  const row = await requireCode(db, actor.workspaceId, id);
+  return toCode(row, await store.staffOf(db, actor.workspaceId, [id]));
+}
+
+export async function createCode(db: Db, actor: Actor, input: CodeInput) {
+  requireAccess(actor, 'live-codes:write');
+  return inTransaction(db, async (tx) => {
+    await check(tx, actor.workspaceId, input);
+    // A generated slug that the workspace already has is drawn again (62 bits: practically never).
+    let row: store.CodeRow | undefined;
+    for (let i = 0; !row && i < 5; i++) row = await store.insertCode(tx, actor.workspaceId, newSlug(), valuesOf(input), actor.memberId);
+    if (!row) throw new AppError('conflict', 'Could not draw a free slug');
+    await store.replaceStaff(tx, actor.workspaceId, row.id, staffOf(input));
+    const code = toCode(row, await store.staffOf(tx, actor.workspaceId, [row.id]));
+    await recordAudit(tx, actor, { action: 'live_code.created', entityType: 'live_code', entityId: row.id, after: code });
+    return code;
+  });
+}
+
+export async function updateCode(db: Db, actor: Actor, id: string, patch: CodePatch) {
+  requireAccess(actor, 'live-codes:write');
+  return inTransaction(db, async (tx) => {
+    const row = await requireCode(tx, actor.workspaceId, id);
+    const before = toCode(row, await store.staffOf(tx, actor.workspaceId, [id]));
+    // A patch naming one target replaces the other.
+    const target = patch.channelId ? { landingUrl: null } : patch.landingUrl ? { channelId: null } : {};
+    const merged: CodeInput = { ...before, ...target, ...patch } as CodeInput;
+    await check(tx, actor.workspaceId, merged);
+    const updated = (await store.updateCode(tx, actor.workspaceId, id, valuesOf(merged)))!;
+    if (patch.staff !== undefined || patch.backupStaff !== undefined) await store.replaceStaff(tx, actor.workspaceId, id, staffOf(merged));
+    const after = toCode(updated, await store.staffOf(tx, actor.workspaceId, [id]));
+    await recordAudit(tx, actor, { action: 'live_code.updated', entityType: 'live_code', entityId: id, before, after });
+    return after;
+  });
+}
+
+export async function deleteCode(db: Db, actor: Actor, id: string) {
+  requireAccess(actor, 'live-codes:write');
+  await inTransaction(db, async (tx) => {
+    const row = await requireCode(tx, actor.workspaceId, id);
+    await store.deleteCode(tx, actor.workspaceId, id);
+    await recordAudit(tx, actor, { action: 'live_code.deleted', entityType: 'live_code', entityId: id, before: { name: row.name, slug: row.slug } });
+  });
+}
+
+/** The code's slug, for its QR code (404 for another workspace's id). */
+export async function slugOf(db: Db, actor: Actor, id: string) {
+  requireAccess(actor, 'live-codes:read');
+  return (await requireCode(db, actor.workspaceId, id)).slug;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_DAYS = 366;
+
+/** Per local day from `from` to `to` (default: the last 30 days up to today), zero-filled. */
+export async function codeStats(db: Db, actor: Actor, id: string, q: { from?: string; to?: string }) {
+  requireAccess(actor, 'live-codes:read');
+  await requireCode(db, actor.workspaceId, id);
+  const today = (await store.todayOf(db, actor.workspaceId))!;
+  const to = q.to ?? today;
+  const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
+  const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
+  if (!Number.isFinite(span) || span < 0) throw invalid([{ path: 'from', message: 'from must be a date on or before to' }]);
+  if (span >= MAX_DAYS) throw invalid([{ path: 'from', message: `At most ${MAX_DAYS} days` }]);
+  const rows = await store.dailyStats(db, actor.workspaceId, id, from, to);
+  const days = rows.map((r) => ({ day: r.day, scans: r.scans, noStaffAvailable: r.no_staff, adds: r.adds, attributed: r.attributed }));
+  const sum = (k: 'scans' | 'noStaffAvailable' | 'adds' | 'attributed') => days.reduce((n, d) => n + d[k], 0);
+  return { from, to, days, totals: { scans: sum('scans'), noStaffAvailable: sum('noStaffAvailable'), adds: sum('adds'), attributed: sum('attributed') } };
+}

@@ -1,0 +1,186 @@
+// SQL of live codes, their staff pools, pick counters, scans and adds. Every query is scoped to
+// its workspace, except the public link's lookup by slug (the slug is the only thing it has).
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../../platform/db/connect.js';
+import { withOurs } from './db.js';
+import type { ScanOutcome, Strategy } from './tables.js';
+
+export interface CodeValues {
+  name: string;
+  channelId: string | null;
+  landingUrl: string | null;
+  strategy: Strategy;
+  tagIds: string[];
+  welcomeMessage: string | null;
+  enabled: boolean;
+}
+
+export interface StaffValues {
+  memberId: string;
+  backup: boolean;
+  weight: number;
+  dailyCap: number | null;
+}
+
+const codeColumns = ['id', 'name', 'slug', 'channel_id', 'landing_url', 'strategy', 'tag_ids', 'welcome_message', 'enabled', 'created_at', 'updated_at'] as const;
+export type CodeRow = Awaited<ReturnType<typeof findCode>> & object;
+
+const columnsOf = (v: CodeValues) => ({
+  name: v.name,
+  channel_id: v.channelId,
+  landing_url: v.landingUrl,
+  strategy: v.strategy,
+  tag_ids: v.tagIds,
+  welcome_message: v.welcomeMessage,
+  enabled: v.enabled,
+});
+
+export const findCode = (db: Db, workspaceId: string, id: string) =>
+  withOurs(db).selectFrom('live_codes').select(codeColumns).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+
+export const findCodeBySlug = (db: Db, workspaceId: string, slug: string) =>
+  withOurs(db).selectFrom('live_codes').select(codeColumns).where('workspace_id', '=', workspaceId).where('slug', '=', slug).executeTakeFirst();
+
+/** The public link's code: enabled, by slug alone (slugs are random; a clash across workspaces finds none). */
+export async function findPublicCode(db: Db, slug: string) {
+  const rows = await withOurs(db).selectFrom('live_codes').select(['workspace_id', 'id']).where('slug', '=', slug).where('enabled', '=', true).limit(2).execute();
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
+/** Newest first; `after` is the cursor's predicate (pagination's afterNewestFirst on created_at, id). */
+export const listCodes = (db: Db, workspaceId: string, after: Expression<SqlBool> | undefined, limit: number) =>
+  withOurs(db)
+    .selectFrom('live_codes')
+    .select(codeColumns)
+    .where('workspace_id', '=', workspaceId)
+    .$if(after !== undefined, (q) => q.where(after!))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+
+export const insertCode = (db: Db, workspaceId: string, slug: string, v: CodeValues, createdBy: string) =>
+  withOurs(db)
+    .insertInto('live_codes')
+    .values({ workspace_id: workspaceId, slug, created_by: createdBy, ...columnsOf(v) })
+    .onConflict((oc) => oc.columns(['workspace_id', 'slug']).doNothing())
+    .returning(codeColumns)
+    .executeTakeFirst();
+
+export const updateCode = (db: Db, workspaceId: string, id: string, v: CodeValues) =>
+  withOurs(db)
+    .updateTable('live_codes')
+    .set({ ...columnsOf(v), updated_at: sql<Date>`now()` })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returning(codeColumns)
+    .executeTakeFirst();
+
+export const deleteCode = async (db: Db, workspaceId: string, id: string) =>
+  (await withOurs(db).deleteFrom('live_codes').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst()).numDeletedRows > 0n;
+
+export const staffOf = (db: Db, workspaceId: string, codeIds: readonly string[]) =>
+  codeIds.length
+    ? withOurs(db)
+        .selectFrom('live_code_staff')
+        .select(['code_id', 'member_id', 'position', 'backup', 'weight', 'daily_cap'])
+        .where('workspace_id', '=', workspaceId)
+        .where('code_id', 'in', codeIds)
+        .orderBy('code_id')
+        .orderBy('position')
+        .execute()
+    : Promise.resolve([]);
+
+export async function replaceStaff(db: Db, workspaceId: string, codeId: string, staff: readonly StaffValues[]) {
+  await withOurs(db).deleteFrom('live_code_staff').where('workspace_id', '=', workspaceId).where('code_id', '=', codeId).execute();
+  if (!staff.length) return;
+  await withOurs(db)
+    .insertInto('live_code_staff')
+    .values(staff.map((s, position) => ({ workspace_id: workspaceId, code_id: codeId, member_id: s.memberId, position, backup: s.backup, weight: s.weight, daily_cap: s.dailyCap })))
+    .execute();
+}
+
+/**
+ * Locks the code's row for one scan (scans of one code take turns; other codes are not held up)
+ * and reads its rotation state with today's date in the workspace's time zone.
+ */
+export const lockForScan = (db: Db, workspaceId: string, codeId: string) =>
+  withOurs(db)
+    .selectFrom('live_codes as c')
+    .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
+    .select(['c.id', 'c.strategy', 'c.rr_cursor', 'c.channel_id', 'c.landing_url', 'c.slug', sql<string>`(now() at time zone w.timezone)::date::text`.as('today')])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.id', '=', codeId)
+    .where('c.enabled', '=', true)
+    .forNoKeyUpdate('c')
+    .executeTakeFirst();
+
+/** The pool with each member's picks today. */
+export const poolWithPicks = (db: Db, workspaceId: string, codeId: string, day: string) =>
+  withOurs(db)
+    .selectFrom('live_code_staff as s')
+    .leftJoin('live_code_picks as p', (j) => j.onRef('p.workspace_id', '=', 's.workspace_id').onRef('p.code_id', '=', 's.code_id').onRef('p.member_id', '=', 's.member_id').on('p.day', '=', day))
+    .select(['s.member_id', 's.position', 's.backup', 's.weight', 's.daily_cap', sql<number>`coalesce(p.picks, 0)::int`.as('picks')])
+    .where('s.workspace_id', '=', workspaceId)
+    .where('s.code_id', '=', codeId)
+    .orderBy('s.position')
+    .execute();
+
+export const countPick = (db: Db, workspaceId: string, codeId: string, day: string, memberId: string) =>
+  withOurs(db)
+    .insertInto('live_code_picks')
+    .values({ workspace_id: workspaceId, code_id: codeId, day, member_id: memberId, picks: 1 })
+    .onConflict((oc) => oc.columns(['workspace_id', 'code_id', 'day', 'member_id']).doUpdateSet({ picks: sql<number>`live_code_picks.picks + 1` }))
+    .execute();
+
+export const setCursor = (db: Db, workspaceId: string, codeId: string, cursor: number) =>
+  withOurs(db).updateTable('live_codes').set({ rr_cursor: cursor }).where('workspace_id', '=', workspaceId).where('id', '=', codeId).execute();
+
+export const insertScan = (db: Db, workspaceId: string, s: { codeId: string; day: string; memberId: string | null; outcome: ScanOutcome; userAgentHash: string | null }) =>
+  withOurs(db)
+    .insertInto('live_code_scans')
+    .values({ workspace_id: workspaceId, code_id: s.codeId, day: s.day, member_id: s.memberId, outcome: s.outcome, user_agent_hash: s.userAgentHash })
+    .execute();
+
+/** Records that the code brought the contact; false when it already had (a redelivered event). */
+export const insertAdd = async (db: Db, workspaceId: string, a: { codeId: string; contactId: string; channelId: string | null; attributed: boolean }) =>
+  Boolean(
+    await withOurs(db)
+      .insertInto('live_code_adds')
+      .values((eb) => ({
+        workspace_id: workspaceId,
+        code_id: a.codeId,
+        contact_id: a.contactId,
+        channel_id: a.channelId,
+        attributed: a.attributed,
+        day: eb.selectFrom('workspaces').select(sql<string>`(now() at time zone timezone)::date`.as('d')).where('id', '=', workspaceId),
+      }))
+      .onConflict((oc) => oc.columns(['workspace_id', 'code_id', 'contact_id']).doNothing())
+      .returning('contact_id')
+      .executeTakeFirst(),
+  );
+
+/** Scans and adds per local day from `from` to `to` (inclusive), days without any as zeros. */
+export const dailyStats = (db: Db, workspaceId: string, codeId: string, from: string, to: string) =>
+  sql<{ day: string; scans: number; adds: number; attributed: number; no_staff: number }>`
+    select d::date::text as day,
+      coalesce(s.scans, 0)::int as scans, coalesce(s.no_staff, 0)::int as no_staff,
+      coalesce(a.adds, 0)::int as adds, coalesce(a.attributed, 0)::int as attributed
+    from generate_series(${from}::date, ${to}::date, interval '1 day') d
+    left join (
+      select day, count(*) as scans, count(*) filter (where outcome = 'no_staff_available') as no_staff from live_code_scans
+      where workspace_id = ${workspaceId} and code_id = ${codeId} and day between ${from}::date and ${to}::date group by day
+    ) s on s.day = d::date
+    left join (
+      select day, count(*) as adds, count(*) filter (where attributed) as attributed from live_code_adds
+      where workspace_id = ${workspaceId} and code_id = ${codeId} and day between ${from}::date and ${to}::date group by day
+    ) a on a.day = d::date
+    order by d`
+    .execute(db)
+    .then((r) => r.rows);
+
+export const todayOf = async (db: Db, workspaceId: string) =>
+  (await sql<{ today: string }>`select (now() at time zone timezone)::date::text as today from workspaces where id = ${workspaceId}`.execute(db)).rows[0]?.today;
+
+export const markAttributed = (db: Db, workspaceId: string, codeId: string, contactId: string) =>
+  withOurs(db).updateTable('live_code_adds').set({ attributed: true }).where('workspace_id', '=', workspaceId).where('code_id', '=', codeId).where('contact_id', '=', contactId).execute();
