@@ -187,6 +187,16 @@ describe('staff choice at scan time', () => {
       expect(counted).toEqual([{ picks: 1 }]);
     }
   });
+
+  it('200 concurrent scans never exceed any cap: members, then backups, then nobody', async () => {
+    const ws = await workspace('LC race 200', 3);
+    const [m1, m2, backup] = ws.staff;
+    const code = await createCode(ws, { strategy: 'least_loaded', staff: [{ memberId: m1, dailyCap: 7 }, { memberId: m2, dailyCap: 5 }], backupStaff: [{ memberId: backup, dailyCap: 3 }] });
+    const all = await Promise.all(Array.from({ length: 200 }, () => scanCode(t.database.db, ws.workspace.id, code.id)));
+    expect(tally(all.map((r) => r!.memberId))).toEqual({ [m1!]: 7, [m2!]: 5, [backup!]: 3, null: 185 });
+    const stats = (await ws.client.get(`/api/v1/live-codes/${code.id}/stats`)).json().totals;
+    expect(stats).toMatchObject({ scans: 200, noStaffAvailable: 185 });
+  });
 });
 
 describe('the short link', () => {
