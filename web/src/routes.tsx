@@ -31,6 +31,7 @@ const SegmentEditorPage = lazy(() => import('./pages/segments/editor'));
 const RfmPage = lazy(() => import('./pages/rfm/rfm'));
 const TagRulesPage = lazy(() => import('./pages/tag-rules/list'));
 const TagRuleEditorPage = lazy(() => import('./pages/tag-rules/editor'));
+const LiveCodesPage = lazy(() => import('./pages/live-codes/list'));
 const InboxPage = lazy(() => import('./pages/inbox/inbox'));
 const ChannelsPage = lazy(() => import('./pages/channels/list'));
 const DeadLettersPage = lazy(() => import('./pages/inbox-admin/dead-letters'));
@@ -60,6 +61,7 @@ const pages: Record<string, ReactNode> = {
   '/segments': <SegmentsPage />,
   '/rfm': <RfmPage />,
   '/tag-rules': <TagRulesPage />,
+  '/live-codes': <LiveCodesPage />,
   '/settings/custom-fields': <CustomFieldsPage />,
   '/settings/stages': <StagesPage />,
   '/settings/tags': <TagsPage />,
