@@ -6,7 +6,7 @@ import { ChannelPayloadError, type InboundRequest } from '../adapter.js';
 import { encryptMessage, signature } from '../wecom/crypto.js';
 import { TIMESTAMP_WINDOW_SECONDS } from '../wx-query.js';
 import { plainSignature, wechatOaAdapter } from './adapter.js';
-import { isExpired, OaApiError } from './api.js';
+import { isExpired, oaError } from './api.js';
 import { plainCallback, safeCallback } from './fake-wechat.js';
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
@@ -136,7 +136,7 @@ describe('official account: golden messages and modes', () => {
 describe('official account: errcodes to stable reasons', () => {
   it('maps the window, the unfollowed person, quotas and token answers; 40001 / 40014 / 42001 refresh the token', () => {
     const of = (code: number) => {
-      const e = OaApiError.of(code, 'hint rid: 1');
+      const e = oaError(code, 'hint rid: 1');
       return [e.kind, e.reason, e.retryable, isExpired(e)];
     };
     expect(of(45015)).toEqual(['permanent', 'outside_reply_window', false, false]);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRuntime, type HookAnswer, type InboundRequest, type OutboundMessage, type SendContext } from '../adapter.js';
 import { download, type Download } from '../download.js';
 import { decryptMessage, ENCODING_AES_KEY, signatureMatches, WecomCryptoError, type WecomCryptoKeys } from '../wecom/crypto.js';
-import { field, readXml } from '../wecom/xml.js';
+import { field, readXml } from '../wx-xml.js';
 import { queryOf, timestampFresh } from '../wx-query.js';
 import { DEFAULT_BASE_URL, errorOf, issueToken, sendCustom, uploadImage, urlOf, userInfo, withToken, type OaApiContext } from './api.js';
 import { eventsOf } from './inbound.js';

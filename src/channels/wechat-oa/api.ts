@@ -5,7 +5,8 @@
 // WeChat invalidates the previous token when a new one is issued); 40001 / 40014 / 42001 drop the
 // token and retry the call once. The base URL is configurable (tests: a local fake). URLs carry
 // the token, so errors name the host and the path only, never the URL.
-import { ChannelError, type ChannelErrorKind, type ChannelErrorReason } from '../adapter.js';
+import { ChannelError } from '../adapter.js';
+import { errcodeError, WxApiError, type ErrcodeTable } from '../wx-api-error.js';
 import { accessTokens, credentialKey, type AccessTokenCache } from '../access-token.js';
 import { callProvider, errorForStatus } from '../http.js';
 
@@ -20,28 +21,8 @@ export interface OaApiContext {
   tokens?: AccessTokenCache;
 }
 
-/** An errcode answer, mapped to the queue's kinds; `errcode` kept for callers that act on one. */
-export class OaApiError extends ChannelError {
-  constructor(
-    readonly errcode: number,
-    kind: ChannelErrorKind,
-    message: string,
-    options: { retryAfterMs?: number; reason?: ChannelErrorReason } = {},
-  ) {
-    super(kind, message, options);
-    this.name = 'OaApiError';
-  }
-
-  static of(errcode: number, errmsg: string): OaApiError {
-    const [kind, reason, text] = KNOWN[errcode] ?? ['permanent', 'provider_error', 'WeChat refused the call'];
-    // errmsg holds a hint and a request id ("rid: …"), never credentials.
-    const retryAfterMs = kind === 'rate_limited' ? RATE_WAIT_MS : kind === 'temporary' ? 1000 : undefined;
-    return new OaApiError(errcode, kind, `${text} (errcode ${errcode}: ${errmsg.slice(0, 200)})`, { retryAfterMs, reason });
-  }
-}
-
 // Global return codes: https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html
-const KNOWN: Record<number, [ChannelErrorKind, ChannelErrorReason, string]> = {
+const KNOWN: ErrcodeTable = {
   [-1]: ['temporary', 'provider_unavailable', 'WeChat is busy'],
   // 40001 on a call with a token: "access_token invalid or not the latest" (another system fetched a new one).
   40001: ['auth', 'token_invalid', 'invalid credential (AppSecret or access token)'],
@@ -69,10 +50,13 @@ const KNOWN: Record<number, [ChannelErrorKind, ChannelErrorReason, string]> = {
 
 /** 40001 / 40014 / 42001: the token is not (any more) good; a new one may work. */
 const EXPIRED = new Set([40001, 40014, 42001]);
-export const isExpired = (error: unknown) => error instanceof OaApiError && EXPIRED.has(error.errcode);
+export const isExpired = (error: unknown) => error instanceof WxApiError && EXPIRED.has(error.errcode);
 
 /** Waiting time after a quota answer. */
 const RATE_WAIT_MS = 60_000;
+
+/** The error of an official account's errcode answer. */
+export const oaError = (errcode: number, errmsg: string) => errcodeError({ name: 'WeChat', known: KNOWN, rateWaitMs: RATE_WAIT_MS }, errcode, errmsg);
 
 type Json = Record<string, unknown>;
 
@@ -83,10 +67,10 @@ export const urlOf = (ctx: Pick<OaApiContext, 'baseUrl'>, path: string, query: R
 };
 
 /** The errcode error of a small JSON answer, or undefined (errcode 0 or absent). */
-export function errorOf(json: unknown): OaApiError | undefined {
+export function errorOf(json: unknown): WxApiError | undefined {
   if (!json || typeof json !== 'object') return undefined;
   const { errcode, errmsg } = json as { errcode?: unknown; errmsg?: unknown };
-  return typeof errcode === 'number' && errcode !== 0 ? OaApiError.of(errcode, typeof errmsg === 'string' ? errmsg : '') : undefined;
+  return typeof errcode === 'number' && errcode !== 0 ? oaError(errcode, typeof errmsg === 'string' ? errmsg : '') : undefined;
 }
 
 async function request(ctx: OaApiContext, path: string, call: { query?: Record<string, string>; json?: unknown; form?: FormData }): Promise<Json> {

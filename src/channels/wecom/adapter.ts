@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRuntime, type InboundRequest, type OutboundAttachment, type OutboundMessage, type SendContext } from '../adapter.js';
 import { accessTokens, credentialKey } from '../access-token.js';
 import { download } from '../download.js';
-import { DEFAULT_BASE_URL, issueToken, sendAppMessage, sendWelcomeMessage, uploadMedia, WecomApiError, type MediaType, type WecomApiContext } from './api.js';
+import { WxApiError } from '../wx-api-error.js';
+import { DEFAULT_BASE_URL, isExpired, issueToken, sendAppMessage, sendWelcomeMessage, uploadMedia, wecomError, type MediaType, type WecomApiContext } from './api.js';
 import { decryptMessage, ENCODING_AES_KEY, signatureMatches, WecomCryptoError, type WecomCryptoKeys } from './crypto.js';
 import { relationFactsOf } from './contacts.js';
 import { eventsOf, isCustomerThread } from './inbound.js';
-import { field, readXml } from './xml.js';
+import { field, readXml } from '../wx-xml.js';
 import { queryOf, timestampFresh } from '../wx-query.js';
 
 const settings = z.strictObject({
@@ -101,7 +102,7 @@ async function sendToCustomer(message: OutboundMessage, api: WecomApiContext) {
   try {
     await sendWelcomeMessage(api, { welcome_code: code, ...(text ? { text: { content: text } } : {}), ...(attachments.length ? { attachments } : {}) });
   } catch (error) {
-    if (error instanceof WecomApiError && error.errcode === 41051) throw outsideWindow(error.message);
+    if (error instanceof WxApiError && error.errcode === 41051) throw outsideWindow(error.message);
     throw error;
   }
   // WeCom gives the welcome no id of its own.
@@ -213,10 +214,10 @@ export const wecomAdapter = {
         url.searchParams.set('media_id', ref);
         const file = await download(url, { signal: context.signal, allowPrivateTargets: context.allowPrivateTargets, maxBytes: context.maxBytes, maxRedirects: 0 });
         const error = errorAnswer(file);
-        if (error) throw WecomApiError.of(error.errcode, error.errmsg ?? '');
+        if (error) throw wecomError(error.errcode, error.errmsg ?? '');
         return { data: file.data, mimeType: file.mimeType, fileName: file.fileName };
       },
-      (error) => error instanceof WecomApiError && WecomApiError.expired(error),
+      isExpired,
     );
   },
 

@@ -4,7 +4,8 @@
 // (corp id, secret) in the shared cache; 40014 / 42001 drop the token and retry the call once.
 // The base URL is configurable (tests: a local fake WeCom). URLs carry the token, so errors name
 // the host and the path only, never the URL.
-import { ChannelError, type ChannelErrorKind, type ChannelErrorReason } from '../adapter.js';
+import { ChannelError } from '../adapter.js';
+import { errcodeError, WxApiError, type ErrcodeTable } from '../wx-api-error.js';
 import { accessTokens, credentialKey, type AccessTokenCache } from '../access-token.js';
 import { errorForStatus } from '../http.js';
 import { assertPublicTarget } from '../net-guard.js';
@@ -21,36 +22,11 @@ export interface WecomApiContext {
   tokens?: AccessTokenCache;
 }
 
-/** An errcode answer, mapped to the queue's kinds; `errcode` kept for callers that act on one (41051). */
-export class WecomApiError extends ChannelError {
-  constructor(
-    readonly errcode: number,
-    kind: ChannelErrorKind,
-    message: string,
-    options: { retryAfterMs?: number; reason?: ChannelErrorReason } = {},
-  ) {
-    super(kind, message, options);
-    this.name = 'WecomApiError';
-  }
-
-  /** The error for an errcode answer. */
-  static of(errcode: number, errmsg: string): WecomApiError {
-    const [kind, reason, text] = KNOWN[errcode] ?? ['permanent', 'provider_error', 'WeCom refused the call'];
-    // errmsg holds a hint and a look-up URL, never credentials.
-    const retryAfterMs = kind === 'rate_limited' ? RATE_WAIT_MS : kind === 'temporary' ? 1000 : undefined;
-    return new WecomApiError(errcode, kind, `${text} (errcode ${errcode}: ${errmsg.slice(0, 200)})`, { retryAfterMs, reason });
-  }
-
-  /** 40014 / 42001: the access token is invalid or expired; a new one may work. */
-  static expired(error: WecomApiError): boolean {
-    return EXPIRED.has(error.errcode);
-  }
-}
-
+/** 40014 / 42001: the access token is invalid or expired; a new one may work. */
 const EXPIRED = new Set([40014, 42001]);
 
 // errcode → kind, stable reason, text. Global codes: https://developer.work.weixin.qq.com/document/path/90313
-const KNOWN: Record<number, [ChannelErrorKind, ChannelErrorReason, string]> = {
+const KNOWN: ErrcodeTable = {
   [-1]: ['temporary', 'provider_unavailable', 'WeCom is busy'],
   40014: ['auth', 'token_expired', 'access token invalid'],
   42001: ['auth', 'token_expired', 'access token expired'],
@@ -74,6 +50,9 @@ const KNOWN: Record<number, [ChannelErrorKind, ChannelErrorReason, string]> = {
 
 /** Waiting time after a frequency-limit answer: WeCom counts per minute. */
 const RATE_WAIT_MS = 60_000;
+
+/** The error of a WeCom errcode answer (41051 and the other errcodes callers act on are in `errcode`). */
+export const wecomError = (errcode: number, errmsg: string) => errcodeError({ name: 'WeCom', known: KNOWN, rateWaitMs: RATE_WAIT_MS }, errcode, errmsg);
 
 type Json = Record<string, unknown>;
 
@@ -111,7 +90,7 @@ async function request(ctx: WecomApiContext, path: string, call: Call): Promise<
   }
   if (!body || typeof body !== 'object') throw new ChannelError('permanent', `${where} answered with a body that is not an object`);
   const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown };
-  if (typeof errcode === 'number' && errcode !== 0) throw WecomApiError.of(errcode, typeof errmsg === 'string' ? errmsg : '');
+  if (typeof errcode === 'number' && errcode !== 0) throw wecomError(errcode, typeof errmsg === 'string' ? errmsg : '');
   return body as Json;
 }
 
@@ -123,7 +102,7 @@ export async function issueToken(ctx: WecomApiContext) {
   return { token, expiresInSeconds: typeof answer.expires_in === 'number' ? answer.expires_in : 7200 };
 }
 
-const isExpired = (error: unknown) => error instanceof WecomApiError && WecomApiError.expired(error);
+export const isExpired = (error: unknown) => error instanceof WxApiError && EXPIRED.has(error.errcode);
 
 /** Calls `path` with the app's cached token; refreshes it and retries once when WeCom says it expired. */
 export function callWithToken(ctx: WecomApiContext, path: string, call: Call): Promise<Json> {

@@ -2,7 +2,7 @@
 // §1.2 (official PHP and Python samples, wechatpy), both directions, and the ways it must fail.
 import { describe, expect, it } from 'vitest';
 import { decryptMessage, encryptMessage, signature, signatureMatches, WecomCryptoError, type WecomCryptoKeys } from './crypto.js';
-import { field, readXml } from './xml.js';
+import { field, readXml } from '../wx-xml.js';
 
 const setA: WecomCryptoKeys = { token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt', receiveId: 'ww1436e0e65a779aee' };
 const setB: WecomCryptoKeys = { token: 'QDG6eK', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', receiveId: 'wx5823bf96d3bd56c7' };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encryptMessage, signature, type WecomCryptoKeys } from './crypto.js';
-import { callbackEnvelope } from './xml.js';
+import { callbackEnvelope } from '../wx-xml.js';
 
 export interface FakeRequest {
   method: string;

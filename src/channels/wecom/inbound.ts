@@ -9,8 +9,8 @@
 // Ids are strings throughout: MsgId exceeds 2^53. Event ids follow WeCom's advice for
 // de-duplicating retries: MsgId for messages; sender + CreateTime (+ change type and customer)
 // for events.
-import type { MediaRef, NormalisedEvent, Sender } from '../adapter.js';
-import { word, field, type XmlFields } from './xml.js';
+import type { NormalisedEvent, Sender } from '../adapter.js';
+import { createdAt, messageOf, word, type XmlFields } from '../wx-xml.js';
 
 /** The thread of a customer (external contact): apart from members', whose ids are the corp's own. */
 export const customerThread = (externalUserId: string) => `external:${externalUserId}`;
@@ -34,19 +34,7 @@ export interface ContactChange {
 
 export type WecomEvent = NormalisedEvent & { wecom?: ContactChange; replyContext?: Record<string, unknown> };
 
-const MEDIA: Record<string, { kind: 'image' | 'audio' | 'video' | 'file'; mimeType: string; ext: string }> = {
-  image: { kind: 'image', mimeType: 'image/jpeg', ext: 'jpg' },
-  voice: { kind: 'audio', mimeType: 'audio/amr', ext: 'amr' },
-  video: { kind: 'video', mimeType: 'video/mp4', ext: 'mp4' },
-  file: { kind: 'file', mimeType: 'application/octet-stream', ext: 'bin' },
-};
-
 const STATE_MAX = 256;
-
-function createdAt(x: XmlFields): Date {
-  const seconds = Number(word(x, 'CreateTime'));
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
-}
 
 /** Returns the events of one callback; [] for what Renmai does not track (enter_agent, tag changes, …). Throws on a message without its ids. */
 export function eventsOf(x: XmlFields): WecomEvent[] {
@@ -59,31 +47,8 @@ export function eventsOf(x: XmlFields): WecomEvent[] {
   if (!msgId) throw new Error('MsgId missing');
   const sender: Sender = { externalId: from };
   const base = { kind: 'message' as const, providerEventId: `msg:${msgId}`, threadKey: memberThread(from), occurredAt, sender, providerMessageId: msgId, attachments: [] };
-  switch (msgType) {
-    case 'text':
-      return [{ ...base, content: { kind: 'text', text: field(x, 'Content') ?? '' } }];
-    case 'location': {
-      const latitude = Number(word(x, 'Location_X'));
-      const longitude = Number(word(x, 'Location_Y'));
-      if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) throw new Error('Location_X / Location_Y are not numbers');
-      const label = field(x, 'Label');
-      return [{ ...base, content: { kind: 'location', text: label, location: { latitude, longitude, ...(label ? { address: label } : {}) } } }];
-    }
-    case 'link': {
-      const url = word(x, 'Url');
-      if (!url) throw new Error('Url missing');
-      const title = field(x, 'Title');
-      return [{ ...base, content: { kind: 'link', text: title ?? url, link: { url, title, description: field(x, 'Description'), imageUrl: word(x, 'PicUrl') } } }];
-    }
-    default: {
-      const media = MEDIA[msgType];
-      const mediaId = word(x, 'MediaId');
-      if (!media || !mediaId) return [];
-      const ext = msgType === 'voice' ? (word(x, 'Format')?.toLowerCase() ?? media.ext) : media.ext;
-      const ref: MediaRef = { ref: mediaId, fileName: field(x, 'FileName')?.trim() || `${msgType}-${msgId}.${ext}`, mimeType: msgType === 'voice' && ext !== 'amr' ? `audio/${ext}` : media.mimeType };
-      return [{ ...base, content: { kind: media.kind }, mediaRefs: [ref] }];
-    }
-  }
+  const message = messageOf(x, msgType, msgId);
+  return message ? [{ ...base, ...message }] : [];
 }
 
 function eventOf(x: XmlFields, from: string, occurredAt: Date): WecomEvent[] {
