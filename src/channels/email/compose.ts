@@ -6,8 +6,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { OutboundMessage } from '../adapter.js';
 import { messageIdDomainOf, type EmailSettings } from './settings.js';
 import { idsIn, messageIdOf, replySubject } from './threading.js';
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from '../../platform/http/public-page.js';
 
 /** Paragraphs at blank lines, line breaks kept. */
 export const textToHtml = (text: string) =>

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { answerByLink, surveyState } from './csat.js';
+import { escapeHtml, pageLanguage } from '../../platform/http/public-page.js';
 
 const copy = {
   en: {
@@ -33,22 +34,6 @@ const copy = {
   },
 } as const;
 type Lang = keyof typeof copy;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The browser's preferred of our two languages, by q-value; undefined when it names neither. */
-export function languageOf(header: string | undefined): Lang | undefined {
-  const ranked = (header ?? '')
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
-      return { tag: tag ?? '', q: Number.isFinite(q) ? q : 0 };
-    })
-    .filter((l) => l.q > 0 && (l.tag.startsWith('zh') || l.tag.startsWith('en')))
-    .sort((a, b) => b.q - a.q);
-  return ranked[0] && (ranked[0].tag.startsWith('zh') ? 'zh' : 'en');
-}
 
 function page(lang: Lang, body: string) {
   const t = copy[lang];
@@ -87,7 +72,7 @@ export const csatPageRoutes: FastifyPluginAsync = async (app) => {
 
   async function shown(token: string, acceptLanguage: string | undefined) {
     const s = await surveyState(db, token);
-    const lang = languageOf(acceptLanguage) ?? ('locale' in s && s.locale.startsWith('zh') ? 'zh' : 'en');
+    const lang = pageLanguage(acceptLanguage) ?? ('locale' in s && s.locale.startsWith('zh') ? 'zh' : 'en');
     return { s, lang };
   }
 

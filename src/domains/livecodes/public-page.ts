@@ -10,6 +10,7 @@ import type { Db } from '../../platform/db/connect.js';
 import { channelEntry } from '../channels/index.js';
 import { scan, type ScanResult } from './pick.js';
 import { memberName, workspaceLocale } from './queries/refs.js';
+import { escapeHtml, pageLanguage } from '../../platform/http/public-page.js';
 
 const copy = {
   en: {
@@ -28,22 +29,6 @@ const copy = {
   },
 } as const;
 type Lang = keyof typeof copy;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The browser's preferred of our two languages, by q-value; undefined when it names neither. */
-export function languageOf(header: string | undefined): Lang | undefined {
-  const ranked = (header ?? '')
-    .split(',')
-    .map((part) => {
-      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
-      return { tag, q: Number.isFinite(q) ? q : 0 };
-    })
-    .filter((l) => l.q > 0 && (l.tag.startsWith('zh') || l.tag.startsWith('en')))
-    .sort((a, b) => b.q - a.q);
-  return ranked[0] && (ranked[0].tag.startsWith('zh') ? 'zh' : 'en');
-}
 
 const page = (lang: Lang, paragraphs: string[]) => `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -80,7 +65,7 @@ export const liveCodePageRoutes: FastifyPluginAsync = async (app) => {
   const { db } = app.ctx;
   app.get('/c/:slug', { schema: { hide: true } }, async (request, reply) => {
     const { slug } = params.parse(request.params);
-    const asked = languageOf(request.headers['accept-language']);
+    const asked = pageLanguage(request.headers['accept-language']);
     const result = /^[a-z0-9]{12}$/.test(slug) ? await scan(db, slug, request.headers['user-agent']) : undefined;
     if (!result) return send(reply, 404, page(asked ?? 'zh', [copy[asked ?? 'zh'].unknown]));
     const lang = asked ?? ((await workspaceLocale(db, result.workspaceId))?.startsWith('en') ? 'en' : 'zh');
