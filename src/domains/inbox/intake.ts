@@ -8,6 +8,7 @@
 // writes a lone request at once. A group that fails is written again one request at a time, so a
 // request the database refuses fails alone.
 import type { Db } from '../../platform/db/connect.js';
+import { groupCommit } from '../../platform/db/group-commit.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { enqueueMany } from '../../platform/queue/index.js';
 import type { NormalisedEvent } from '../../channels/index.js';
@@ -25,11 +26,6 @@ interface Request {
   events: readonly NormalisedEvent[];
   files: Map<NormalisedEvent, CheckedFile[]>;
   limits: AttachmentLimits;
-}
-
-interface Waiting extends Request {
-  done(result: StoreResult): void;
-  fail(error: unknown): void;
 }
 
 /** Events per group: one INSERT's worth, so a burst is written in several commits rather than one huge one. */
@@ -98,40 +94,18 @@ async function write(tx: Tx, requests: readonly Request[]): Promise<StoreResult[
 }
 
 function createGroupWriter(db: Db) {
-  const waiting: Waiting[] = [];
-  let writing = false;
-
-  async function writeGroup(group: Waiting[]) {
-    try {
+  return groupCommit<Request, StoreResult>({
+    maxWeight: GROUP_EVENTS,
+    weight: (r) => r.events.length,
+    async write(_key, group) {
       const results = await inTransaction(db, (tx) => write(tx, group));
-      group.forEach((r, i) => r.done(results[i]!));
-    } catch (error) {
-      if (group.length === 1) return group[0]!.fail(error);
-      for (const r of group) await writeGroup([r]);
-      return;
-    }
-    // After the commit: concurrent deliveries would otherwise queue on the channel's row lock.
-    // Only the health panel's "last event" reads it, and the next event sets it again.
-    const channels = new Map(group.map((r) => [r.channel.channelId, r.channel]));
-    await Promise.all([...channels.values()].map((c) => recordEventSeen(db, c.workspaceId, c.channelId))).catch(() => undefined);
-  }
-
-  async function drain() {
-    writing = true;
-    while (waiting.length) {
-      let events = 0;
-      let take = 0;
-      while (take < waiting.length && (take === 0 || events + waiting[take]!.events.length <= GROUP_EVENTS)) events += waiting[take++]!.events.length;
-      await writeGroup(waiting.splice(0, take));
-    }
-    writing = false;
-  }
-
-  return (request: Request) =>
-    new Promise<StoreResult>((done, fail) => {
-      waiting.push({ ...request, done, fail });
-      if (!writing) void drain();
-    });
+      // After the commit: concurrent deliveries would otherwise queue on the channel's row lock.
+      // Only the health panel's "last event" reads it, and the next event sets it again.
+      const channels = new Map(group.map((r) => [r.channel.channelId, r.channel]));
+      await Promise.all([...channels.values()].map((c) => recordEventSeen(db, c.workspaceId, c.channelId))).catch(() => undefined);
+      return results;
+    },
+  });
 }
 
 const writers = new WeakMap<Db, ReturnType<typeof createGroupWriter>>();
@@ -146,5 +120,5 @@ export async function storeEvents(db: Db, limits: AttachmentLimits, channel: Liv
   if (!events.length) return { stored: 0, duplicates: 0 };
   let writer = writers.get(db);
   if (!writer) writers.set(db, (writer = createGroupWriter(db)));
-  return writer({ channel, events, files, limits });
+  return writer('', { channel, events, files, limits });
 }

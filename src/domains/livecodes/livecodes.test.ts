@@ -13,7 +13,7 @@ import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
 import { inboxJobs } from '../inbox/index.js';
 import { livecodesHandler } from './on-events.js';
-import { scanCode } from './pick.js';
+import { scanCode } from './scan.js';
 
 const TOKEN = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789';
 let t: TestApp;

@@ -1,15 +1,12 @@
 // The live code's public link, GET /c/<slug> (no account: the slug is the whole credential, and
 // it only leads to a channel). Each visit is a scan (pick.ts): a staff member is chosen and
-// recorded, then the visitor goes on — 302 to the channel's entry link when its adapter can make
+// recorded (scan.ts), then the visitor goes on — 302 to the channel's entry link when its adapter can make
 // one (Telegram t.me/<bot>?start=<slug>), 302 to a landing page with ?renmai_code=<slug>, or else
 // a small page naming the staff member and the channel, in Chinese or English by
 // Accept-Language (else the workspace's language). An unknown or disabled slug is a 404 page.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../../platform/db/connect.js';
-import { channelEntry } from '../channels/index.js';
-import { scan, type ScanResult } from './pick.js';
-import { memberName, workspaceLocale } from './queries/refs.js';
+import { scan, type ScanResult } from './scan.js';
 import { escapeHtml, pageLanguage } from '../../platform/http/public-page.js';
 
 const copy = {
@@ -47,16 +44,14 @@ const send = (reply: FastifyReply, status: number, html: string) =>
     .send(html);
 
 /** Where the visitor goes: a URL to redirect to, or the page's paragraphs. */
-async function destination(db: Db, s: ScanResult, lang: Lang): Promise<{ redirect: string } | { paragraphs: string[] }> {
+function destination(s: ScanResult, lang: Lang): { redirect: string } | { paragraphs: string[] } {
   if (s.landingUrl) {
     const url = new URL(s.landingUrl);
     url.searchParams.set('renmai_code', s.slug);
     return { redirect: url.toString() };
   }
-  const channel = s.channelId ? await channelEntry(db, s.workspaceId, s.channelId, s.slug) : undefined;
-  if (channel?.link) return { redirect: channel.link };
-  const name = s.memberId ? await memberName(db, s.workspaceId, s.memberId) : undefined;
-  return { paragraphs: [name ? copy[lang].staff(name) : copy[lang].busy, ...(channel ? [copy[lang].channel(channel.name)] : [])] };
+  if (s.channel?.link) return { redirect: s.channel.link };
+  return { paragraphs: [s.memberName ? copy[lang].staff(s.memberName) : copy[lang].busy, ...(s.channel ? [copy[lang].channel(s.channel.name)] : [])] };
 }
 
 const params = z.object({ slug: z.string().max(64) });
@@ -68,8 +63,8 @@ export const liveCodePageRoutes: FastifyPluginAsync = async (app) => {
     const asked = pageLanguage(request.headers['accept-language']);
     const result = /^[a-z0-9]{12}$/.test(slug) ? await scan(db, slug, request.headers['user-agent']) : undefined;
     if (!result) return send(reply, 404, page(asked ?? 'zh', [copy[asked ?? 'zh'].unknown]));
-    const lang = asked ?? ((await workspaceLocale(db, result.workspaceId))?.startsWith('en') ? 'en' : 'zh');
-    const to = await destination(db, result, lang);
+    const lang = asked ?? (result.workspaceLocale.startsWith('en') ? 'en' : 'zh');
+    const to = destination(result, lang);
     if ('redirect' in to) return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(to.redirect, 302);
     return send(reply, 200, page(lang, to.paragraphs));
   });

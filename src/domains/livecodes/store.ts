@@ -108,7 +108,7 @@ export const lockForScan = (db: Db, workspaceId: string, codeId: string) =>
   withOurs(db)
     .selectFrom('live_codes as c')
     .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
-    .select(['c.id', 'c.strategy', 'c.rr_cursor', 'c.channel_id', 'c.landing_url', 'c.slug', sql<string>`(now() at time zone w.timezone)::date::text`.as('today')])
+    .select(['c.id', 'c.strategy', 'c.rr_cursor', 'c.channel_id', 'c.landing_url', 'c.slug', 'w.locale', sql<string>`(now() at time zone w.timezone)::date::text`.as('today')])
     .where('c.workspace_id', '=', workspaceId)
     .where('c.id', '=', codeId)
     .where('c.enabled', '=', true)
@@ -126,20 +126,29 @@ export const poolWithPicks = (db: Db, workspaceId: string, codeId: string, day: 
     .orderBy('s.position')
     .execute();
 
-export const countPick = (db: Db, workspaceId: string, codeId: string, day: string, memberId: string) =>
-  withOurs(db)
+/** Adds each member's picks of one scan group to their counters for the day. */
+export async function countPicks(db: Db, workspaceId: string, codeId: string, day: string, picks: ReadonlyMap<string, number>) {
+  if (!picks.size) return;
+  await withOurs(db)
     .insertInto('live_code_picks')
-    .values({ workspace_id: workspaceId, code_id: codeId, day, member_id: memberId, picks: 1 })
-    .onConflict((oc) => oc.columns(['workspace_id', 'code_id', 'day', 'member_id']).doUpdateSet({ picks: sql<number>`live_code_picks.picks + 1` }))
+    .values([...picks].map(([memberId, n]) => ({ workspace_id: workspaceId, code_id: codeId, day, member_id: memberId, picks: n })))
+    .onConflict((oc) => oc.columns(['workspace_id', 'code_id', 'day', 'member_id']).doUpdateSet({ picks: sql<number>`live_code_picks.picks + excluded.picks` }))
     .execute();
+}
 
 export const setCursor = (db: Db, workspaceId: string, codeId: string, cursor: number) =>
   withOurs(db).updateTable('live_codes').set({ rr_cursor: cursor }).where('workspace_id', '=', workspaceId).where('id', '=', codeId).execute();
 
-export const insertScan = (db: Db, workspaceId: string, s: { codeId: string; day: string; memberId: string | null; outcome: ScanOutcome; userAgentHash: string | null }) =>
+export interface ScanValues {
+  memberId: string | null;
+  outcome: ScanOutcome;
+  userAgentHash: string | null;
+}
+
+export const insertScans = (db: Db, workspaceId: string, codeId: string, day: string, scans: readonly ScanValues[]) =>
   withOurs(db)
     .insertInto('live_code_scans')
-    .values({ workspace_id: workspaceId, code_id: s.codeId, day: s.day, member_id: s.memberId, outcome: s.outcome, user_agent_hash: s.userAgentHash })
+    .values(scans.map((s) => ({ workspace_id: workspaceId, code_id: codeId, day, member_id: s.memberId, outcome: s.outcome, user_agent_hash: s.userAgentHash })))
     .execute();
 
 /** Records that the code brought the contact; false when it already had (a redelivered event). */

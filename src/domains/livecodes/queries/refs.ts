@@ -11,15 +11,18 @@ export const activeMembers = async (db: Db, workspaceId: string, memberIds: read
 export const existingTags = async (db: Db, workspaceId: string, tagIds: readonly string[]) =>
   tagIds.length ? new Set((await db.selectFrom('tags').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', tagIds).execute()).map((r) => r.id)) : new Set<string>();
 
-export const memberName = async (db: Db, workspaceId: string, memberId: string) =>
-  (
-    await db
-      .selectFrom('members as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select('u.name')
-      .where('m.workspace_id', '=', workspaceId)
-      .where('m.id', '=', memberId)
-      .executeTakeFirst()
-  )?.name;
-
-export const workspaceLocale = async (db: Db, workspaceId: string) => (await db.selectFrom('workspaces').select('locale').where('id', '=', workspaceId).executeTakeFirst())?.locale;
+/** Display names of the members among `memberIds`. */
+export const memberNames = async (db: Db, workspaceId: string, memberIds: readonly string[]) =>
+  new Map(
+    memberIds.length
+      ? (
+          await db
+            .selectFrom('members as m')
+            .innerJoin('users as u', 'u.id', 'm.user_id')
+            .select(['m.id', 'u.name'])
+            .where('m.workspace_id', '=', workspaceId)
+            .where('m.id', 'in', memberIds)
+            .execute()
+        ).map((r) => [r.id, r.name])
+      : [],
+  );

@@ -1,0 +1,107 @@
+// A scan of /c/<slug>: the staff member chosen for the visitor, recorded, and where the visitor
+// goes next. Scans of one code are group-committed (platform/db/group-commit.ts): the scans that
+// arrive while the code's previous group is being written go together in one transaction, which
+// holds the code's row lock (SELECT … FOR NO KEY UPDATE) while it reads today's picks, chooses for
+// each scan in arrival order (pick.ts), adds the picks to the counters, moves the round-robin
+// cursor and records the scans — one statement each for the whole group. Caps stay exact across
+// processes (the lock), a busy code costs one transaction per group rather than per scan, and
+// scans of different codes do not wait for each other.
+import { createHash } from 'node:crypto';
+import type { Db } from '../../platform/db/connect.js';
+import { groupCommit } from '../../platform/db/group-commit.js';
+import { inTransaction } from '../../platform/db/transaction.js';
+import { channelEntry } from '../channels/index.js';
+import { choose, type Choice, type PoolRow } from './pick.js';
+import { memberNames } from './queries/refs.js';
+import * as store from './store.js';
+
+export interface Visit {
+  workspaceId: string;
+  codeId: string;
+  userAgent?: string;
+}
+
+export interface ScanResult extends Choice {
+  workspaceId: string;
+  codeId: string;
+  slug: string;
+  landingUrl: string | null;
+  /** The code's channel: its name, and the adapter's deep link carrying the slug, if it makes one. */
+  channel: { name: string; link: string | null } | null;
+  /** The chosen member's display name, when the visitor is shown a page rather than sent on. */
+  memberName: string | null;
+  workspaceLocale: string;
+}
+
+/** Scans per group: one statement's worth, so a burst is written in several short lock holds. */
+const GROUP_SCANS = 256;
+
+export const userAgentHash = (userAgent: string | undefined) => (userAgent ? createHash('sha256').update(userAgent).digest('hex').slice(0, 32) : null);
+
+async function writeScans(db: Db, visits: readonly Visit[]): Promise<(ScanResult | undefined)[]> {
+  const { workspaceId, codeId } = visits[0]!;
+  const recorded = await inTransaction(db, async (tx) => {
+    const code = await store.lockForScan(tx, workspaceId, codeId);
+    if (!code) return undefined;
+    const pool: PoolRow[] = await store.poolWithPicks(tx, workspaceId, codeId, code.today);
+    let cursor = code.rr_cursor;
+    const picks = new Map<string, number>();
+    const choices = visits.map(() => {
+      const choice = choose(code.strategy, pool, cursor);
+      cursor = choice.cursor;
+      if (choice.memberId) {
+        pool.find((m) => m.member_id === choice.memberId)!.picks += 1;
+        picks.set(choice.memberId, (picks.get(choice.memberId) ?? 0) + 1);
+      }
+      return choice;
+    });
+    await store.countPicks(tx, workspaceId, codeId, code.today, picks);
+    if (cursor !== code.rr_cursor) await store.setCursor(tx, workspaceId, codeId, cursor);
+    await store.insertScans(tx, workspaceId, codeId, code.today, choices.map((c, i) => ({ memberId: c.memberId, outcome: c.outcome, userAgentHash: userAgentHash(visits[i]!.userAgent) })));
+    return { code, choices };
+  });
+  if (!recorded) return visits.map(() => undefined);
+  // Where the visitors go is the same for the whole group: looked up once, after the commit.
+  const { code, choices } = recorded;
+  const channel = code.channel_id ? ((await channelEntry(db, workspaceId, code.channel_id, code.slug)) ?? null) : null;
+  const showsPage = !code.landing_url && !channel?.link;
+  const names = showsPage ? await memberNames(db, workspaceId, [...new Set(choices.flatMap((c) => (c.memberId ? [c.memberId] : [])))]) : new Map<string, string>();
+  return choices.map((choice) => ({
+    ...choice,
+    workspaceId,
+    codeId,
+    slug: code.slug,
+    landingUrl: code.landing_url,
+    channel: channel && { name: channel.name, link: channel.link },
+    memberName: (choice.memberId && names.get(choice.memberId)) || null,
+    workspaceLocale: code.locale,
+  }));
+}
+
+const scanners = new WeakMap<Db, (key: string, visit: Visit) => Promise<ScanResult | undefined>>();
+
+/** Records one scan of the workspace's enabled code; undefined for a missing or disabled code. */
+export function scanCode(db: Db, workspaceId: string, codeId: string, userAgent?: string): Promise<ScanResult | undefined> {
+  let scanner = scanners.get(db);
+  if (!scanner) scanners.set(db, (scanner = groupCommit<Visit, ScanResult | undefined>({ maxWeight: GROUP_SCANS, write: (_key, visits) => writeScans(db, visits) })));
+  return scanner(`${workspaceId} ${codeId}`, { workspaceId, codeId, userAgent });
+}
+
+// The public link knows only the slug. Which code a slug names never changes (slugs are not
+// edited), so each process remembers it; whether the code is still enabled is read under the lock.
+const slugCache = new WeakMap<Db, Map<string, { workspace_id: string; id: string }>>();
+const SLUG_CACHE_SIZE = 10_000;
+
+/** Records one scan of the enabled code `slug`; undefined for an unknown or disabled code. */
+export async function scan(db: Db, slug: string, userAgent: string | undefined): Promise<ScanResult | undefined> {
+  let cache = slugCache.get(db);
+  if (!cache) slugCache.set(db, (cache = new Map()));
+  let found = cache.get(slug);
+  if (!found) {
+    found = await store.findPublicCode(db, slug);
+    if (!found) return undefined;
+    if (cache.size >= SLUG_CACHE_SIZE) cache.clear();
+    cache.set(slug, found);
+  }
+  return scanCode(db, found.workspace_id, found.id, userAgent);
+}
