@@ -34,6 +34,8 @@ declare module 'autocannon' {
     timeout?: number;
     workers?: number;
     warmup?: { connections?: number; duration?: number };
+    /** Requests each connection sends in turn (paths relative to `url`'s host). */
+    requests?: Array<{ path?: string; method?: string }>;
   }
   export default function autocannon(options: Options): PromiseLike<Result> & { stop(): void };
 }

@@ -17,10 +17,14 @@ export interface LoadOptions {
   headers: Record<string, string>;
   duration: number;
   connections: number;
+  /** The one status every answer must have (default: any 2xx). */
+  status?: number;
+  /** Paths on `url`'s host asked in turn by each connection, instead of `url` itself. */
+  paths?: string[];
 }
 
-/** Measures GET `url`; throws, with the status codes seen, when any response is not 2xx. */
-export async function measureGet({ url, headers, duration, connections }: LoadOptions): Promise<LoadFigures> {
+/** Measures GET `url`; throws, with the status codes seen, when any response is not 2xx (or not `status`). */
+export async function measureGet({ url, headers, duration, connections, status, paths }: LoadOptions): Promise<LoadFigures> {
   const instance = autocannon({
     url,
     headers,
@@ -28,6 +32,7 @@ export async function measureGet({ url, headers, duration, connections }: LoadOp
     duration,
     timeout: 10,
     workers: 1,
+    ...(paths ? { requests: paths.map((path) => ({ path })) } : {}),
     // JIT, connection pools and PGlite's caches warm up first; only the second run is measured.
     warmup: { connections, duration: Math.min(3, Math.max(1, Math.round(duration / 4))) },
   });
@@ -35,10 +40,13 @@ export async function measureGet({ url, headers, duration, connections }: LoadOp
     instance.stop();
     throw err;
   });
+  const unexpected = (r: typeof result) => (status === undefined ? r.non2xx : Object.entries(r.statusCodeStats).reduce((n, [code, { count }]) => n + (Number(code) === status ? 0 : count), 0));
   for (const [phase, r] of [['warm-up', result.warmup], ['measured run', result]] as const) {
-    if (r && r.non2xx + r.errors + r.timeouts > 0) {
+    if (!r) continue;
+    const wrong = unexpected(r);
+    if (wrong + r.errors + r.timeouts > 0) {
       const codes = Object.entries(r.statusCodeStats).map(([code, { count }]) => `${code}×${count}`).join(', ');
-      throw new Error(`GET ${url} (${phase}): ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (status codes: ${codes})`);
+      throw new Error(`GET ${url} (${phase}): ${wrong} unexpected statuses, ${r.errors} errors, ${r.timeouts} timeouts (status codes: ${codes})`);
     }
   }
   return {
@@ -46,7 +54,7 @@ export async function measureGet({ url, headers, duration, connections }: LoadOp
     'p50 ms': result.latency.p50,
     'p99 ms': result.latency.p99,
     'max ms': result.latency.max,
-    requests: result['2xx'],
+    requests: status === undefined ? result['2xx'] : (result.statusCodeStats[String(status)]?.count ?? 0),
     non2xx: result.non2xx,
   };
 }

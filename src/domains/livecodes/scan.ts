@@ -2,8 +2,8 @@
 // goes next. Scans of one code are group-committed (platform/db/group-commit.ts): the scans that
 // arrive while the code's previous group is being written go together in one transaction, which
 // holds the code's row lock (SELECT … FOR NO KEY UPDATE) while it reads today's picks, chooses for
-// each scan in arrival order (pick.ts), adds the picks to the counters, moves the round-robin
-// cursor and records the scans — one statement each for the whole group. Caps stay exact across
+// each scan in arrival order (pick.ts), then in one statement adds the picks to the counters,
+// moves the round-robin cursor and records the scans. Caps stay exact across
 // processes (the lock), a busy code costs one transaction per group rather than per scan, and
 // scans of different codes do not wait for each other.
 import { createHash } from 'node:crypto';
@@ -45,19 +45,14 @@ async function writeScans(db: Db, visits: readonly Visit[]): Promise<(ScanResult
     if (!code) return undefined;
     const pool: PoolRow[] = await store.poolWithPicks(tx, workspaceId, codeId, code.today);
     let cursor = code.rr_cursor;
-    const picks = new Map<string, number>();
     const choices = visits.map(() => {
       const choice = choose(code.strategy, pool, cursor);
       cursor = choice.cursor;
-      if (choice.memberId) {
-        pool.find((m) => m.member_id === choice.memberId)!.picks += 1;
-        picks.set(choice.memberId, (picks.get(choice.memberId) ?? 0) + 1);
-      }
+      if (choice.memberId) pool.find((m) => m.member_id === choice.memberId)!.picks += 1;
       return choice;
     });
-    await store.countPicks(tx, workspaceId, codeId, code.today, picks);
-    if (cursor !== code.rr_cursor) await store.setCursor(tx, workspaceId, codeId, cursor);
-    await store.insertScans(tx, workspaceId, codeId, code.today, choices.map((c, i) => ({ memberId: c.memberId, outcome: c.outcome, userAgentHash: userAgentHash(visits[i]!.userAgent) })));
+    const scans = choices.map((c, i) => ({ memberId: c.memberId, outcome: c.outcome, userAgentHash: userAgentHash(visits[i]!.userAgent) }));
+    await store.recordScans(tx, workspaceId, { id: codeId, day: code.today, cursor }, scans);
     return { code, choices };
   });
   if (!recorded) return visits.map(() => undefined);

@@ -126,30 +126,31 @@ export const poolWithPicks = (db: Db, workspaceId: string, codeId: string, day: 
     .orderBy('s.position')
     .execute();
 
-/** Adds each member's picks of one scan group to their counters for the day. */
-export async function countPicks(db: Db, workspaceId: string, codeId: string, day: string, picks: ReadonlyMap<string, number>) {
-  if (!picks.size) return;
-  await withOurs(db)
-    .insertInto('live_code_picks')
-    .values([...picks].map(([memberId, n]) => ({ workspace_id: workspaceId, code_id: codeId, day, member_id: memberId, picks: n })))
-    .onConflict((oc) => oc.columns(['workspace_id', 'code_id', 'day', 'member_id']).doUpdateSet({ picks: sql<number>`live_code_picks.picks + excluded.picks` }))
-    .execute();
-}
-
-export const setCursor = (db: Db, workspaceId: string, codeId: string, cursor: number) =>
-  withOurs(db).updateTable('live_codes').set({ rr_cursor: cursor }).where('workspace_id', '=', workspaceId).where('id', '=', codeId).execute();
-
 export interface ScanValues {
   memberId: string | null;
   outcome: ScanOutcome;
   userAgentHash: string | null;
 }
 
-export const insertScans = (db: Db, workspaceId: string, codeId: string, day: string, scans: readonly ScanValues[]) =>
-  withOurs(db)
-    .insertInto('live_code_scans')
-    .values(scans.map((s) => ({ workspace_id: workspaceId, code_id: codeId, day, member_id: s.memberId, outcome: s.outcome, user_agent_hash: s.userAgentHash })))
-    .execute();
+/**
+ * Writes a scan group in one statement: each chosen member's picks added to their counter for the
+ * day, the round robin's cursor moved, and the scans recorded.
+ */
+export async function recordScans(db: Db, workspaceId: string, code: { id: string; day: string; cursor: number }, scans: readonly ScanValues[]) {
+  const picks = new Map<string, number>();
+  for (const s of scans) if (s.memberId) picks.set(s.memberId, (picks.get(s.memberId) ?? 0) + 1);
+  await sql`
+    with picked as (
+      insert into live_code_picks (workspace_id, code_id, day, member_id, picks)
+      select ${workspaceId}, ${code.id}, ${code.day}::date, m, n from unnest(${[...picks.keys()]}::uuid[], ${[...picks.values()]}::int[]) as t(m, n)
+      on conflict (workspace_id, code_id, day, member_id) do update set picks = live_code_picks.picks + excluded.picks
+    ), moved as (
+      update live_codes set rr_cursor = ${code.cursor} where workspace_id = ${workspaceId} and id = ${code.id} and rr_cursor <> ${code.cursor}
+    )
+    insert into live_code_scans (workspace_id, code_id, day, member_id, outcome, user_agent_hash)
+    select ${workspaceId}, ${code.id}, ${code.day}::date, m, o, h
+    from unnest(${scans.map((s) => s.memberId)}::uuid[], ${scans.map((s) => s.outcome)}::text[], ${scans.map((s) => s.userAgentHash)}::text[]) as t(m, o, h)`.execute(db);
+}
 
 /** Records that the code brought the contact; false when it already had (a redelivered event). */
 export const insertAdd = async (db: Db, workspaceId: string, a: { codeId: string; contactId: string; channelId: string | null; attributed: boolean }) =>
