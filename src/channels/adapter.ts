@@ -79,6 +79,29 @@ export interface MessageContent {
   subject?: string;
   location?: Location;
   link?: LinkCard;
+  /** A pre-approved template (WhatsApp), the one kind of message a channel with `templates` sends outside its reply window. */
+  template?: TemplateRef;
+}
+
+/** Which template to send, and the values of its body's {{1}}, {{2}}, … in order. */
+export interface TemplateRef {
+  name: string;
+  /** The template's language code (en_US, zh_CN). */
+  language: string;
+  bodyParameters?: string[];
+}
+
+/** A template of the channel's catalogue at the provider, for the composer (GET /channels/{id}/templates). */
+export interface TemplateInfo {
+  name: string;
+  language: string;
+  /** The provider's review state: only `approved` ones can be sent. */
+  status: 'approved' | 'pending' | 'rejected' | 'other';
+  category?: string;
+  /** The body text with its {{n}} placeholders. */
+  body?: string;
+  /** How many body parameters the template takes. */
+  bodyParameterCount: number;
 }
 
 /** A group chat on the provider (Telegram or LINE group, WeCom customer group): one conversation, many people. */
@@ -263,6 +286,8 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   testConnection?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<ConnectionInfo>;
   /** Registers the channel's hook URL at the provider (Telegram setWebhook); only for `setup.webhook === 'connect'`. Throws ChannelError. */
   connect?(channel: ChannelRuntime<Settings, Secrets>, context: ConnectContext): Promise<void>;
+  /** The provider's catalogue of message templates (WhatsApp message_templates), for the composer; throws ChannelError. */
+  templates?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<TemplateInfo[]>;
   /** The setup steps the console shows for this type. */
   setup?: SetupGuide;
   /**

@@ -6,9 +6,10 @@ import { lineAdapter } from './line/adapter.js';
 import { telegramAdapter } from './telegram/adapter.js';
 import { wechatOaAdapter } from './wechat-oa/adapter.js';
 import { wecomAdapter } from './wecom/adapter.js';
+import { whatsappAdapter } from './whatsapp/adapter.js';
 import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 
