@@ -15,6 +15,8 @@ export interface InboundRequest {
   /** The raw query string, undecoded (some providers sign dotted or encoded names). */
   rawQuery: string;
   rawBody: Buffer;
+  /** The public URL the provider called (PUBLIC_URL, the hook path, the raw query): what Twilio signs. */
+  url?: string;
 }
 
 /** A person on the provider's side. Only what the provider vouches for is marked verified. */
@@ -138,11 +140,13 @@ export interface InboundMessage extends EventBase {
   replyContext?: Record<string, unknown>;
   /** The live-code / campaign parameter the customer arrived with (Telegram `/start <payload>`): see `source` on the follow event. */
   source?: string;
+  /** The message is a consent keyword (SMS STOP / START): recorded as the contact's consent under `capabilities.consentType`. */
+  consent?: { status: 'opt_in' | 'opt_out'; how: string };
 }
 
 export type NormalisedEvent =
   | InboundMessage
-  | (EventBase & { kind: 'status'; providerMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string })
+  | (EventBase & { kind: 'status'; providerMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string; reason?: ChannelErrorReason })
   /**
    * `source`: the parameter of the link or QR code that brought the person (Telegram `?start=`,
    * WeCom `State`, official-account `qrscene_`), at most 256 characters, for live-code
@@ -180,6 +184,8 @@ export interface Capabilities {
   replyWindowMs: number | null;
   /** Default send rate; a channel may lower or raise it. */
   rateLimit: { perSecond: number; burst: number };
+  /** The contacts' consent channel type sends need (SMS: `sms`): a contact opted out under it is not sent to (`recipient_opted_out`). */
+  consentType?: string;
 }
 
 /** What the adapter is given for one channel: its settings and its decrypted secrets. */
@@ -193,6 +199,8 @@ export interface SendContext {
   signal: AbortSignal;
   /** Lets the adapter reach loopback and private addresses (the tests' fake providers). */
   allowPrivateTargets: boolean;
+  /** The channel's /hooks URL, for providers that take a callback address per message (Twilio StatusCallback). */
+  hookUrl?: string;
 }
 
 /** SendContext for a download: the most bytes the inbox will keep (ATTACHMENT_MAX_BYTES). */
@@ -317,6 +325,8 @@ export const channelErrorReasons = [
   'outside_reply_window',
   /** The person blocked the account or unfollowed it. */
   'recipient_blocked',
+  /** The person opted out of messages on this channel (SMS STOP): their consent says no. */
+  'recipient_opted_out',
   /** No such chat, user or group on the provider (or the account is not in it). */
   'recipient_not_found',
   /** Too many requests: retried after the provider's wait. */

@@ -4,12 +4,13 @@ import { apiAdapter } from './api/adapter.js';
 import { emailAdapter } from './email/adapter.js';
 import { lineAdapter } from './line/adapter.js';
 import { telegramAdapter } from './telegram/adapter.js';
+import { twilioAdapter } from './twilio/adapter.js';
 import { wechatOaAdapter } from './wechat-oa/adapter.js';
 import { wecomAdapter } from './wecom/adapter.js';
 import { whatsappAdapter } from './whatsapp/adapter.js';
 import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter, twilioAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 

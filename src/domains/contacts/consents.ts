@@ -32,3 +32,9 @@ export async function setConsent(db: Db, actor: Actor, contactId: string, channe
     return { channelType: after.channel_type, status: after.status, at: after.at, how: after.how };
   });
 }
+
+/** True when the contact's latest consent for `channelType` is opt_out (sends on such channels are refused). */
+export async function hasOptedOut(db: Db, workspaceId: string, contactId: string, channelType: string): Promise<boolean> {
+  const consents = await store.consentsOf(db, workspaceId, contactId);
+  return consents.some((c) => c.channel_type === channelType && c.status === 'opt_out');
+}

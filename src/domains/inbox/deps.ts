@@ -1,6 +1,6 @@
 // What the inbox needs from configuration, built once per config: the attachment limits, the
 // channel keyring and the send job bound to them. Routes and the worker share one instance.
-import type { Config } from '../../config.js';
+import { publicUrl, type Config } from '../../config.js';
 import type { AnyJobDefinition } from '../../platform/queue/index.js';
 import { keyringOf } from '../channels/index.js';
 import { drainJob } from './assignment/assign.js';
@@ -22,7 +22,7 @@ export function inboxDeps(config: Config): InboxDeps {
   let deps = built.get(config);
   if (!deps) {
     const limits = limitsOf(config);
-    const sendJob = createSendJob({ keyring: keyringOf(config), limits, maxAttempts: config.SEND_MAX_ATTEMPTS, allowPrivateTargets: config.CHANNEL_ALLOW_PRIVATE_TARGETS });
+    const sendJob = createSendJob({ keyring: keyringOf(config), limits, maxAttempts: config.SEND_MAX_ATTEMPTS, allowPrivateTargets: config.CHANNEL_ALLOW_PRIVATE_TARGETS, publicUrl: publicUrl(config) });
     const fetchMediaJob = createFetchMediaJob({ keyring: keyringOf(config), limits, allowPrivateTargets: config.CHANNEL_ALLOW_PRIVATE_TARGETS });
     built.set(config, (deps = { limits, sendJob, fetchMediaJob }));
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { publicUrl } from '../../config.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { ChannelPayloadError, type HookAnswer, type InboundRequest } from '../../channels/index.js';
 import { channelForHook, keyringOf, recordRefusal, type LiveChannel } from '../channels/index.js';
@@ -13,15 +14,18 @@ import { storeEvents } from './intake.js';
 
 const params = z.object({ channelId: z.uuid() });
 
-function inbound(request: FastifyRequest): InboundRequest {
+/** `hookUrl`: the channel's hook URL as GET /channels shows it, which the admin pasted at the provider. */
+function inbound(request: FastifyRequest, hookUrl: string): InboundRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   const q = request.raw.url?.indexOf('?') ?? -1;
+  const rawQuery = q >= 0 ? request.raw.url!.slice(q + 1) : '';
   return {
     method: request.method === 'GET' ? 'GET' : 'POST',
     headers,
-    rawQuery: q >= 0 ? request.raw.url!.slice(q + 1) : '',
+    rawQuery,
     rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    url: `${hookUrl}${q >= 0 ? `?${rawQuery}` : ''}`,
   };
 }
 
@@ -31,6 +35,7 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.ctx;
   const keyring = keyringOf(config);
   const { limits } = inboxDeps(config);
+  const base = publicUrl(config);
   // The adapter verifies the exact bytes the provider signed, so no parser may touch them first.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.HOOK_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
@@ -50,14 +55,14 @@ export const hookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/hooks/:channelId', { config: { access: 'public' }, schema }, async (request, reply) => {
     const channel = await open(request.params.channelId);
-    const handshake = channel.adapter.handshake?.(inbound(request), channel.runtime) ?? null;
+    const handshake = channel.adapter.handshake?.(inbound(request, `${base}/hooks/${request.params.channelId}`), channel.runtime) ?? null;
     if (!handshake) return refuse(channel, 'verification handshake refused', new AppError('forbidden', 'Verification refused'));
     return answer(reply, handshake);
   });
 
   app.post('/hooks/:channelId', { config: { access: 'public' }, schema }, async (request, reply) => {
     const channel = await open(request.params.channelId);
-    const req = inbound(request);
+    const req = inbound(request, `${base}/hooks/${request.params.channelId}`);
     if (!channel.adapter.verify(req, channel.runtime)) return refuse(channel, 'signature does not verify', new AppError('unauthenticated', 'The request signature does not verify'));
     let events;
     try {

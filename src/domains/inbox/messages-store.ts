@@ -102,12 +102,12 @@ export async function attach(db: Db, workspaceId: string, messageId: string, ids
 const statusRank: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3 };
 
 /** A provider's delivery or read report; never moves a message backwards (read stays read). */
-export const applyDeliveryStatus = (db: Db, workspaceId: string, channelId: string, providerMessageId: string, status: 'delivered' | 'read' | 'failed', at: Date, error?: string) =>
+export const applyDeliveryStatus = (db: Db, workspaceId: string, channelId: string, providerMessageId: string, status: 'delivered' | 'read' | 'failed', at: Date, error?: string, reason?: string) =>
   db
     .updateTable('messages')
     .set(
       status === 'failed'
-        ? { status: 'failed', failed_at: at, last_error: error ?? 'Reported failed by the provider' }
+        ? { status: 'failed', failed_at: at, last_error: error ?? 'Reported failed by the provider', last_error_reason: reason ?? null }
         : {
             status,
             ...(status === 'delivered' ? { delivered_at: sql<Date>`coalesce(delivered_at, ${at})` } : { read_at: sql<Date>`coalesce(read_at, ${at})`, delivered_at: sql<Date>`coalesce(delivered_at, ${at})` }),

@@ -9,7 +9,8 @@ import type { Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueueMany, type JobDefinition } from '../../platform/queue/index.js';
 import { messageKinds } from '../../channels/index.js';
-import { channelProfile, type ChannelProfile } from '../channels/index.js';
+import { channelActor, channelProfile, type ChannelProfile } from '../channels/index.js';
+import { setConsent, type ChannelType } from '../contacts/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
 import * as conversations from './conversations-store.js';
 import { inboxEvents } from './events.js';
@@ -45,8 +46,9 @@ const storedEvent = z.discriminatedUnion('kind', [
     source: z.string().optional(),
     automated: z.enum(['auto_reply', 'bulk', 'bounce']).optional(),
     replyContext: z.record(z.string(), z.unknown()).optional(),
+    consent: z.object({ status: z.enum(['opt_in', 'opt_out']), how: z.string() }).optional(),
   }),
-  z.object({ ...base, kind: z.literal('status'), providerMessageId: z.string(), status: z.enum(['delivered', 'read', 'failed']), error: z.string().optional() }),
+  z.object({ ...base, kind: z.literal('status'), providerMessageId: z.string(), status: z.enum(['delivered', 'read', 'failed']), error: z.string().optional(), reason: z.string().optional() }),
   z.object({ ...base, kind: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), sender, source: z.string().optional() }),
   z.object({ ...base, kind: z.enum(['group_joined', 'group_left']), sender, group }),
 ]);
@@ -133,6 +135,9 @@ async function receiveMessage(tx: Tx, workspaceId: string, channel: ChannelProfi
   ]);
   // Segments and auto-tag rules count interactions by this event, as for entries people record.
   await emit(tx, workspaceId, 'timeline.event.recorded', { contactId: senderId, eventId: message.id, type: 'message' });
+  // An opt-out or opt-in keyword (SMS STOP / START): the contact's consent on the channel's consent type.
+  const consentType = channel.capabilities.consentType;
+  if (e.consent && consentType && !e.group) await setConsent(tx, await channelActor(tx, workspaceId, channel.createdBy), senderId, consentType as ChannelType, e.consent);
   await emit(tx, workspaceId, inboxEvents.messageReceived, { conversationId: conversation.id, messageId: message.id, contactId: senderId, channelId: channel.id, group: Boolean(e.group), ...(e.source ? { source: e.source } : {}) });
 }
 
@@ -150,7 +155,7 @@ async function processEvent(tx: Tx, workspaceId: string, channel: ChannelProfile
       return receiveMessage(tx, workspaceId, channel, e);
     case 'status': {
       // A report for a message we do not know (sent by another system on the same account) changes nothing.
-      const changed = await messages.applyDeliveryStatus(tx, workspaceId, channel.id, e.providerMessageId, e.status, e.occurredAt, e.error);
+      const changed = await messages.applyDeliveryStatus(tx, workspaceId, channel.id, e.providerMessageId, e.status, e.occurredAt, e.error, e.reason);
       if (changed) await live.messageStatusChanged(tx, workspaceId, changed.conversation_id, changed.id, e.status);
       return;
     }

@@ -12,6 +12,7 @@ import { emit } from '../../platform/events/index.js';
 import { defineJob, enqueue, retryDelayMs, type JobDefinition } from '../../platform/queue/index.js';
 import { ChannelError, type ChannelErrorReason, type OutboundMessage } from '../../channels/index.js';
 import { liveChannel, pauseSends, recordCredentialState, takeSendToken, type Keyring } from '../channels/index.js';
+import { hasOptedOut } from '../contacts/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
 import { readStored, type AttachmentLimits } from './attachments.js';
 import { inboxEvents } from './events.js';
@@ -24,6 +25,8 @@ export interface SendOptions {
   limits: AttachmentLimits;
   maxAttempts: number;
   allowPrivateTargets: boolean;
+  /** PUBLIC_URL: the channel's hook URL is given to providers that take a callback per message. */
+  publicUrl: string;
 }
 
 const payload = z.object({ workspaceId: z.uuid(), messageId: z.uuid() });
@@ -100,6 +103,12 @@ export function createSendJob(o: SendOptions): SendJob {
       if (!m || m.direction !== 'out' || m.status !== 'queued') return { skipped: m?.status ?? 'gone' };
       const channel = await liveChannel(ctx.db, o.keyring, workspaceId, m.channel_id);
       if (!channel?.enabled) return deadLetter(ctx.db, workspaceId, m, 'The channel is disabled or gone');
+      // A channel whose sends need consent (SMS): a contact who opted out (replied STOP) is not sent to.
+      const { consentType } = channel.capabilities;
+      const contactId = consentType ? (await ctx.db.selectFrom('conversations').select('contact_id').where('workspace_id', '=', workspaceId).where('id', '=', m.conversation_id).executeTakeFirst())?.contact_id : null;
+      if (consentType && contactId && (await hasOptedOut(ctx.db, workspaceId, contactId, consentType))) {
+        return deadLetter(ctx.db, workspaceId, m, `permanent: the recipient opted out of ${consentType}`, 'recipient_opted_out');
+      }
       const wait = await takeSendToken(ctx.db, workspaceId, channel.channelId, channel.rate);
       if (wait > 0) {
         await enqueue(ctx.db, job, { workspaceId, messageId }, { runAt: new Date(Date.now() + wait) });
@@ -107,7 +116,7 @@ export function createSendJob(o: SendOptions): SendJob {
       }
       let sent: { providerMessageId: string };
       try {
-        sent = await channel.adapter.send(await outbound(ctx.db, o, workspaceId, m), channel.runtime, { signal: ctx.signal, allowPrivateTargets: o.allowPrivateTargets });
+        sent = await channel.adapter.send(await outbound(ctx.db, o, workspaceId, m), channel.runtime, { signal: ctx.signal, allowPrivateTargets: o.allowPrivateTargets, hookUrl: `${o.publicUrl}/hooks/${channel.channelId}` });
       } catch (error) {
         const failure = asChannelError(error);
         if (failure.kind === 'rate_limited') await pauseSends(ctx.db, workspaceId, channel.channelId, failure.retryAfterMs ?? 1000);
