@@ -22,6 +22,8 @@ import { assignmentRoutes, conversationRoutes, hookRoutes, inboxRealtime, messag
 import { widgetRoutes, widgetScriptRoute, widgetSnippetRoutes } from './domains/widget/index.js';
 import { autoreplyRoutes, csatPageRoutes } from './domains/autoreplies/index.js';
 import { liveCodePageRoutes, liveCodeRoutes } from './domains/livecodes/index.js';
+import { fissionPageRoutes, fissionRoutes } from './domains/fission/index.js';
+import { pointsRoutes } from './domains/points/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
@@ -64,6 +66,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(autoreplyRoutes);
       await api.register(widgetSnippetRoutes);
       await api.register(liveCodeRoutes);
+      await api.register(fissionRoutes);
+      await api.register(pointsRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -73,6 +77,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(csatPageRoutes);
   // A live code's short link /c/<slug>: public, it records the scan and sends the visitor on.
   await app.register(liveCodePageRoutes);
+  // A fission participant's personal link /f/<token>, their page and poster: public.
+  await app.register(fissionPageRoutes(ctx.config));
   // The live-chat widget's visitors (their own token, the channel's allowed origins) and its script.
   await app.register(widgetRoutes);
   await app.register(widgetScriptRoute);

@@ -18,7 +18,7 @@ import * as store from './messages-store.js';
 import { previewOf } from './present.js';
 import { lockThread } from './process.js';
 
-export type AutomationReason = 'keyword' | 'away' | 'welcome' | 'csat';
+export type AutomationReason = 'keyword' | 'away' | 'welcome' | 'csat' | 'fission';
 
 export interface AutomaticMessage {
   workspaceId: string;

@@ -20,6 +20,6 @@ export { getConversation } from './conversations.js';
 // the same attachment limits; their typing reaches the agents who see the conversation.
 export { storeEvents } from './intake.js';
 export { inboxDeps } from './deps.js';
-export { checkFile, readStored, type AttachmentLimits } from './attachments.js';
+export { checkFile, readStored, storeFile, type AttachmentLimits } from './attachments.js';
 export { sendFile } from './serve-file.js';
 export { channelKey, conversationKey, currentAccess, publishToViewers, CONVERSATION_GUARD } from './live/notices.js';

@@ -15,6 +15,7 @@ export const permissionGroups = {
   inbox: ['inbox:read', 'inbox:write', 'inbox:manage'],
   channels: ['channels:manage'],
   'live-codes': ['live-codes:read', 'live-codes:write'],
+  fission: ['fission:read', 'fission:write'],
 } as const;
 
 export type Permission = (typeof permissionGroups)[keyof typeof permissionGroups][number];
@@ -38,9 +39,9 @@ export const builtinRoles: ReadonlyArray<{ key: string; name: string; permission
   {
     key: 'manager',
     name: 'Manager',
-    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write', 'inbox:read', 'inbox:write', 'inbox:manage', 'live-codes:read', 'live-codes:write'],
+    permissions: ['members:read', 'teams:read', 'teams:write', 'roles:read', 'api-keys:read', 'api-keys:write', 'audit:read', 'jobs:read', ...managerContacts(), 'rfm:read', 'segments:read', 'segments:write', 'tag-rules:read', 'tag-rules:write', 'inbox:read', 'inbox:write', 'inbox:manage', 'live-codes:read', 'live-codes:write', 'fission:read', 'fission:write'],
     scope: 'team_tree',
   },
-  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read', 'tag-rules:read', 'inbox:read', 'inbox:write', 'live-codes:read'], scope: 'own' },
+  { key: 'agent', name: 'Agent', permissions: ['members:read', 'teams:read', 'api-keys:read', 'api-keys:write', 'jobs:read', 'contacts:read', 'contacts:write', 'rfm:read', 'segments:read', 'tag-rules:read', 'inbox:read', 'inbox:write', 'live-codes:read', 'fission:read'], scope: 'own' },
   { key: 'viewer', name: 'Viewer', permissions: readOnly, scope: 'all' },
 ];
