@@ -87,6 +87,20 @@ async function populateLiveCodes(w: World) {
   const liveCode = (await w.client.post('/api/v1/live-codes', { name: 'Isolation', channelId: w.ids.channel, staff: [{ memberId: w.ids.member }], tagIds: [w.ids.tag] })).json().liveCode.id;
   Object.assign(w.ids, { liveCode });
 }
+/** A fission campaign with a participant (src/domains/fission), added to the world's ids. */
+async function populateFission(w: World) {
+  const fissionCampaign = (
+    await w.client.post('/api/v1/fission/campaigns', {
+      name: 'Isolation',
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      channelId: w.ids.channel,
+      tiers: [{ goal: 1, rewardKind: 'coupon', rewardName: 'Coupon' }],
+    })
+  ).json().campaign.id;
+  const fissionParticipant = (await w.client.post(`/api/v1/fission/campaigns/${fissionCampaign}/participants`, { contactId: w.ids.contact })).json().participant.id;
+  Object.assign(w.ids, { fissionCampaign, fissionParticipant });
+}
 let a: World;
 let b: World;
 
@@ -94,6 +108,7 @@ let b: World;
 const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', '/jobs', '/audit-log', '/tag-groups', '/imports', '/contacts', '/stages', '/custom-fields', '/contact-views', '/tasks', '/notifications', '/rfm/rules', '/segments', '/tag-rules', '/channels', '/conversations', '/dead-letters'];
 listPaths.push('/inbox/keyword-rules', '/inbox/business-hours', '/inbox/channel-settings', '/inbox/canned-responses');
 listPaths.push('/live-codes');
+listPaths.push('/fission/campaigns');
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -133,6 +148,10 @@ const bodies: Record<string, () => unknown> = {
   'PATCH /api/v1/inbox/canned-responses/{id}': () => ({ title: 'changed' }),
   'POST /api/v1/inbox/canned-responses/{id}/render': () => ({ conversationId: a.ids.conversation }),
   'PATCH /api/v1/live-codes/{id}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/fission/campaigns/{id}': () => ({ name: 'renamed' }),
+  'POST /api/v1/fission/campaigns/{id}/coupons': () => ({ tier: 1, codes: ['X'] }),
+  'POST /api/v1/fission/campaigns/{id}/participants': () => ({ contactId: a.ids.contact }),
+  'POST /api/v1/fission/campaigns/{id}/review/{inviteId}': () => ({ decision: 'approve' }),
 };
 
 // Path parameters that are not ids.
@@ -145,6 +164,8 @@ beforeAll(async () => {
   await populateAutoreplies(b);
   await populateLiveCodes(a);
   await populateLiveCodes(b);
+  await populateFission(a);
+  await populateFission(b);
 });
 
 describe.each([
