@@ -3,6 +3,7 @@ import type { AnyChannelAdapter } from './adapter.js';
 import { apiAdapter } from './api/adapter.js';
 import { emailAdapter } from './email/adapter.js';
 import { lineAdapter } from './line/adapter.js';
+import { instagramAdapter, messengerAdapter } from './messenger/adapter.js';
 import { telegramAdapter } from './telegram/adapter.js';
 import { twilioAdapter } from './twilio/adapter.js';
 import { wechatOaAdapter } from './wechat-oa/adapter.js';
@@ -10,7 +11,7 @@ import { wecomAdapter } from './wecom/adapter.js';
 import { whatsappAdapter } from './whatsapp/adapter.js';
 import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter, twilioAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter, messengerAdapter, instagramAdapter, twilioAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 
