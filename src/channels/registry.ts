@@ -1,5 +1,6 @@
 // Every provider Renmai speaks: adding one is a folder under src/channels/ and a line here.
 import type { AnyChannelAdapter } from './adapter.js';
+import { aliyunSmsAdapter } from './aliyun-sms/adapter.js';
 import { apiAdapter } from './api/adapter.js';
 import { emailAdapter } from './email/adapter.js';
 import { lineAdapter } from './line/adapter.js';
@@ -11,7 +12,7 @@ import { wecomAdapter } from './wecom/adapter.js';
 import { whatsappAdapter } from './whatsapp/adapter.js';
 import { widgetAdapter } from './widget/adapter.js';
 
-const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter, messengerAdapter, instagramAdapter, twilioAdapter];
+const adapters: readonly AnyChannelAdapter[] = [apiAdapter, emailAdapter, widgetAdapter, wecomAdapter, wechatOaAdapter, telegramAdapter, lineAdapter, whatsappAdapter, messengerAdapter, instagramAdapter, twilioAdapter, aliyunSmsAdapter];
 
 const byType = new Map(adapters.map((a) => [a.type, a]));
 
