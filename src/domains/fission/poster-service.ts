@@ -34,8 +34,8 @@ export async function posterOf(db: Db, config: Config, workspaceId: string, part
   const key = { dir: limits.dir, workspaceId, campaignId: campaign.id, version: campaign.poster_version, participantId: participant.id, looks: `${card?.avatar_url ?? ''}\n${name}` };
   return cachedPoster(key, async () => {
     const file = campaign.background_attachment_id ? await attachmentFile(db, workspaceId, campaign.background_attachment_id) : undefined;
-    const background = file ? await readStored(limits, workspaceId, file.sha256).catch(() => undefined) : undefined;
-    return renderPoster({ layout: campaign.poster_layout, background, avatar: await fetchAvatar(config, card?.avatar_url ?? null), name, link: personalLink(config, participant.token) });
+    const data = file ? await readStored(limits, workspaceId, file.sha256).catch(() => undefined) : undefined;
+    return renderPoster({ layout: campaign.poster_layout, background: file && data ? { key: file.sha256, data } : undefined, avatar: await fetchAvatar(config, card?.avatar_url ?? null), name, link: personalLink(config, participant.token) });
   });
 }
 

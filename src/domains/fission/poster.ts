@@ -28,10 +28,26 @@ export function registerPosterFonts() {
 
 export interface PosterInput {
   layout: PosterLayout;
-  background: Buffer | undefined;
+  /** The background's bytes and a name for its content (the stored file's SHA-256). */
+  background: { key: string; data: Buffer } | undefined;
   avatar: Buffer | undefined;
   name: string;
   link: string;
+}
+
+// Decoding a background takes about as long as the rest of a poster, and every participant of a
+// campaign shares one: the last few decoded are kept, by content.
+const DECODED_KEPT = 8;
+const decoded = new Map<string, Promise<Image | undefined>>();
+
+function decodedBackground(background: { key: string; data: Buffer }) {
+  let image = decoded.get(background.key);
+  if (!image) {
+    image = loadImage(background.data).catch(() => undefined);
+    decoded.set(background.key, image);
+    if (decoded.size > DECODED_KEPT) decoded.delete(decoded.keys().next().value!);
+  }
+  return image;
 }
 
 function drawCover(ctx: SKRSContext2D, image: Image, width: number, height: number) {
@@ -70,7 +86,7 @@ export async function renderPoster(input: PosterInput): Promise<Buffer> {
   const { layout } = input;
   const canvas = createCanvas(layout.width, layout.height);
   const ctx = canvas.getContext('2d');
-  const background = input.background ? await loadImage(input.background).catch(() => undefined) : undefined;
+  const background = input.background ? await decodedBackground(input.background) : undefined;
   if (background) drawCover(ctx, background, layout.width, layout.height);
   else {
     const gradient = ctx.createLinearGradient(0, 0, 0, layout.height);
