@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 import { count, makeDue, runJobs } from '../../../test/support/channel-world.js';
+import { timelineHandler } from '../../domains/timeline/index.js';
+import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
+import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
+import { silentLogger } from '../../platform/queue/test-support.js';
 import { ACCOUNT_SID, AUTH_TOKEN, incomingSms, JPEG, newMediaSids, signedForm, startFakeTwilio } from './fake-twilio.js';
 
 const PUBLIC_URL = 'https://crm.example.com';
@@ -169,6 +173,12 @@ describe('twilio outbound, consent and status', () => {
     expect((await messagesOf(ws, ws.conversationId)).map((m) => m.text)).toContain('Stop');
     const changed = await t.database.db.selectFrom('outbox_events').select('payload').where('workspace_id', '=', ws.workspace.id).where('type', '=', 'contacts.consent.changed').execute();
     expect(changed.map((e) => e.payload)).toEqual([expect.objectContaining({ contactId: ws.contactId, channelType: 'sms', status: 'opt_out' })]);
+    // …and the timeline's handler puts it on the contact's timeline.
+    const handlers = createHandlerRegistry([timelineHandler]);
+    const worker = createWorker({ db: t.database.db, logger: silentLogger, registry: createJobRegistry(handlers.jobs), concurrency: 1, pollMs: 50 });
+    for (let i = 0; i < 20 && ((await dispatchPending(t.database.db, handlers, { limit: 500 })) || (await worker.runOnce())); i++);
+    const timeline = (await ws.client.get(`/api/v1/contacts/${ws.contactId}/timeline?types=consent_changed`)).json().items;
+    expect(timeline).toEqual([expect.objectContaining({ type: 'consent_changed', props: { channel: 'sms', status: 'opt_out', previousStatus: null, how: 'SMS keyword "STOP"' } })]);
 
     const before = twilio.sends().length;
     const refused = await reply(ws, 'Our sale starts today!');

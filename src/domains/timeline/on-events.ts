@@ -16,6 +16,7 @@ const schemas = {
   'contacts.contact.merged': z.object({ mergeId: id, survivorId: id, mergedIds: z.array(id), actorMemberId: id.nullish() }),
   'contacts.tags.added': z.object({ sourceRef: z.string().min(1), contactIds: z.array(id).optional(), source: z.string(), actorMemberId: id.nullish() }),
   'contacts.tags.removed': z.object({ sourceRef: z.string().min(1), contactIds: z.array(id).optional(), source: z.string(), actorMemberId: id.nullish() }),
+  'contacts.consent.changed': contactRef.extend({ channelType: z.string(), status: z.enum(['opt_in', 'opt_out']), previousStatus: z.enum(['opt_in', 'opt_out']).nullish(), how: z.string() }),
 } as const;
 type Handled = keyof typeof schemas;
 type Payload<K extends Handled> = z.infer<(typeof schemas)[K]>;
@@ -77,6 +78,12 @@ async function toTimeline(ctx: HandlerContext, event: DomainEvent) {
     case 'contacts.tags.removed': {
       const p = read(type);
       await derive.insertTagsRemoved(tx, ws, p.sourceRef, p.contactIds ?? null, p.source, d('tags_removed'));
+      return;
+    }
+    // Given or withdrawn, and how (a member's edit, an SMS STOP): what a later send is checked against.
+    case 'contacts.consent.changed': {
+      const p = read(type);
+      await derive.insertForContacts(tx, ws, contactsOf(p), d('consent_changed'), derive.props.json({ channel: p.channelType, status: p.status, previousStatus: p.previousStatus ?? null, how: p.how }));
       return;
     }
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const timelineTypes = [
   'note', 'call', 'visit', 'meeting', 'email', 'message', 'stage_changed', 'tags_added', 'tags_removed',
   'owner_changed', 'code_scan', 'form_submission', 'order', 'merged', 'created', 'imported', 'deleted', 'restored', 'rfm_layer_changed', 'tag_rule_applied',
+  'consent_changed',
 ] as const;
 export type TimelineType = (typeof timelineTypes)[number];
 

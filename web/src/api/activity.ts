@@ -3,7 +3,7 @@ import { api } from './client';
 
 export const timelineTypes = [
   'note', 'call', 'visit', 'meeting', 'email', 'message', 'stage_changed', 'tags_added', 'tags_removed',
-  'owner_changed', 'code_scan', 'form_submission', 'order', 'merged', 'created', 'imported', 'rfm_layer_changed', 'tag_rule_applied',
+  'owner_changed', 'code_scan', 'form_submission', 'order', 'merged', 'created', 'imported', 'rfm_layer_changed', 'tag_rule_applied', 'consent_changed',
 ] as const;
 export type TimelineType = (typeof timelineTypes)[number];
 

@@ -1,6 +1,6 @@
 import {
   CalendarOutlined, DeleteOutlined, EditOutlined, EnvironmentOutlined, FileTextOutlined, MailOutlined, MergeCellsOutlined, MessageOutlined,
-  PhoneOutlined, PlusCircleOutlined, QrcodeOutlined, RiseOutlined, ShoppingOutlined, SwapOutlined, TagsOutlined, ThunderboltOutlined, UndoOutlined, UploadOutlined,
+  PhoneOutlined, PlusCircleOutlined, QrcodeOutlined, RiseOutlined, SafetyOutlined, ShoppingOutlined, SwapOutlined, TagsOutlined, ThunderboltOutlined, UndoOutlined, UploadOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -18,7 +18,7 @@ const icons: Record<string, ReactNode> = {
   message: <MessageOutlined />, stage_changed: <SwapOutlined />, tags_added: <TagsOutlined />, tags_removed: <TagsOutlined />,
   owner_changed: <UserSwitchOutlined />, code_scan: <QrcodeOutlined />, form_submission: <EditOutlined />, order: <ShoppingOutlined />,
   merged: <MergeCellsOutlined />, created: <PlusCircleOutlined />, imported: <UploadOutlined />, deleted: <DeleteOutlined />, restored: <UndoOutlined />,
-  rfm_layer_changed: <RiseOutlined />, tag_rule_applied: <ThunderboltOutlined />,
+  rfm_layer_changed: <RiseOutlined />, tag_rule_applied: <ThunderboltOutlined />, consent_changed: <SafetyOutlined />,
 };
 
 const nameOf = (v: unknown): string | undefined =>
@@ -35,12 +35,13 @@ function Details({ event }: { event: TimelineEvent }) {
     if (p.outcome) parts.push(String(p.outcome));
   }
   if (event.type === 'visit' && p.location) parts.push(String(p.location));
+  if (event.type === 'consent_changed') parts.push(`${t(`channels.${String(p.channel)}`, { defaultValue: String(p.channel) })}: ${t(`profile360.consents.${String(p.status)}`)}`, String(p.how ?? ''));
   // A display name (fromName) wins over a key (an RFM layer's `from` is its key).
   const from = nameOf(p.fromName) ?? nameOf(p.from); const to = nameOf(p.toName) ?? nameOf(p.to);
   if (from || to) parts.push(`${from ?? '—'} → ${to ?? '—'}`);
   if (Array.isArray(p.tags)) parts.push(p.tags.map((x) => nameOf(x) ?? '').filter(Boolean).join('、'));
   const body = typeof p.body === 'string' ? p.body : undefined;
-  const known = new Set(['body', 'direction', 'durationSeconds', 'outcome', 'location', 'from', 'to', 'fromName', 'toName', 'tags', 'fromId', 'toId', 'tagIds']);
+  const known = new Set(['body', 'direction', 'durationSeconds', 'outcome', 'location', 'from', 'to', 'fromName', 'toName', 'tags', 'fromId', 'toId', 'tagIds', ...(event.type === 'consent_changed' ? ['channel', 'status', 'previousStatus', 'how'] : [])]);
   // Ids (mergeId, stageId…) mean nothing to a reader; other simple props are shown as they are.
   const rest = Object.entries(p).filter(([k, v]) => !known.has(k) && !/Ids?$/.test(k) && v !== null && v !== undefined && typeof v !== 'object');
   return (
