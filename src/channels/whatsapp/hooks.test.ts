@@ -119,6 +119,24 @@ describe('whatsapp setup and outbound', () => {
     expect(bad.body).not.toContain(ACCESS_TOKEN);
   });
 
+  it('GET /channels/{id}/templates reads the whole catalogue (two pages) with the token; a type without templates is 409', async () => {
+    const ws = await workspace('WA templates');
+    const before = wa.calls(`/v21.0/${WABA_ID}/message_templates`).length;
+    const res = await ws.client.get(`/api/v1/channels/${ws.channelId}/templates`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toEqual([
+      { name: 'order_update', language: 'en_US', status: 'approved', category: 'UTILITY', body: 'Your order {{1}} ships on {{2}}.', bodyParameterCount: 2 },
+      { name: 'hello_world', language: 'zh_CN', status: 'approved', category: 'MARKETING', body: '你好，欢迎！', bodyParameterCount: 0 },
+      { name: 'draft_offer', language: 'en_US', status: 'pending', category: 'MARKETING', body: 'Offer {{1}}', bodyParameterCount: 1 },
+    ]);
+    const calls = wa.calls(`/v21.0/${WABA_ID}/message_templates`).slice(before);
+    expect(calls.map((c) => new URL(c.path, wa.url).searchParams.get('after'))).toEqual([null, 'page2']);
+    expect(calls[0]!.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    const api = await ws.client.post('/api/v1/channels', { type: 'api', name: 'API', settings: { url: 'https://example.com/hook' }, secrets: { secret: 'a channel secret of some length' } });
+    const none = await ws.client.get(`/api/v1/channels/${api.json().channel.id}/templates`);
+    expect([none.statusCode, none.json().reason]).toEqual([409, 'not_supported']);
+  });
+
   async function conversation(name: string, at = Date.now()) {
     const ws = await workspace(name);
     await post(ws, inbound({ type: 'text', text: { body: 'hello' } }, at));
@@ -200,11 +218,19 @@ describe('whatsapp setup and outbound', () => {
     expect(await health(ws)).toMatchObject({ credentialsProblem: 'token_expired' });
   });
 
-  it('outside the 24-hour window a free-form reply is refused with outside_reply_window; a late 131047 fails the same way', async () => {
+  it('outside the 24-hour window a free-form reply is refused with outside_reply_window and a template goes; a late 131047 fails the same way', async () => {
     const ws = await conversation('WA window', Date.now() - 25 * 3600_000);
     const res = await ws.client.post(`/api/v1/conversations/${ws.conversationId}/messages`, { kind: 'text', text: 'too late' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ reason: 'outside_reply_window' });
+    // A template is what goes outside the window.
+    const before = wa.sends().length;
+    const templated = await reply(ws, { kind: 'text', text: 'Your order A-1001 ships on Monday.', template: { name: 'order_update', language: 'en_US', bodyParameters: ['A-1001', 'Monday'] } });
+    await runJobs(t);
+    expect(wa.sends().slice(before).map((r) => r.json())).toEqual([
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: CUSTOMER, type: 'template', template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'A-1001' }, { type: 'text', text: 'Monday' }] }] } },
+    ]);
+    expect(await message(ws, templated)).toMatchObject({ status: 'sent', text: 'Your order A-1001 ships on Monday.' });
     const fresh = await conversation('WA window 131047');
     wa.failSend(graphFailure(400, 131047, 'Re-engagement message'));
     const id = await reply(fresh, { kind: 'text', text: 'x' });

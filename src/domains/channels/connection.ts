@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
-import { ChannelError, type ConnectionInfo } from '../../channels/index.js';
+import { ChannelError, type ConnectionInfo, type TemplateInfo } from '../../channels/index.js';
 import { liveChannel, recordCredentialState } from './runtime.js';
 import type { Keyring } from './secrets.js';
 
@@ -61,4 +61,17 @@ export async function connectChannel(db: Db, keyring: Keyring, actor: Actor, id:
   }
   await recordAudit(db, actor, { action: 'channel.connected', entityType: 'channel', entityId: id, after: { hookUrl: o.hookUrl } });
   return { ok: true, hookUrl: o.hookUrl };
+}
+
+/** The channel's message templates, read live at the provider (WhatsApp message_templates) for the composer. */
+export async function channelTemplates(db: Db, keyring: Keyring, actor: Actor, id: string, o: ProviderCallOptions): Promise<{ items: TemplateInfo[] }> {
+  requireAccess(actor, 'inbox:write');
+  const channel = await openChannel(db, keyring, actor, id);
+  if (!channel.adapter.templates) throw new AppError('conflict', `A ${channel.type} channel has no message templates`, { details: { reason: 'not_supported' } });
+  try {
+    return { items: await channel.adapter.templates(channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets }) };
+  } catch (error) {
+    if (error instanceof ChannelError && error.kind === 'auth') await recordCredentialState(db, actor.workspaceId, id, error.reason);
+    throw providerFailure(error);
+  }
 }

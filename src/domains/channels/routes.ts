@@ -6,7 +6,7 @@ import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { channelTypeNames, messageKinds } from '../../channels/index.js';
 import { createChannel, deleteChannel, getChannel, listChannels, updateChannel, type Channel } from './channels.js';
 import { listChannelTypes } from './channel-types.js';
-import { connectChannel, testChannel } from './connection.js';
+import { channelTemplates, connectChannel, testChannel } from './connection.js';
 import { keyringOf } from './secrets.js';
 
 const tags = ['channels'];
@@ -73,6 +73,18 @@ const testResponse = z.object({
   account: z.object({ accountId: z.string().optional(), name: z.string().optional(), username: z.string().optional() }),
 });
 
+const templateSchema = z.object({
+  name: z.string(),
+  /** The template's language code (en_US, zh_CN). */
+  language: z.string(),
+  /** Only approved templates can be sent. */
+  status: z.enum(['approved', 'pending', 'rejected', 'other']),
+  category: z.string().optional(),
+  /** The body text with its {{1}}, {{2}}, … placeholders. */
+  body: z.string().optional(),
+  bodyParameterCount: z.number(),
+});
+
 const name = z.string().trim().min(1).max(120);
 const rate = { ratePerSecond: z.number().positive().max(10_000).nullable().optional(), rateBurst: z.number().int().min(1).max(100_000).nullable().optional() };
 // Secrets are write-only: accepted here, in no response schema.
@@ -137,6 +149,12 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/channels/:id/connect',
     { schema: { tags, params: idParams, description: `Registers the channel's hookUrl at the provider, for types whose setup.webhook is connect (Telegram setWebhook with the channel's secret token). ${failure}`, response: { 200: z.object({ ok: z.literal(true), hookUrl: z.string() }) } } },
     async (request) => connectChannel(db, keyring, actorOf(request), request.params.id, { ...providerCall, hookUrl: `${base}/hooks/${request.params.id}` }),
+  );
+
+  app.get(
+    '/channels/:id/templates',
+    { schema: { tags, params: idParams, description: `The channel's message templates, read live at the provider for the composer (WhatsApp message_templates of the channel's business account); a channel type without templates answers 409 not_supported. ${failure}`, response: { 200: z.object({ items: z.array(templateSchema) }) } } },
+    async (request) => channelTemplates(db, keyring, actorOf(request), request.params.id, providerCall),
   );
 
   app.delete('/channels/:id', { schema: { tags, params: idParams } }, async (request, reply) => {

@@ -8,7 +8,7 @@ import { emit } from '../../platform/events/index.js';
 import { AppError, conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { toPage } from '../../platform/http/pagination.js';
 import { enqueue } from '../../platform/queue/index.js';
-import type { LinkCard, Location, MessageKind } from '../../channels/index.js';
+import type { LinkCard, Location, MessageKind, TemplateRef } from '../../channels/index.js';
 import { channelProfile } from '../channels/index.js';
 import { checkFile, readStored, storeFile } from './attachments.js';
 import { requireConversation } from './conversations.js';
@@ -37,12 +37,13 @@ export interface ReplyInput {
   location?: Location;
   link?: LinkCard;
   attachmentIds?: string[];
+  template?: TemplateRef;
 }
 
 /** What each kind needs: its text, its location or card, or at least one file. */
 function checkShape(input: ReplyInput) {
   const files = input.attachmentIds?.length ?? 0;
-  if (input.kind === 'text' && !input.text?.trim()) throw invalid([{ path: 'text', message: 'A text message needs text' }]);
+  if (input.kind === 'text' && !input.text?.trim() && !input.template) throw invalid([{ path: 'text', message: 'A text message needs text' }]);
   if (input.kind === 'location' && !input.location) throw invalid([{ path: 'location', message: 'A location message needs a location' }]);
   if (input.kind === 'link' && !input.link) throw invalid([{ path: 'link', message: 'A link message needs a link card' }]);
   if (['image', 'file', 'audio', 'video'].includes(input.kind) && !files) throw invalid([{ path: 'attachmentIds', message: `A ${input.kind} message needs an attachment` }]);
@@ -56,10 +57,12 @@ export async function sendReply(db: Db, deps: InboxDeps, actor: Actor, conversat
     const conversation = await requireConversation(tx, actor, conversationId, true);
     const channel = await channelProfile(tx, actor.workspaceId, conversation.channel_id);
     if (!channel?.enabled) throw conflict('The channel is disabled', { reason: 'channel_disabled' });
-    const { messageKinds, replyWindowMs } = channel.capabilities;
+    const { messageKinds, replyWindowMs, templates } = channel.capabilities;
     if (!messageKinds.includes(input.kind)) throw invalid([{ path: 'kind', message: `This channel cannot send ${input.kind} messages` }]);
+    if (input.template && !templates) throw invalid([{ path: 'template', message: 'This channel sends no templates' }]);
     const lastInbound = conversation.last_inbound_at?.getTime();
-    if (replyWindowMs !== null && (lastInbound === undefined || Date.now() - lastInbound > replyWindowMs)) {
+    // A template may go outside the window: that is what it is for.
+    if (!input.template && replyWindowMs !== null && (lastInbound === undefined || Date.now() - lastInbound > replyWindowMs)) {
       throw conflict('The reply window of this channel has closed', { reason: 'outside_reply_window' });
     }
     const message = (await store.insertMessage(tx, actor.workspaceId, {
@@ -68,7 +71,7 @@ export async function sendReply(db: Db, deps: InboxDeps, actor: Actor, conversat
       direction: 'out',
       kind: input.kind,
       body: input.text?.trim() ? input.text : null,
-      content: { ...(input.location ? { location: input.location } : {}), ...(input.link ? { link: input.link } : {}) },
+      content: { ...(input.location ? { location: input.location } : {}), ...(input.link ? { link: input.link } : {}), ...(input.template ? { template: input.template } : {}) },
       authorMemberId: actor.memberId,
       providerMessageId: null,
       status: 'queued',

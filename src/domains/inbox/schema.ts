@@ -98,6 +98,12 @@ export const replyBody = z.strictObject({
   location: location.optional(),
   link: link.optional(),
   attachmentIds: z.array(z.uuid()).max(10).optional(),
+  /**
+   * A pre-approved template (a channel whose capabilities say `templates`, from GET
+   * /channels/{id}/templates): the one reply allowed outside the reply window. `text`, if given,
+   * is what the thread shows of it.
+   */
+  template: z.strictObject({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(2).max(15), bodyParameters: z.array(z.string().max(1024)).max(20).optional() }).optional(),
 });
 export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(20_000), mentions: z.array(z.uuid()).max(50).optional() });
 export const statusBody = z.strictObject({ status: z.enum(conversationStatuses), snoozedUntil: z.coerce.date().optional() });
