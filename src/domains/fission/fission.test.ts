@@ -2,6 +2,8 @@
 // webhook and the worker (who counts, who does not, one inviter per invitee even when two race),
 // suspicious bursts and their review, rewards after the hold period, voiding with revocation and
 // the points clawback, the personal link, the poster PNG and its cache, and workspace isolation.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/support/app.js';
@@ -329,6 +331,36 @@ describe('the poster', () => {
     expect([...pixel.getImageData(10, 10, 1, 1).data]).toEqual([0, 0, 255, 255]);
     const text = await put(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`));
     expect([text.statusCode, text.json().code]).toEqual([415, 'unsupported_media_type']);
+  });
+
+  it('shows the avatar fetched through the download guard, and the initial when it cannot be fetched', async () => {
+    const red = createCanvas(64, 64);
+    const rctx = red.getContext('2d');
+    rctx.fillStyle = '#ff0000';
+    rctx.fillRect(0, 0, 64, 64);
+    const avatar = await red.encode('png');
+    const server = createServer((req, res) => (req.url === '/avatar.png' ? res.writeHead(200, { 'content-type': 'image/png' }).end(avatar) : res.writeHead(404).end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ws = await fissionWorkspace(t, 'FI avatar');
+      const campaign = await ws.campaign();
+      const host = await inviter(ws, campaign, 7701, 'Avatar');
+      const centre = async () => {
+        const png = (await ws.client.get(`/api/v1/fission/campaigns/${campaign.id}/participants/${host.id}/poster.png`)).rawPayload;
+        const ctx = createCanvas(750, 1334).getContext('2d');
+        ctx.drawImage(await loadImage(png), 0, 0);
+        return [...ctx.getImageData(40 + 70, 1120 + 70, 1, 1).data];
+      };
+      expect((await ws.client.patch(`/api/v1/contacts/${host.contactId}`, { avatarUrl: `${base}/avatar.png` })).statusCode).toBe(200);
+      expect(await centre()).toEqual([255, 0, 0, 255]);
+      await ws.client.patch(`/api/v1/contacts/${host.contactId}`, { avatarUrl: `${base}/gone.png` });
+      const fallback = await centre();
+      expect(fallback).not.toEqual([255, 0, 0, 255]);
+      expect(fallback[3]).toBe(255);
+    } finally {
+      server.close();
+    }
   });
 
   it('the page shows progress and rules in the visitor’s language; a draft or unknown token is 404', async () => {
