@@ -102,7 +102,7 @@ describe('whatsapp messages', () => {
     expect(statuses).toEqual([
       { kind: 'status', providerEventId: 'status:wamid.out1:delivered', threadKey: '16505551234', occurredAt: new Date(1_749_416_401_000), providerMessageId: 'wamid.out1', status: 'delivered' },
       { kind: 'status', providerEventId: 'status:wamid.out1:read', threadKey: '16505551234', occurredAt: new Date(1_749_416_402_000), providerMessageId: 'wamid.out1', status: 'read' },
-      expect.objectContaining({ providerMessageId: 'wamid.out2', status: 'failed', error: expect.stringMatching(/^\(#131047\) Re-engagement message Message failed to send because more than 24 hours/) }),
+      expect.objectContaining({ providerMessageId: 'wamid.out2', status: 'failed', reason: 'outside_reply_window', error: expect.stringMatching(/^\(#131047\) Re-engagement message Message failed to send because more than 24 hours/) }),
     ]);
   });
 });

@@ -93,6 +93,14 @@ describe('whatsapp inbound', () => {
     expect(await messagesOf(ws, conversation!.id)).toEqual([expect.objectContaining({ direction: 'in', kind: 'text', text: 'Does it come in another color? 有别的颜色吗' })]);
   });
 
+  it("a live code's pre-filled text reaches inbox.message.received as the source", async () => {
+    const ws = await workspace('WA code');
+    await post(ws, inbound({ type: 'text', text: { body: 'Hello [k3j9x0a2b4c6]' } }));
+    await runJobs(t);
+    const received = await t.database.db.selectFrom('outbox_events').select('payload').where('workspace_id', '=', ws.workspace.id).where('type', '=', 'inbox.message.received').execute();
+    expect(received.map((r) => r.payload)).toEqual([expect.objectContaining({ source: 'k3j9x0a2b4c6' })]);
+  });
+
   it('an image is fetched by the worker in two steps, both with the bearer token, and attached', async () => {
     const ws = await workspace('WA image');
     await post(ws, inbound({ type: 'image', image: { id: '4455667788', mime_type: 'image/jpeg', sha256: 'ignored', caption: 'this one' } }));
@@ -236,5 +244,12 @@ describe('whatsapp setup and outbound', () => {
     const id = await reply(fresh, { kind: 'text', text: 'x' });
     await runJobs(t);
     expect(await message(fresh, id)).toMatchObject({ status: 'failed', errorReason: 'outside_reply_window' });
+    // Taken by Meta, then failed in the status webhook: the same reason.
+    const later = await reply(fresh, { kind: 'text', text: 'y' });
+    await runJobs(t);
+    const wamid = (await message(fresh, later)).providerMessageId;
+    await post(fresh, webhook({ statuses: [{ id: wamid, status: 'failed', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: CUSTOMER, errors: [{ code: 131047, title: 'Re-engagement message' }] }] }));
+    await runJobs(t);
+    expect(await message(fresh, later)).toMatchObject({ status: 'failed', errorReason: 'outside_reply_window' });
   });
 });

@@ -5,7 +5,7 @@
 // (the media id), fetched by the worker through GET /{media-id}. A click-to-WhatsApp ad's
 // `referral` and a live code's pre-filled text become the message's `source`.
 import type { MediaRef, MessageContent, NormalisedEvent } from '../adapter.js';
-import { dateOf } from '../meta-graph.js';
+import { dateOf, graphError } from '../meta-graph.js';
 import { message as messageSchema, status as statusSchema, value as valueSchema, type WaBody, type WaMessage, type WaStatus } from './payloads.js';
 
 /**
@@ -97,6 +97,8 @@ function statusEvent(s: WaStatus): NormalisedEvent[] {
   const status = DELIVERY[s.status as keyof typeof DELIVERY];
   if (!status) return [];
   const error = s.errors?.[0];
+  // The same codes as a refused send (131047 outside the window, 131026 undeliverable, …): the same stable reason.
+  const reason = error?.code !== undefined ? graphError('WhatsApp', 400, { code: error.code, message: error.title }).reason : undefined;
   return [
     {
       kind: 'status',
@@ -105,6 +107,7 @@ function statusEvent(s: WaStatus): NormalisedEvent[] {
       occurredAt: dateOf(s.timestamp, 's'),
       providerMessageId: s.id,
       status,
+      ...(reason ? { reason } : {}),
       ...(error ? { error: [error.code !== undefined ? `(#${error.code})` : undefined, error.title, error.error_data?.details ?? error.message].filter(Boolean).join(' ').slice(0, 500) } : {}),
     },
   ];
