@@ -67,7 +67,7 @@ function normalise(body: z.infer<typeof inboundBody>): NormalisedEvent[] {
       case 'group_left':
         return { ...base, kind: e.type, threadKey: groupThread(e.group.id), sender: sender(e.from), group: { externalId: e.group.id, name: e.group.name } };
       default:
-        return { ...base, kind: e.type, threadKey: e.from.id, sender: sender(e.from) };
+        return { ...base, kind: e.type, threadKey: e.from.id, sender: sender(e.from), ...(e.source ? { source: e.source } : {}) };
     }
   });
 }

@@ -46,7 +46,8 @@ const message = z.object({
 const event = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('message'), timestamp, from: person, group: group.optional(), message }),
   z.object({ id, type: z.literal('status'), timestamp, messageId: id, status: z.enum(['delivered', 'read', 'failed']), to: id.optional(), error: text(500).optional() }),
-  z.object({ id, type: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), timestamp, from: person }),
+  // `source`: where the person came from, e.g. a live code's slug (the `renmai_code` a landing page was given).
+  z.object({ id, type: z.enum(['follow', 'unfollow', 'friend_added', 'friend_removed']), timestamp, from: person, source: text(256).min(1).optional() }),
   z.object({ id, type: z.enum(['group_joined', 'group_left']), timestamp, from: person, group }),
 ]);
 

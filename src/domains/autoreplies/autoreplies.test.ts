@@ -115,6 +115,31 @@ describe('welcome message', () => {
     expect(conversations).toHaveLength(1);
     expect((await messagesOf(w, ws.workspace.id)).map((m) => m.direction)).toEqual(['out', 'in']);
   });
+
+  it('an arrival through a live code gets the code’s welcome instead of the channel’s; a blocked name gets none, not even later', async () => {
+    const ws = await workspace(w, 'Code welcome');
+    await ws.client.put(`/api/v1/inbox/channel-settings/${ws.channelId}`, { welcomeMessage: 'Channel welcome' });
+    const code = await ws.client.post('/api/v1/live-codes', {
+      name: 'Fair',
+      channelId: ws.channelId,
+      staff: [{ memberId: ws.memberId }],
+      welcomeMessage: '展会专属欢迎！',
+      welcomeBlockedNames: ['推广', 'SPAM'],
+    });
+    expect(code.statusCode, code.body).toBe(201);
+    const { slug } = code.json().liveCode;
+    const [fan, spammer, plain] = [customer(), customer(), customer()];
+    await deliver(w.t, ws.channelId, [
+      { id: `f-${fan}`, type: 'follow', from: { id: fan, name: 'Fan' }, source: slug },
+      { id: `f-${spammer}`, type: 'follow', from: { id: spammer, name: '微商推广小王' }, source: slug },
+      { id: `f-${plain}`, type: 'follow', from: { id: plain }, source: 'not-a-code' },
+    ]);
+    await w.settle();
+    await say(ws, spammer, 'hello');
+    expect(sentTo(fan)).toEqual(['展会专属欢迎！']);
+    expect(sentTo(spammer)).toEqual([]);
+    expect(sentTo(plain)).toEqual(['Channel welcome']);
+  });
 });
 
 describe('business hours', () => {

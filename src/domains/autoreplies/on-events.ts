@@ -9,9 +9,10 @@ import { z } from 'zod';
 import { publicUrl, type Config } from '../../config.js';
 import { defineHandler, type DomainEvent, type EventHandler, type HandlerContext } from '../../platform/events/index.js';
 import { inboxEvents, queueAutomaticMessage, type AutomaticMessage } from '../inbox/index.js';
+import { arrivalWelcome } from '../livecodes/index.js';
 import { answerByReply, startSurvey } from './csat.js';
 import { setSurveyMessage, surveyedSince } from './csat-store.js';
-import { closedSince, isOpen } from './hours.js';
+import { closedSince, isOpen } from '../../platform/time/weekly.js';
 import { firstMatch } from './match.js';
 import { conversationFacts, messageInConversation, templateFacts } from './queries/conversations.js';
 import * as store from './store.js';
@@ -64,13 +65,32 @@ async function onMessage(ctx: HandlerContext, config: Config, ws: string, p: z.i
 }
 
 const conversationCreated = z.object({ conversationId: z.uuid(), contactId: z.uuid(), channelId: z.uuid() });
-const relationChanged = z.object({ contactId: z.uuid(), channelId: z.uuid(), kind: z.string(), providerEventId: z.string().optional() });
+const relationChanged = z.object({ contactId: z.uuid(), channelId: z.uuid(), kind: z.string(), providerEventId: z.string().optional(), source: z.string().max(256).optional() });
 
-/** Once per contact on a channel: on their first conversation or when they follow / add us. */
-async function welcome(ctx: HandlerContext, config: Config, ws: string, w: { channelId: string; contactId: string; conversationId: string | null; target: AutomaticMessage['target'] }) {
-  const settings = await store.findChannelSettings(ctx.tx, ws, w.channelId);
-  if (!settings?.welcome_message) return;
-  await send(ctx, config, ws, { key: `welcome:${w.channelId}:${w.contactId}`, kind: 'welcome', conversationId: w.conversationId, target: w.target, text: settings.welcome_message });
+interface Arrival {
+  channelId: string;
+  contactId: string;
+  conversationId: string | null;
+  target: AutomaticMessage['target'];
+  /** The live code (or other source) the contact arrived with. */
+  source?: string;
+}
+
+/**
+ * Once per contact on a channel: on their first conversation or when they follow / add us. An
+ * arrival through a live code gets the code's welcome, or none when the code blocks their name.
+ */
+async function welcome(ctx: HandlerContext, config: Config, ws: string, w: Arrival) {
+  const key = `welcome:${w.channelId}:${w.contactId}`;
+  const byCode = w.source ? await arrivalWelcome(ctx.tx, ws, w.source, w.contactId) : undefined;
+  if (byCode && 'blocked' in byCode) {
+    // Claimed without a message, so the channel's welcome does not follow on their first conversation.
+    await store.claim(ctx.tx, ws, key, 'welcome', w.conversationId);
+    ctx.logger.info({ contactId: w.contactId, blocked: byCode.blocked }, 'autoreplies: no welcome for a blocked name');
+    return;
+  }
+  const text = byCode?.text ?? (await store.findChannelSettings(ctx.tx, ws, w.channelId))?.welcome_message;
+  if (text) await send(ctx, config, ws, { key, kind: 'welcome', conversationId: w.conversationId, target: w.target, text });
 }
 
 const statusChanged = z.object({ conversationId: z.uuid(), to: z.string(), reason: z.string(), actorMemberId: z.uuid().optional() });

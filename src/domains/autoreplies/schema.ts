@@ -1,9 +1,10 @@
 // Zod shapes of the automatic replies' API, shared by routes and services.
 import { z } from 'zod';
+import { weeklyInterval } from '../../platform/time/weekly.js';
 import { MAX_PATTERN } from './match.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'A time is HH:MM');
+
 
 export const ruleBody = z.object({
   channelId: z.uuid(),
@@ -31,13 +32,9 @@ export const ruleSchema = z.object({
   updatedAt: z.date(),
 });
 
-export const interval = z
-  .object({ day: z.number().int().min(0).max(6), open: time, close: time })
-  .refine((i) => i.open < i.close, { message: 'An interval closes after it opens (same day; 24:00 for midnight)', path: ['close'] });
-
 export const hoursBody = z.object({
   timezone: z.string().min(1).max(64),
-  weekly: z.array(interval).max(50),
+  weekly: z.array(weeklyInterval).max(50),
   closedDates: z.array(z.iso.date()).max(366).default([]),
   awayMessage: text(2000),
   enabled: z.boolean().default(true),

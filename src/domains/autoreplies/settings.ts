@@ -4,7 +4,7 @@ import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
-import { isOpen, isTimezone } from './hours.js';
+import { isOpen, isTimezone } from '../../platform/time/weekly.js';
 import { regexProblem } from './match.js';
 import { channelExists, teamExists } from './queries/refs.js';
 import type { ChannelSettingsInput, HoursInput, RuleInput, RulePatch } from './schema.js';

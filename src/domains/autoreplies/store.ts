@@ -3,7 +3,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 import { withOurs } from './db.js';
-import type { AutoreplyKind, MatchKind, WeeklyInterval } from './tables.js';
+import type { WeeklyInterval } from '../../platform/time/weekly.js';
+import type { AutoreplyKind, MatchKind } from './tables.js';
 
 export interface RuleValues {
   channelId: string;

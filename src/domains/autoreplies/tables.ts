@@ -1,17 +1,10 @@
 // The autoreplies domain's tables, as Kysely sees them (store.ts adds them to the database type).
 import type { Generated, JSONColumnType } from 'kysely';
+import type { WeeklyInterval } from '../../platform/time/weekly.js';
 
 export type MatchKind = 'exact' | 'contains' | 'regex';
 export type AutoreplyKind = 'keyword' | 'away' | 'welcome' | 'csat';
 
-export interface WeeklyInterval {
-  /** 0 Sunday … 6 Saturday. */
-  day: number;
-  /** HH:MM, local time of the team's zone. */
-  open: string;
-  /** HH:MM after `open`; 24:00 is midnight at the end of the day. */
-  close: string;
-}
 
 export interface KeywordRulesTable {
   workspace_id: string;

@@ -1,61 +1,24 @@
 // Live codes end to end on a real database: the API (validation, isolation), the scan-time choice
 // of staff (each strategy, daily caps, backups, concurrency at a cap), the public link, the QR
 // PNG, attribution from a Telegram /start through /hooks and the worker, and the daily stats.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
+import { addMember, type TestApp } from '../../../test/support/app.js';
 import { SECRET_HEADER, webhookSecretOf } from '../../channels/telegram/adapter.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { createHandlerRegistry, dispatchPending, emit } from '../../platform/events/index.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
-import { inboxJobs } from '../inbox/index.js';
-import { livecodesHandler } from './on-events.js';
+import { emit } from '../../platform/events/index.js';
 import { scanCode } from './scan.js';
+import { liveCodeWorld, TOKEN, type LiveCodeWorld, type Ws } from './test-world.js';
 
-const TOKEN = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789';
+let w: LiveCodeWorld;
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({
-    CHANNEL_ALLOW_PRIVATE_TARGETS: 'true',
-    CHANNEL_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
-    ATTACHMENTS_DIR: mkdtempSync(join(tmpdir(), 'renmai-attachments-')),
-    PUBLIC_URL: 'https://crm.example.com',
-  });
+  w = await liveCodeWorld();
+  t = w.t;
 });
-afterAll(() => t.close());
-
-/** Runs the inbox's jobs and delivers the outbox to the live codes' handler until nothing is left. */
-async function settle() {
-  const handlers = createHandlerRegistry([livecodesHandler]);
-  const worker = createWorker({ db: t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(t.config), ...handlers.jobs]), concurrency: 1, pollMs: 50 });
-  for (let i = 0; i < 200; i++) {
-    const dispatched = await dispatchPending(t.database.db, handlers, { limit: 100 });
-    const ran = await worker.runOnce();
-    if (!dispatched && !ran) return;
-  }
-  throw new Error('livecodes: jobs did not settle');
-}
-
-async function workspace(name: string, members = 3) {
-  const owner = await signedInOwner(t, name);
-  const staff = [];
-  for (let i = 0; i < members; i++) staff.push((await addMember(t, owner.workspace.id, 'agent')).memberId);
-  const channel = await owner.client.post('/api/v1/channels', { type: 'telegram', name: 'Acme bot', settings: { botUsername: 'acme_test_bot' }, secrets: { botToken: TOKEN } });
-  if (channel.statusCode !== 201) throw new Error(`channel: ${channel.body}`);
-  const group = (await owner.client.post('/api/v1/tag-groups', { name: 'Source' })).json().group.id as string;
-  const tag = (await owner.client.post('/api/v1/tags', { groupId: group, name: 'From QR' })).json().tag.id as string;
-  return { ...owner, staff, channelId: channel.json().channel.id as string, tag };
-}
-type Ws = Awaited<ReturnType<typeof workspace>>;
-
-async function createCode(ws: Ws, body: Record<string, unknown>) {
-  const res = await ws.client.post('/api/v1/live-codes', { name: 'Spring fair', channelId: ws.channelId, staff: ws.staff.map((memberId) => ({ memberId })), ...body });
-  if (res.statusCode !== 201) throw new Error(`live code: ${res.statusCode} ${res.body}`);
-  return res.json().liveCode as { id: string; slug: string; url: string };
-}
+afterAll(() => w.close());
+const settle = () => w.settle();
+const workspace = (name: string, members?: number) => w.workspace(name, members);
+const createCode = (ws: Ws, body: Record<string, unknown>) => w.createCode(ws, body);
 
 async function picks(ws: Ws, codeId: string, n: number) {
   const chosen: Array<string | null> = [];
@@ -71,7 +34,7 @@ describe('live codes API', () => {
     expect(created).toMatchObject({ name: 'Spring fair', strategy: 'weighted', tagIds: [ws.tag], welcomeMessage: 'Hi!', enabled: true });
     expect(created.slug).toMatch(/^[a-z0-9]{12}$/);
     expect(created.url).toBe(`https://crm.example.com/c/${created.slug}`);
-    expect((await ws.client.get(`/api/v1/live-codes/${created.id}`)).json().liveCode.staff).toEqual(ws.staff.map((memberId) => ({ memberId, weight: 1, dailyCap: null })));
+    expect((await ws.client.get(`/api/v1/live-codes/${created.id}`)).json().liveCode.staff).toEqual(ws.staff.map((memberId) => ({ memberId, weight: 1, dailyCap: null, hours: null })));
     const patched = await ws.client.patch(`/api/v1/live-codes/${created.id}`, { landingUrl: 'https://acme.example/join?x=1', staff: [{ memberId: ws.staff[0], weight: 2, dailyCap: 5 }], backupStaff: [{ memberId: ws.staff[1] }] });
     expect(patched.statusCode).toBe(200);
     expect(patched.json().liveCode).toMatchObject({ channelId: null, landingUrl: 'https://acme.example/join?x=1', staff: [{ memberId: ws.staff[0], weight: 2, dailyCap: 5 }], backupStaff: [{ memberId: ws.staff[1], dailyCap: null }], slug: created.slug });
@@ -252,6 +215,8 @@ describe('QR code', () => {
   });
 });
 
+const zero = { scans: 0, noStaffAvailable: 0, adds: 0, attributed: 0, left: 0, net: 0, ordered: 0, reachedStage: 0 };
+
 describe('attribution and stats', () => {
   it('a Telegram /start <slug> sets the contact’s source code and tags once, even when delivered again; stats count the day', async () => {
     const ws = await workspace('LC attribution', 1);
@@ -277,7 +242,7 @@ describe('attribution and stats', () => {
     expect(tagRows).toEqual([{ tag_id: ws.tag, source: 'code' }]);
     const stats = (await ws.client.get(`/api/v1/live-codes/${code.id}/stats`)).json();
     expect(stats.days).toHaveLength(30);
-    expect(stats.totals).toEqual({ scans: 1, noStaffAvailable: 0, adds: 1, attributed: 1 });
+    expect(stats.totals).toEqual({ ...zero, scans: 1, adds: 1, attributed: 1, net: 1 });
     expect(stats.days.at(-1)).toMatchObject({ day: stats.to, scans: 1, adds: 1 });
   });
 
@@ -297,14 +262,10 @@ describe('attribution and stats', () => {
     await settle();
     expect((await ws.client.get(`/api/v1/contacts/${contactId}`)).json().contact.source.codeId).toBe(first.id);
     const stats = async (id: string) => (await ws.client.get(`/api/v1/live-codes/${id}/stats?from=2026-01-01&to=2026-01-03`)).json();
-    expect((await stats(first.id)).days).toEqual([
-      { day: '2026-01-01', scans: 0, noStaffAvailable: 0, adds: 0, attributed: 0 },
-      { day: '2026-01-02', scans: 0, noStaffAvailable: 0, adds: 0, attributed: 0 },
-      { day: '2026-01-03', scans: 0, noStaffAvailable: 0, adds: 0, attributed: 0 },
-    ]);
+    expect((await stats(first.id)).days).toEqual(['2026-01-01', '2026-01-02', '2026-01-03'].map((day) => ({ day, ...zero })));
     const today = async (id: string) => (await ws.client.get(`/api/v1/live-codes/${id}/stats`)).json().totals;
-    expect(await today(first.id)).toEqual({ scans: 0, noStaffAvailable: 0, adds: 1, attributed: 1 });
-    expect(await today(second.id)).toEqual({ scans: 0, noStaffAvailable: 0, adds: 1, attributed: 0 });
+    expect(await today(first.id)).toEqual({ ...zero, adds: 1, attributed: 1, net: 1 });
+    expect(await today(second.id)).toEqual({ ...zero, adds: 1, net: 1 });
     expect((await ws.client.get(`/api/v1/live-codes/${first.id}/stats?from=2026-02-01&to=2026-01-01`)).json().code).toBe('validation_failed');
   });
 });

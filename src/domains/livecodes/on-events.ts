@@ -3,6 +3,8 @@
 // add of that code once per contact, gets the code as their source when they have none, and gets
 // the code's tags (tag source `code`). The ledger row (live_code_adds) is claimed first, so a
 // redelivered event — or the follow and the `/start` message of one arrival — counts once.
+// Leaving the channel again (unfollow, friend removed either way) dates the add's `left_on`, for
+// the net adds and churn of the code's stats.
 import { z } from 'zod';
 import { defineHandler, type DomainEvent, type HandlerContext } from '../../platform/events/index.js';
 import { addTagsToContacts, setSourceCodeIfNone } from '../contacts/index.js';
@@ -10,7 +12,20 @@ import { inboxEvents } from '../inbox/index.js';
 import * as store from './store.js';
 
 const ARRIVALS = new Set(['follow', 'friend_added']);
+const DEPARTURES = new Set(['unfollow', 'friend_removed']);
 const arrival = z.object({ contactId: z.uuid(), channelId: z.uuid().optional(), kind: z.string().optional(), source: z.string().min(1).max(256) });
+const departure = z.object({ contactId: z.uuid(), channelId: z.uuid(), kind: z.string() });
+
+async function react(ctx: HandlerContext, event: DomainEvent) {
+  if (event.type === inboxEvents.channelRelationChanged) {
+    const p = departure.safeParse(event.payload);
+    if (p.success && DEPARTURES.has(p.data.kind)) {
+      await store.markLeft(ctx.tx, event.workspaceId, p.data.contactId, p.data.channelId);
+      return;
+    }
+  }
+  await attribute(ctx, event);
+}
 
 async function attribute(ctx: HandlerContext, event: DomainEvent) {
   const parsed = arrival.safeParse(event.payload);
@@ -29,5 +44,5 @@ async function attribute(ctx: HandlerContext, event: DomainEvent) {
 export const livecodesHandler = defineHandler({
   name: 'livecodes',
   events: [inboxEvents.channelRelationChanged, inboxEvents.messageReceived],
-  handle: attribute,
+  handle: react,
 });

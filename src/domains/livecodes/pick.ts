@@ -1,6 +1,10 @@
 // Which staff member a person who opens /c/<slug> is sent to (scan.ts runs it under the code's
 // row lock, for each scan of a group in turn).
 //
+// The pool at a moment (`poolAt`): on a day of a special period, that period's staff (holidays,
+// events); otherwise the code's staff on duty (their weekly hours in the workspace's time zone;
+// no hours is always). Backups on duty stay behind either.
+//
 // Strategies, over the pool's members under their daily cap (in pool order):
 // - round_robin: the first member at or after the persisted cursor, cyclically; the cursor then
 //   moves past them (a capped member is skipped, not waited for).
@@ -11,7 +15,8 @@
 // When every member is capped: the backups, least picked today first, under their own caps;
 // else the outcome is `no_staff_available` (the scan is still recorded and the visitor still
 // reaches the channel).
-import type { ScanOutcome, Strategy } from './tables.js';
+import { isOpen, type WeeklyInterval } from '../../platform/time/weekly.js';
+import type { ScanOutcome, SpecialPeriod, Strategy } from './tables.js';
 
 /** A pool member with their picks today (`picks` grows as a scan group chooses). */
 export interface PoolRow {
@@ -54,4 +59,28 @@ export function choose(strategy: Strategy, pool: readonly PoolRow[], cursor: num
   }
   const backup = pool.filter((m) => m.backup && underCap(m)).sort(byLoad)[0];
   return backup ? { memberId: backup.member_id, outcome: 'backup', cursor } : { memberId: null, outcome: 'no_staff_available', cursor };
+}
+
+/** A staff row of the code with its picks today. */
+export interface StaffRow extends PoolRow {
+  hours: WeeklyInterval[] | null;
+}
+
+export interface PoolMoment {
+  timezone: string;
+  at: Date;
+  /** The workspace's local date, YYYY-MM-DD. */
+  today: string;
+}
+
+/** The special period holding `today`, if any (periods do not overlap). */
+export const periodOn = (periods: readonly SpecialPeriod[], today: string) => periods.find((p) => p.from <= today && today <= p.to);
+
+/** Who can be chosen now: see the header. `periodPicks` are today's picks of the period's staff. */
+export function poolAt(staff: readonly StaffRow[], period: SpecialPeriod | undefined, periodPicks: ReadonlyMap<string, number>, moment: PoolMoment): PoolRow[] {
+  const onDuty = (s: StaffRow) => s.hours === null || isOpen({ timezone: moment.timezone, weekly: s.hours, closedDates: [] }, moment.at);
+  const backups = staff.filter((s) => s.backup && onDuty(s));
+  if (!period) return [...staff.filter((s) => !s.backup && onDuty(s)), ...backups];
+  const periodStaff = period.staff.map((s, position) => ({ member_id: s.memberId, position, backup: false, weight: 1, daily_cap: s.dailyCap, picks: periodPicks.get(s.memberId) ?? 0 }));
+  return [...periodStaff, ...backups];
 }

@@ -4,9 +4,12 @@
 // one (Telegram t.me/<bot>?start=<slug>), 302 to a landing page with ?renmai_code=<slug>, or else
 // a small page naming the staff member and the channel, in Chinese or English by
 // Accept-Language (else the workspace's language). An unknown or disabled slug is a 404 page.
+// The chosen member is remembered in a first-party cookie (renmai_staff_<workspace>, path /c) for
+// exclusive codes.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { scan, type ScanResult } from './scan.js';
+import { secureCookies } from '../../platform/http/cookies.js';
+import { scan, staffCookieName, type ScanResult } from './scan.js';
 import { escapeHtml, pageLanguage } from '../../platform/http/public-page.js';
 
 const copy = {
@@ -54,17 +57,21 @@ function destination(s: ScanResult, lang: Lang): { redirect: string } | { paragr
   return { paragraphs: [s.memberName ? copy[lang].staff(s.memberName) : copy[lang].busy, ...(s.channel ? [copy[lang].channel(s.channel.name)] : [])] };
 }
 
+/** How long a browser remembers its staff member for exclusive codes. */
+const STAFF_COOKIE_DAYS = 365;
+
 const params = z.object({ slug: z.string().max(64) });
 
 export const liveCodePageRoutes: FastifyPluginAsync = async (app) => {
-  const { db } = app.ctx;
+  const { db, config } = app.ctx;
   app.get('/c/:slug', { schema: { hide: true } }, async (request, reply) => {
     const { slug } = params.parse(request.params);
     const asked = pageLanguage(request.headers['accept-language']);
-    const result = /^[a-z0-9]{12}$/.test(slug) ? await scan(db, slug, request.headers['user-agent']) : undefined;
+    const result = /^[a-z0-9]{12}$/.test(slug) ? await scan(db, slug, { userAgent: request.headers['user-agent'], cookies: request.cookies }) : undefined;
     if (!result) return send(reply, 404, page(asked ?? 'zh', [copy[asked ?? 'zh'].unknown]));
     const lang = asked ?? (result.workspaceLocale.startsWith('en') ? 'en' : 'zh');
     const to = destination(result, lang);
+    if (result.memberId) reply.setCookie(staffCookieName(result.workspaceId), result.memberId, { path: '/c', httpOnly: true, sameSite: 'lax', secure: secureCookies(config), maxAge: STAFF_COOKIE_DAYS * 86_400 });
     if ('redirect' in to) return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(to.redirect, 302);
     return send(reply, 200, page(lang, to.paragraphs));
   });

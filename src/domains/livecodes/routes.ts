@@ -1,11 +1,12 @@
-// HTTP of live codes under /api/v1/live-codes: CRUD, the QR code PNG of the short link, per-day stats.
+// HTTP of live codes under /api/v1/live-codes: CRUD, the QR code PNG of the short link, per-day stats (JSON and CSV).
+import { stringify } from 'csv-stringify/sync';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { publicUrl } from '../../config.js';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
-import { codeBody, codePatch, codeSchema, qrQuery, statsQuery, statsSchema } from './schema.js';
+import { codeBody, codePatch, codeSchema, figureNames, qrQuery, statsQuery, statsSchema } from './schema.js';
 import { codeStats, createCode, deleteCode, getCode, listCodes, slugOf, updateCode, type LiveCode } from './service.js';
 
 const tags = ['live-codes'];
@@ -44,4 +45,16 @@ export const liveCodeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/live-codes/:id/stats', { schema: { tags, params: idParams, querystring: statsQuery, response: { 200: statsSchema } } }, async (request) =>
     codeStats(db, actorOf(request), request.params.id, request.query),
   );
+  // The same figures as CSV, one row per day (UTF-8 with a BOM, so spreadsheet programs read the Chinese names right).
+  app.get('/live-codes/:id/stats.csv', { schema: { tags, params: idParams, querystring: statsQuery, produces: ['text/csv'] } }, async (request, reply) => {
+    const stats = await codeStats(db, actorOf(request), request.params.id, request.query);
+    const csv = stringify(
+      stats.days.map((d) => [d.day, ...figureNames.map((k) => d[k])]),
+      { header: true, columns: ['day', ...figureNames] },
+    );
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="live-code-${request.params.id}-${stats.from}-${stats.to}.csv"`)
+      .send(`\uFEFF${csv}`);
+  });
 };

@@ -11,14 +11,19 @@ import type { Db } from '../../platform/db/connect.js';
 import { groupCommit } from '../../platform/db/group-commit.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { channelEntry } from '../channels/index.js';
-import { choose, type Choice, type PoolRow } from './pick.js';
+import { choose, periodOn, poolAt, type Choice } from './pick.js';
 import { memberNames } from './queries/refs.js';
 import * as store from './store.js';
 
-export interface Visit {
+export interface Visitor {
+  userAgent?: string;
+  /** The member an earlier scan gave this browser (the staff cookie), for exclusive mode. */
+  returningMemberId?: string;
+}
+
+interface Visit extends Visitor {
   workspaceId: string;
   codeId: string;
-  userAgent?: string;
 }
 
 export interface ScanResult extends Choice {
@@ -43,12 +48,19 @@ async function writeScans(db: Db, visits: readonly Visit[]): Promise<(ScanResult
   const recorded = await inTransaction(db, async (tx) => {
     const code = await store.lockForScan(tx, workspaceId, codeId);
     if (!code) return undefined;
-    const pool: PoolRow[] = await store.poolWithPicks(tx, workspaceId, codeId, code.today);
+    const staff = await store.staffWithPicks(tx, workspaceId, codeId, code.today);
+    const period = periodOn(code.periods, code.today);
+    const periodPicks = period ? await store.picksOf(tx, workspaceId, codeId, code.today, period.staff.map((s) => s.memberId)) : new Map<string, number>();
+    const pool = poolAt(staff, period, periodPicks, { timezone: code.timezone, at: code.now, today: code.today });
+    // Exclusive mode: whoever the code can give (pool, backups, today's period) is given back to a returning visitor, caps and hours aside.
+    const givable = new Set([...staff.map((s) => s.member_id), ...(period?.staff.map((s) => s.memberId) ?? [])]);
     let cursor = code.rr_cursor;
-    const choices = visits.map(() => {
-      const choice = choose(code.strategy, pool, cursor);
+    const choices = visits.map(({ returningMemberId }): Choice => {
+      const returning = code.exclusive && returningMemberId && givable.has(returningMemberId);
+      const choice = returning ? { memberId: returningMemberId, outcome: 'returning' as const, cursor } : choose(code.strategy, pool, cursor);
       cursor = choice.cursor;
-      if (choice.memberId) pool.find((m) => m.member_id === choice.memberId)!.picks += 1;
+      // A member can be in the pool twice (a period's staff and a backup): one counter.
+      for (const m of pool) if (m.member_id === choice.memberId) m.picks += 1;
       return choice;
     });
     const scans = choices.map((c, i) => ({ memberId: c.memberId, outcome: c.outcome, userAgentHash: userAgentHash(visits[i]!.userAgent) }));
@@ -76,11 +88,17 @@ async function writeScans(db: Db, visits: readonly Visit[]): Promise<(ScanResult
 const scanners = new WeakMap<Db, (key: string, visit: Visit) => Promise<ScanResult | undefined>>();
 
 /** Records one scan of the workspace's enabled code; undefined for a missing or disabled code. */
-export function scanCode(db: Db, workspaceId: string, codeId: string, userAgent?: string): Promise<ScanResult | undefined> {
+export function scanCode(db: Db, workspaceId: string, codeId: string, visitor: Visitor = {}): Promise<ScanResult | undefined> {
   let scanner = scanners.get(db);
   if (!scanner) scanners.set(db, (scanner = groupCommit<Visit, ScanResult | undefined>({ maxWeight: GROUP_SCANS, write: (_key, visits) => writeScans(db, visits) })));
-  return scanner(`${workspaceId} ${codeId}`, { workspaceId, codeId, userAgent });
+  return scanner(`${workspaceId} ${codeId}`, { ...visitor, workspaceId, codeId });
 }
+
+/**
+ * The browser's memory of the member its scans were given in a workspace (a first-party cookie on
+ * /c, set on every scan, read by exclusive codes).
+ */
+export const staffCookieName = (workspaceId: string) => `renmai_staff_${workspaceId.replaceAll('-', '').slice(0, 12)}`;
 
 // The public link knows only the slug. Which code a slug names never changes (slugs are not
 // edited), so each process remembers it; whether the code is still enabled is read under the lock.
@@ -88,7 +106,7 @@ const slugCache = new WeakMap<Db, Map<string, { workspace_id: string; id: string
 const SLUG_CACHE_SIZE = 10_000;
 
 /** Records one scan of the enabled code `slug`; undefined for an unknown or disabled code. */
-export async function scan(db: Db, slug: string, userAgent: string | undefined): Promise<ScanResult | undefined> {
+export async function scan(db: Db, slug: string, request: { userAgent?: string; cookies: Readonly<Record<string, string | undefined>> }): Promise<ScanResult | undefined> {
   let cache = slugCache.get(db);
   if (!cache) slugCache.set(db, (cache = new Map()));
   let found = cache.get(slug);
@@ -98,5 +116,8 @@ export async function scan(db: Db, slug: string, userAgent: string | undefined):
     if (cache.size >= SLUG_CACHE_SIZE) cache.clear();
     cache.set(slug, found);
   }
-  return scanCode(db, found.workspace_id, found.id, userAgent);
+  const returning = request.cookies[staffCookieName(found.workspace_id)];
+  return scanCode(db, found.workspace_id, found.id, { userAgent: request.userAgent, ...(returning && UUID.test(returning) ? { returningMemberId: returning } : {}) });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,6 @@
 // Zod types of live codes, shared by the routes and the service.
 import { z } from 'zod';
+import { weeklyInterval } from '../../platform/time/weekly.js';
 
 export const strategies = ['round_robin', 'weighted', 'least_loaded'] as const;
 
@@ -9,8 +10,21 @@ const staffMember = z.object({
   weight: z.number().int().min(1).max(1000).default(1),
   /** Picks a day in the workspace's time zone; null or absent: no cap. */
   dailyCap: z.number().int().min(1).max(1_000_000).nullable().default(null),
+  /** On duty in these weekly intervals, in the workspace's time zone; null or absent: at all hours. */
+  hours: z.array(weeklyInterval).min(1).max(50).nullable().default(null),
 });
 const backupMember = staffMember.omit({ weight: true });
+
+const day = z.iso.date();
+const period = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    /** First and last local day (inclusive). */
+    from: day,
+    to: day,
+    staff: z.array(staffMember.pick({ memberId: true, dailyCap: true })).min(1).max(200),
+  })
+  .refine((p) => p.from <= p.to, { message: 'A period ends on or after its first day', path: ['to'] });
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -23,6 +37,12 @@ const fields = {
   backupStaff: z.array(backupMember).max(50),
   tagIds: z.array(z.uuid()).max(50),
   welcomeMessage: z.string().trim().min(1).max(2000).nullable(),
+  /** Special periods (holidays, events): on their days their staff replace the pool. */
+  periods: z.array(period).max(50),
+  /** A returning visitor goes back to the staff member they were given before (if still in the code). */
+  exclusive: z.boolean(),
+  /** An arrival whose name contains one of these (case-insensitive) gets no welcome message. */
+  welcomeBlockedNames: z.array(z.string().trim().min(1).max(50)).max(200),
   enabled: z.boolean(),
 };
 
@@ -34,11 +54,16 @@ export const codeBody = z.object({
   backupStaff: fields.backupStaff.default([]),
   tagIds: fields.tagIds.default([]),
   welcomeMessage: fields.welcomeMessage.optional().default(null),
+  periods: fields.periods.default([]),
+  exclusive: fields.exclusive.default(false),
+  welcomeBlockedNames: fields.welcomeBlockedNames.default([]),
   enabled: fields.enabled.default(true),
 });
 export const codePatch = z.object(fields).partial();
 export type CodeInput = z.infer<typeof codeBody>;
 export type CodePatch = z.infer<typeof codePatch>;
+
+const weeklyIntervalOut = z.object({ day: z.number(), open: z.string(), close: z.string() });
 
 export const codeSchema = z.object({
   id: z.uuid(),
@@ -49,22 +74,40 @@ export const codeSchema = z.object({
   channelId: z.uuid().nullable(),
   landingUrl: z.string().nullable(),
   strategy: z.enum(strategies),
-  staff: z.array(z.object({ memberId: z.uuid(), weight: z.number(), dailyCap: z.number().nullable() })),
-  backupStaff: z.array(z.object({ memberId: z.uuid(), dailyCap: z.number().nullable() })),
+  staff: z.array(z.object({ memberId: z.uuid(), weight: z.number(), dailyCap: z.number().nullable(), hours: z.array(weeklyIntervalOut).nullable() })),
+  backupStaff: z.array(z.object({ memberId: z.uuid(), dailyCap: z.number().nullable(), hours: z.array(weeklyIntervalOut).nullable() })),
   tagIds: z.array(z.uuid()),
   welcomeMessage: z.string().nullable(),
+  periods: z.array(z.object({ name: z.string(), from: z.string(), to: z.string(), staff: z.array(z.object({ memberId: z.uuid(), dailyCap: z.number().nullable() })) })),
+  exclusive: z.boolean(),
+  welcomeBlockedNames: z.array(z.string()),
   enabled: z.boolean(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-export const statsQuery = z.object({ from: day.optional(), to: day.optional() });
+export const statsQuery = z.object({ from: day.optional(), to: day.optional(), stageId: z.uuid().optional() });
+const dayFigures = {
+  scans: z.number(),
+  noStaffAvailable: z.number(),
+  adds: z.number(),
+  attributed: z.number(),
+  /** Arrivals of any day who left (unfollowed, removed or were removed) on this day. */
+  left: z.number(),
+  /** adds − left. */
+  net: z.number(),
+  /** Of this day's arrivals, those who have placed an order since. */
+  ordered: z.number(),
+  /** Of this day's arrivals, those who have moved to the asked stage since (0 without stageId). */
+  reachedStage: z.number(),
+};
+export const figureNames = Object.keys(dayFigures) as (keyof typeof dayFigures)[];
 export const statsSchema = z.object({
   from: z.string(),
   to: z.string(),
-  days: z.array(z.object({ day: z.string(), scans: z.number(), noStaffAvailable: z.number(), adds: z.number(), attributed: z.number() })),
-  totals: z.object({ scans: z.number(), noStaffAvailable: z.number(), adds: z.number(), attributed: z.number() }),
+  days: z.array(z.object({ day: z.string(), ...dayFigures })),
+  totals: z.object(dayFigures),
 });
+export type CodeStats = z.infer<typeof statsSchema>;
 
 export const qrQuery = z.object({ size: z.enum(['256', '512', '1024']).default('256') });

@@ -9,7 +9,8 @@ import { AppError, invalid, notFound, type FieldError } from '../../platform/htt
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
 import { channelProfile } from '../channels/index.js';
 import { activeMembers, existingTags } from './queries/refs.js';
-import type { CodeInput, CodePatch } from './schema.js';
+import { dailyStats } from './queries/stats.js';
+import { figureNames, type CodeInput, type CodePatch, type CodeStats } from './schema.js';
 import * as store from './store.js';
 
 const SLUG_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -27,10 +28,13 @@ function toCode(r: store.CodeRow, staff: readonly StaffRow[]) {
     channelId: r.channel_id,
     landingUrl: r.landing_url,
     strategy: r.strategy,
-    staff: mine.filter((s) => !s.backup).map((s) => ({ memberId: s.member_id, weight: s.weight, dailyCap: s.daily_cap })),
-    backupStaff: mine.filter((s) => s.backup).map((s) => ({ memberId: s.member_id, dailyCap: s.daily_cap })),
+    staff: mine.filter((s) => !s.backup).map((s) => ({ memberId: s.member_id, weight: s.weight, dailyCap: s.daily_cap, hours: s.hours })),
+    backupStaff: mine.filter((s) => s.backup).map((s) => ({ memberId: s.member_id, dailyCap: s.daily_cap, hours: s.hours })),
     tagIds: r.tag_ids,
     welcomeMessage: r.welcome_message,
+    periods: r.periods,
+    exclusive: r.exclusive,
+    welcomeBlockedNames: r.welcome_blocked_names,
     enabled: r.enabled,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -45,13 +49,25 @@ async function check(db: Db, workspaceId: string, v: CodeInput) {
   if (v.channelId && !(await channelProfile(db, workspaceId, v.channelId))) errors.push({ path: 'channelId', message: 'No such channel in this workspace' });
   if (!v.staff.length) errors.push({ path: 'staff', message: 'At least one staff member' });
   const all = [...v.staff, ...v.backupStaff].map((s) => s.memberId);
-  const members = await activeMembers(db, workspaceId, all);
+  const members = await activeMembers(db, workspaceId, [...all, ...v.periods.flatMap((p) => p.staff.map((s) => s.memberId))]);
   const seen = new Set<string>();
   all.forEach((id, i) => {
     const path = i < v.staff.length ? `staff.${i}.memberId` : `backupStaff.${i - v.staff.length}.memberId`;
     if (!members.has(id)) errors.push({ path, message: 'No such active member in this workspace' });
     if (seen.has(id)) errors.push({ path, message: 'A member appears once in the pool and the backups' });
     seen.add(id);
+  });
+  const periods = [...v.periods].map((p, i) => ({ ...p, i })).sort((a, b) => a.from.localeCompare(b.from));
+  periods.forEach((p, k) => {
+    const next = periods[k + 1];
+    if (next && next.from <= p.to) errors.push({ path: `periods.${next.i}.from`, message: `Overlaps the period "${p.name}"` });
+    const inPeriod = new Set<string>();
+    p.staff.forEach((s, j) => {
+      const path = `periods.${p.i}.staff.${j}.memberId`;
+      if (!members.has(s.memberId)) errors.push({ path, message: 'No such active member in this workspace' });
+      if (inPeriod.has(s.memberId)) errors.push({ path, message: 'A member appears once in a period' });
+      inPeriod.add(s.memberId);
+    });
   });
   const tags = await existingTags(db, workspaceId, v.tagIds);
   v.tagIds.forEach((id, i) => {
@@ -67,11 +83,14 @@ const valuesOf = (v: CodeInput): store.CodeValues => ({
   strategy: v.strategy,
   tagIds: [...new Set(v.tagIds)],
   welcomeMessage: v.welcomeMessage,
+  periods: v.periods,
+  exclusive: v.exclusive,
+  welcomeBlockedNames: [...new Set(v.welcomeBlockedNames)],
   enabled: v.enabled,
 });
 const staffOf = (v: CodeInput): store.StaffValues[] => [
-  ...v.staff.map((s) => ({ memberId: s.memberId, backup: false, weight: s.weight, dailyCap: s.dailyCap })),
-  ...v.backupStaff.map((s) => ({ memberId: s.memberId, backup: true, weight: 1, dailyCap: s.dailyCap })),
+  ...v.staff.map((s) => ({ memberId: s.memberId, backup: false, weight: s.weight, dailyCap: s.dailyCap, hours: s.hours })),
+  ...v.backupStaff.map((s) => ({ memberId: s.memberId, backup: true, weight: 1, dailyCap: s.dailyCap, hours: s.hours })),
 ];
 
 export async function listCodes(db: Db, actor: Actor, q: { cursor?: string; limit: number }) {
@@ -144,7 +163,7 @@ const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
 
 /** Per local day from `from` to `to` (default: the last 30 days up to today), zero-filled. */
-export async function codeStats(db: Db, actor: Actor, id: string, q: { from?: string; to?: string }) {
+export async function codeStats(db: Db, actor: Actor, id: string, q: { from?: string; to?: string; stageId?: string }): Promise<CodeStats> {
   requireAccess(actor, 'live-codes:read');
   await requireCode(db, actor.workspaceId, id);
   const today = (await store.todayOf(db, actor.workspaceId))!;
@@ -153,8 +172,18 @@ export async function codeStats(db: Db, actor: Actor, id: string, q: { from?: st
   const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
   if (!Number.isFinite(span) || span < 0) throw invalid([{ path: 'from', message: 'from must be a date on or before to' }]);
   if (span >= MAX_DAYS) throw invalid([{ path: 'from', message: `At most ${MAX_DAYS} days` }]);
-  const rows = await store.dailyStats(db, actor.workspaceId, id, from, to);
-  const days = rows.map((r) => ({ day: r.day, scans: r.scans, noStaffAvailable: r.no_staff, adds: r.adds, attributed: r.attributed }));
-  const sum = (k: 'scans' | 'noStaffAvailable' | 'adds' | 'attributed') => days.reduce((n, d) => n + d[k], 0);
-  return { from, to, days, totals: { scans: sum('scans'), noStaffAvailable: sum('noStaffAvailable'), adds: sum('adds'), attributed: sum('attributed') } };
+  const rows = await dailyStats(db, actor.workspaceId, id, from, to, q.stageId ?? null);
+  const days = rows.map((r) => ({
+    day: r.day,
+    scans: r.scans,
+    noStaffAvailable: r.no_staff,
+    adds: r.adds,
+    attributed: r.attributed,
+    left: r.left,
+    net: r.adds - r.left,
+    ordered: r.ordered,
+    reachedStage: r.reached_stage,
+  }));
+  const totals = Object.fromEntries(figureNames.map((k) => [k, days.reduce((n, d) => n + d[k], 0)])) as CodeStats['totals'];
+  return { from, to, days, totals };
 }

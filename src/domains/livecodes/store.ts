@@ -3,7 +3,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 import { withOurs } from './db.js';
-import type { ScanOutcome, Strategy } from './tables.js';
+import type { WeeklyInterval } from '../../platform/time/weekly.js';
+import type { ScanOutcome, SpecialPeriod, Strategy } from './tables.js';
 
 export interface CodeValues {
   name: string;
@@ -12,6 +13,9 @@ export interface CodeValues {
   strategy: Strategy;
   tagIds: string[];
   welcomeMessage: string | null;
+  periods: SpecialPeriod[];
+  exclusive: boolean;
+  welcomeBlockedNames: string[];
   enabled: boolean;
 }
 
@@ -20,9 +24,10 @@ export interface StaffValues {
   backup: boolean;
   weight: number;
   dailyCap: number | null;
+  hours: WeeklyInterval[] | null;
 }
 
-const codeColumns = ['id', 'name', 'slug', 'channel_id', 'landing_url', 'strategy', 'tag_ids', 'welcome_message', 'enabled', 'created_at', 'updated_at'] as const;
+const codeColumns = ['id', 'name', 'slug', 'channel_id', 'landing_url', 'strategy', 'tag_ids', 'welcome_message', 'periods', 'exclusive', 'welcome_blocked_names', 'enabled', 'created_at', 'updated_at'] as const;
 export type CodeRow = Awaited<ReturnType<typeof findCode>> & object;
 
 const columnsOf = (v: CodeValues) => ({
@@ -32,6 +37,9 @@ const columnsOf = (v: CodeValues) => ({
   strategy: v.strategy,
   tag_ids: v.tagIds,
   welcome_message: v.welcomeMessage,
+  periods: JSON.stringify(v.periods),
+  exclusive: v.exclusive,
+  welcome_blocked_names: v.welcomeBlockedNames,
   enabled: v.enabled,
 });
 
@@ -83,7 +91,7 @@ export const staffOf = (db: Db, workspaceId: string, codeIds: readonly string[])
   codeIds.length
     ? withOurs(db)
         .selectFrom('live_code_staff')
-        .select(['code_id', 'member_id', 'position', 'backup', 'weight', 'daily_cap'])
+        .select(['code_id', 'member_id', 'position', 'backup', 'weight', 'daily_cap', 'hours'])
         .where('workspace_id', '=', workspaceId)
         .where('code_id', 'in', codeIds)
         .orderBy('code_id')
@@ -96,7 +104,7 @@ export async function replaceStaff(db: Db, workspaceId: string, codeId: string, 
   if (!staff.length) return;
   await withOurs(db)
     .insertInto('live_code_staff')
-    .values(staff.map((s, position) => ({ workspace_id: workspaceId, code_id: codeId, member_id: s.memberId, position, backup: s.backup, weight: s.weight, daily_cap: s.dailyCap })))
+    .values(staff.map((s, position) => ({ workspace_id: workspaceId, code_id: codeId, member_id: s.memberId, position, backup: s.backup, weight: s.weight, daily_cap: s.dailyCap, hours: s.hours && JSON.stringify(s.hours) })))
     .execute();
 }
 
@@ -108,19 +116,32 @@ export const lockForScan = (db: Db, workspaceId: string, codeId: string) =>
   withOurs(db)
     .selectFrom('live_codes as c')
     .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
-    .select(['c.id', 'c.strategy', 'c.rr_cursor', 'c.channel_id', 'c.landing_url', 'c.slug', 'w.locale', sql<string>`(now() at time zone w.timezone)::date::text`.as('today')])
+    .select([
+      'c.id',
+      'c.strategy',
+      'c.rr_cursor',
+      'c.channel_id',
+      'c.landing_url',
+      'c.slug',
+      'c.periods',
+      'c.exclusive',
+      'w.locale',
+      'w.timezone',
+      sql<Date>`now()`.as('now'),
+      sql<string>`(now() at time zone w.timezone)::date::text`.as('today'),
+    ])
     .where('c.workspace_id', '=', workspaceId)
     .where('c.id', '=', codeId)
     .where('c.enabled', '=', true)
     .forNoKeyUpdate('c')
     .executeTakeFirst();
 
-/** The pool with each member's picks today. */
-export const poolWithPicks = (db: Db, workspaceId: string, codeId: string, day: string) =>
+/** The code's staff and backups with each one's picks today. */
+export const staffWithPicks = (db: Db, workspaceId: string, codeId: string, day: string) =>
   withOurs(db)
     .selectFrom('live_code_staff as s')
     .leftJoin('live_code_picks as p', (j) => j.onRef('p.workspace_id', '=', 's.workspace_id').onRef('p.code_id', '=', 's.code_id').onRef('p.member_id', '=', 's.member_id').on('p.day', '=', day))
-    .select(['s.member_id', 's.position', 's.backup', 's.weight', 's.daily_cap', sql<number>`coalesce(p.picks, 0)::int`.as('picks')])
+    .select(['s.member_id', 's.position', 's.backup', 's.weight', 's.daily_cap', 's.hours', sql<number>`coalesce(p.picks, 0)::int`.as('picks')])
     .where('s.workspace_id', '=', workspaceId)
     .where('s.code_id', '=', codeId)
     .orderBy('s.position')
@@ -131,6 +152,21 @@ export interface ScanValues {
   outcome: ScanOutcome;
   userAgentHash: string | null;
 }
+
+/** Today's picks of some members (a special period's staff). */
+export const picksOf = async (db: Db, workspaceId: string, codeId: string, day: string, memberIds: readonly string[]) =>
+  new Map(
+    (
+      await withOurs(db)
+        .selectFrom('live_code_picks')
+        .select(['member_id', 'picks'])
+        .where('workspace_id', '=', workspaceId)
+        .where('code_id', '=', codeId)
+        .where('day', '=', day)
+        .where('member_id', 'in', memberIds)
+        .execute()
+    ).map((r) => [r.member_id, r.picks]),
+  );
 
 /**
  * Writes a scan group in one statement: each chosen member's picks added to their counter for the
@@ -170,27 +206,19 @@ export const insertAdd = async (db: Db, workspaceId: string, a: { codeId: string
       .executeTakeFirst(),
   );
 
-/** Scans and adds per local day from `from` to `to` (inclusive), days without any as zeros. */
-export const dailyStats = (db: Db, workspaceId: string, codeId: string, from: string, to: string) =>
-  sql<{ day: string; scans: number; adds: number; attributed: number; no_staff: number }>`
-    select d::date::text as day,
-      coalesce(s.scans, 0)::int as scans, coalesce(s.no_staff, 0)::int as no_staff,
-      coalesce(a.adds, 0)::int as adds, coalesce(a.attributed, 0)::int as attributed
-    from generate_series(${from}::date, ${to}::date, interval '1 day') d
-    left join (
-      select day, count(*) as scans, count(*) filter (where outcome = 'no_staff_available') as no_staff from live_code_scans
-      where workspace_id = ${workspaceId} and code_id = ${codeId} and day between ${from}::date and ${to}::date group by day
-    ) s on s.day = d::date
-    left join (
-      select day, count(*) as adds, count(*) filter (where attributed) as attributed from live_code_adds
-      where workspace_id = ${workspaceId} and code_id = ${codeId} and day between ${from}::date and ${to}::date group by day
-    ) a on a.day = d::date
-    order by d`
-    .execute(db)
-    .then((r) => r.rows);
-
 export const todayOf = async (db: Db, workspaceId: string) =>
   (await sql<{ today: string }>`select (now() at time zone timezone)::date::text as today from workspaces where id = ${workspaceId}`.execute(db)).rows[0]?.today;
 
 export const markAttributed = (db: Db, workspaceId: string, codeId: string, contactId: string) =>
   withOurs(db).updateTable('live_code_adds').set({ attributed: true }).where('workspace_id', '=', workspaceId).where('code_id', '=', codeId).where('contact_id', '=', contactId).execute();
+
+/** The contact left the channel it arrived on through a code (unfollowed, or removed or was removed by the staff member). */
+export const markLeft = (db: Db, workspaceId: string, contactId: string, channelId: string) =>
+  withOurs(db)
+    .updateTable('live_code_adds')
+    .set((eb) => ({ left_on: eb.selectFrom('workspaces').select(sql<string>`(now() at time zone timezone)::date`.as('d')).where('id', '=', workspaceId) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .where('channel_id', '=', channelId)
+    .where('left_on', 'is', null)
+    .execute();

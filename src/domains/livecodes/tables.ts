@@ -1,8 +1,17 @@
 // The live codes domain's tables, as Kysely sees them (db.ts adds them to the database type).
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { WeeklyInterval } from '../../platform/time/weekly.js';
 
 export type Strategy = 'round_robin' | 'weighted' | 'least_loaded';
-export type ScanOutcome = 'staff' | 'backup' | 'no_staff_available';
+export type ScanOutcome = 'staff' | 'backup' | 'no_staff_available' | 'returning';
+
+/** Local days on which the period's staff replace the pool. */
+export interface SpecialPeriod {
+  name: string;
+  from: string;
+  to: string;
+  staff: { memberId: string; dailyCap: number | null }[];
+}
 
 export interface LiveCodesTable {
   workspace_id: string;
@@ -16,6 +25,9 @@ export interface LiveCodesTable {
   tag_ids: string[];
   welcome_message: string | null;
   enabled: boolean;
+  periods: ColumnType<SpecialPeriod[], string | undefined, string>;
+  exclusive: Generated<boolean>;
+  welcome_blocked_names: Generated<string[]>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -29,6 +41,8 @@ export interface LiveCodeStaffTable {
   backup: boolean;
   weight: number;
   daily_cap: number | null;
+  /** On duty in these weekly intervals (the workspace's time zone); null: at all hours. */
+  hours: ColumnType<WeeklyInterval[] | null, string | null | undefined, string | null>;
 }
 
 export interface LiveCodePicksTable {
@@ -58,6 +72,7 @@ export interface LiveCodeAddsTable {
   channel_id: string | null;
   attributed: boolean;
   created_at: Generated<Date>;
+  left_on: string | null;
 }
 
 // A type, not an interface: Kysely's withTables needs the implicit index signature.

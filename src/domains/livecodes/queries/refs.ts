@@ -1,4 +1,4 @@
-// Whether ids a live code names belong to the workspace, and the staff's display names
+// Whether ids a live code names belong to the workspace, the staff's and an arrival's display names
 // (read-only, other domains' tables).
 import type { Db } from '../../../platform/db/connect.js';
 
@@ -26,3 +26,6 @@ export const memberNames = async (db: Db, workspaceId: string, memberIds: readon
         ).map((r) => [r.id, r.name])
       : [],
   );
+
+export const contactName = async (db: Db, workspaceId: string, contactId: string) =>
+  (await db.selectFrom('contacts').select('name').where('workspace_id', '=', workspaceId).where('id', '=', contactId).executeTakeFirst())?.name;

@@ -1,7 +1,7 @@
 // Business hours in a zone, at fixed instants: open and closed, holidays, summer time, and the
 // start of the closed period that names "one away message per period".
 import { describe, expect, it } from 'vitest';
-import { closedSince, isOpen, isTimezone } from './hours.js';
+import { closedSince, isOpen, isTimezone } from './weekly.js';
 
 const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '18:00' }));
 const shanghai = { timezone: 'Asia/Shanghai', weekly: weekdays, closedDates: ['2026-10-01'] };

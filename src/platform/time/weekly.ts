@@ -1,6 +1,21 @@
-// Business hours in a team's time zone: weekly intervals and closed dates (holidays). Pure: the
-// zone arithmetic goes through Intl (the runtime's IANA database), so summer time is handled.
-import type { WeeklyInterval } from './tables.js';
+// Weekly schedules in a time zone — a team's business hours, a live code's staff shifts: weekly
+// intervals and closed dates (holidays), and their zod shape. Pure: the zone arithmetic goes
+// through Intl (the runtime's IANA database), so summer time is handled.
+import { z } from 'zod';
+
+export interface WeeklyInterval {
+  /** 0 Sunday … 6 Saturday. */
+  day: number;
+  /** HH:MM, local time of the schedule's zone. */
+  open: string;
+  /** HH:MM after `open`; 24:00 is midnight at the end of the day. */
+  close: string;
+}
+
+const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'A time is HH:MM');
+export const weeklyInterval = z
+  .object({ day: z.number().int().min(0).max(6), open: time, close: time })
+  .refine((i) => i.open < i.close, { message: 'An interval closes after it opens (same day; 24:00 for midnight)', path: ['close'] });
 
 export interface Schedule {
   timezone: string;
