@@ -161,15 +161,17 @@ export const participantOfContact = (db: Db, workspaceId: string, campaignId: st
 export const participantByToken = (db: Db, workspaceId: string, token: string) =>
   withOurs(db).selectFrom('fission_participants').select(participantColumns).where('workspace_id', '=', workspaceId).where('token', '=', token).executeTakeFirst();
 
-/** The public link's participant, by token alone (tokens are random and unique across workspaces). */
-export const publicParticipant = (db: Db, token: string) =>
-  withOurs(db)
+/** The public link's participant, by token alone (tokens are random; a clash across workspaces finds none). */
+export async function publicParticipant(db: Db, token: string) {
+  const rows = await withOurs(db)
     .selectFrom('fission_participants as p')
     .innerJoin('fission_campaigns as c', (j) => j.onRef('c.workspace_id', '=', 'p.workspace_id').onRef('c.id', '=', 'p.campaign_id'))
-    .select(['p.workspace_id', 'p.id', 'p.campaign_id', 'p.contact_id', 'p.token'])
+    .select(['p.workspace_id', 'p.id', 'p.campaign_id', 'p.contact_id', 'p.token', 'c.status'])
     .where('p.token', '=', token)
-    .where('c.status', '!=', 'draft')
-    .executeTakeFirst();
+    .limit(2)
+    .execute();
+  return rows.length === 1 && rows[0]!.status !== 'draft' ? rows[0] : undefined;
+}
 
 export const listParticipants = (db: Db, workspaceId: string, campaignId: string, after: Expression<SqlBool> | undefined, limit: number) =>
   withOurs(db)
