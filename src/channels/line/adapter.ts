@@ -11,6 +11,7 @@ import { callLine, DEFAULT_API_URL, DEFAULT_DATA_URL, urlOf, type LineApi } from
 import { eventsOf, EXTERNAL } from './inbound.js';
 import { body as bodySchema, botInfo, profile, sent } from './payloads.js';
 import { readJsonBody } from '../json-body.js';
+import { splitText, textOf } from '../outbound-text.js';
 
 export const SIGNATURE_HEADER = 'x-line-signature';
 
@@ -65,10 +66,7 @@ export function lineMessagesOf(message: OutboundMessage): Array<Record<string, u
     throw new ChannelError('permanent', 'LINE cannot receive files from Renmai yet (it needs them at a public HTTPS URL)', { reason: 'invalid_request' });
   }
   const { content } = message;
-  const text = [content.text?.trim(), content.kind === 'link' && content.link && !content.text?.includes(content.link.url) ? content.link.url : undefined].filter(Boolean).join('\n');
-  const chars = [...text];
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < chars.length; i += TEXT_MAX) out.push({ type: 'text', text: chars.slice(i, i + TEXT_MAX).join('') });
+  const out: Array<Record<string, unknown>> = splitText(textOf(content), TEXT_MAX).map((text) => ({ type: 'text', text }));
   if (content.kind === 'location' && content.location) {
     const l = content.location;
     out.push({ type: 'location', title: (l.name ?? 'Location').slice(0, 100), address: (l.address ?? `${l.latitude}, ${l.longitude}`).slice(0, 100), latitude: l.latitude, longitude: l.longitude });

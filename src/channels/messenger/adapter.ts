@@ -10,6 +10,7 @@ import { ChannelError, type ChannelAdapter, type ChannelRuntime, type OutboundMe
 import { download } from '../download.js';
 import { readJsonBody } from '../json-body.js';
 import { callGraph, graphSecrets, graphSettings, lastInboundAt, outsideWindow, SIGNATURE_HEADER, signatureMatches, STANDARD_WINDOW_MS, verificationAnswer, type GraphApi } from '../meta-graph.js';
+import { splitText, textOf } from '../outbound-text.js';
 import { eventsOf } from './inbound.js';
 import { account, body as bodySchema, sent } from './payloads.js';
 
@@ -66,13 +67,6 @@ export function messagingTypeOf(message: OutboundMessage, s: MetaMessagingSettin
   throw outsideWindow(name);
 }
 
-const pieces = (text: string, size: number) => {
-  const chars = [...text];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
-  return out;
-};
-
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 function adapterFor(p: Platform) {
@@ -100,12 +94,11 @@ function adapterFor(p: Platform) {
     async send(message, channel, context) {
       if (message.attachments.length) throw new ChannelError('permanent', `${p.name} cannot receive files from Renmai yet (it needs them at a public URL)`, { reason: 'invalid_request' });
       const type = messagingTypeOf(message, channel.settings, p.name);
-      const { content } = message;
-      const text = [content.text?.trim(), content.kind === 'link' && content.link && !content.text?.includes(content.link.url) ? content.link.url : undefined].filter(Boolean).join('\n');
+      const text = textOf(message.content);
       if (!text) throw new ChannelError('permanent', 'Nothing to send: no text', { reason: 'invalid_request' });
       const api = apiOf(channel, context);
       const ids: string[] = [];
-      for (const piece of pieces(text, p.textMax)) {
+      for (const piece of splitText(text, p.textMax)) {
         const answer = sent.safeParse(await callGraph(api, `${p.name} send`, 'POST', '/me/messages', { recipient: { id: message.recipient.externalId }, ...type, message: { text: piece } }));
         if (!answer.success) throw new ChannelError('permanent', `${p.name} accepted the message but its answer names no message id`, { reason: 'provider_error' });
         ids.push(answer.data.message_id);

@@ -11,6 +11,7 @@ import { callTelegram, DEFAULT_BASE_URL, fileUrl, type TelegramApi } from './api
 import { eventsOf } from './inbound.js';
 import { fileInfo, me, sentMessage, update } from './payloads.js';
 import { readJsonBody } from '../json-body.js';
+import { splitText, textOf } from '../outbound-text.js';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -54,12 +55,7 @@ const CAPTION_MAX = 1024;
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 /** Text in pieces of at most 4,096 characters (sendMessage's limit), not splitting a surrogate pair. */
-export function chunks(text: string, size = TEXT_MAX): string[] {
-  const chars = [...text];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
-  return out;
-}
+export const chunks = (text: string) => splitText(text, TEXT_MAX);
 
 async function sendFile(api: TelegramApi, chatId: string, file: OutboundAttachment, caption: string | undefined) {
   const photo = PHOTO_TYPES.has(file.mimeType);
@@ -112,7 +108,7 @@ export const telegramAdapter = {
     const api = apiOf(channel, context);
     const chatId = message.recipient.externalId;
     const { content } = message;
-    const text = [content.text?.trim(), content.kind === 'link' && content.link && !content.text?.includes(content.link.url) ? content.link.url : undefined].filter(Boolean).join('\n');
+    const text = textOf(content);
     const ids: string[] = [];
     // A short text rides as the first file's caption; a longer one goes first on its own.
     const captioned = message.attachments.length > 0 && text.length > 0 && [...text].length <= CAPTION_MAX;

@@ -10,6 +10,7 @@ import { ChannelError, type ChannelAdapter, type ChannelRuntime, type OutboundAt
 import { download } from '../download.js';
 import { readJsonBody } from '../json-body.js';
 import { callGraph, graphSecrets, graphSettings, lastInboundAt, outsideWindow, SIGNATURE_HEADER, signatureMatches, STANDARD_WINDOW_MS, verificationAnswer, type GraphApi } from '../meta-graph.js';
+import { splitText, textOf } from '../outbound-text.js';
 import { entryText, eventsOf } from './inbound.js';
 import { body as bodySchema, mediaInfo, phoneNumber, sent, templatePage, uploaded } from './payloads.js';
 
@@ -80,13 +81,6 @@ async function upload(api: GraphApi, phoneNumberId: string, file: OutboundAttach
   return answer.data.id;
 }
 
-const chunks = (text: string) => {
-  const chars = [...text];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i += TEXT_MAX) out.push(chars.slice(i, i + TEXT_MAX).join(''));
-  return out;
-};
-
 const statusOf = (s: string): TemplateInfo['status'] => (({ APPROVED: 'approved', PENDING: 'pending', REJECTED: 'rejected' }) as Record<string, TemplateInfo['status']>)[s] ?? 'other';
 
 export const whatsappAdapter = {
@@ -131,10 +125,10 @@ export const whatsappAdapter = {
     // Outside the window Meta accepts a free-form message and then fails it (131047): refuse it here.
     const last = lastInboundAt(message);
     if (last === undefined || Date.now() - last > STANDARD_WINDOW_MS) throw outsideWindow('WhatsApp');
-    const text = [content.text?.trim(), content.kind === 'link' && content.link && !content.text?.includes(content.link.url) ? content.link.url : undefined].filter(Boolean).join('\n');
+    const text = textOf(content);
     const ids: string[] = [];
     const captioned = message.attachments.length > 0 && text.length > 0 && [...text].length <= CAPTION_MAX && mediaTypeOf(message.attachments[0]!.mimeType) !== 'audio';
-    if (text && !captioned) for (const piece of chunks(text)) ids.push(await post(api, phoneNumberId, messageOf(to, 'text', { preview_url: /https?:\/\//.test(piece), body: piece })));
+    if (text && !captioned) for (const piece of splitText(text, TEXT_MAX)) ids.push(await post(api, phoneNumberId, messageOf(to, 'text', { preview_url: /https?:\/\//.test(piece), body: piece })));
     for (const [i, file] of message.attachments.entries()) {
       const type = mediaTypeOf(file.mimeType);
       const id = await upload(api, phoneNumberId, file);
