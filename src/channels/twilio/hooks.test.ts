@@ -195,12 +195,14 @@ describe('twilio outbound, consent and status', () => {
     expect(twilio.sends().length).toBe(before + 1);
   });
 
-  it("Twilio's own refusal of an unsubscribed number (21610) is a dead letter with reason recipient_opted_out", async () => {
+  it("Twilio's own refusal of an unsubscribed number (21610) is a dead letter with reason recipient_opted_out, and recorded as the opt-out", async () => {
     const ws = await conversation('Twilio 21610');
     twilio.api.failNext('POST', `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`, { status: 400, body: { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 } });
     const id = await reply(ws, 'hello?');
     await runJobs(t);
     expect(await message(ws, id)).toMatchObject({ status: 'failed', errorReason: 'recipient_opted_out' });
+    // Twilio knew of an opt-out Renmai had not seen: it is recorded as the contact's consent.
+    expect((await contactOf(ws, ws.contactId)).consents).toEqual([expect.objectContaining({ channelType: 'sms', status: 'opt_out', how: 'refused by the provider: the recipient opted out' })]);
   });
 
   it('Test connection reads the account; a wrong auth token is a 502 problem with reason token_invalid, the token not echoed', async () => {

@@ -9,10 +9,11 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction, type Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
+import { AppError } from '../../platform/http/errors.js';
 import { defineJob, enqueue, retryDelayMs, type JobDefinition } from '../../platform/queue/index.js';
 import { ChannelError, type ChannelErrorReason, type OutboundMessage } from '../../channels/index.js';
-import { liveChannel, pauseSends, recordCredentialState, takeSendToken, type Keyring } from '../channels/index.js';
-import { hasOptedOut } from '../contacts/index.js';
+import { channelActor, channelProfile, liveChannel, pauseSends, recordCredentialState, takeSendToken, type Keyring } from '../channels/index.js';
+import { hasOptedOut, setConsent, type ChannelType } from '../contacts/index.js';
 import { recordTimelineEvents } from '../timeline/index.js';
 import { readStored, type AttachmentLimits } from './attachments.js';
 import { inboxEvents } from './events.js';
@@ -77,6 +78,16 @@ async function deadLetter(db: Db, workspaceId: string, m: messages.MessageRow, r
   return { failed: reason };
 }
 
+/** The contact's consent for `consentType` becomes opt_out, as the channel (the member who set it up) records it. */
+async function recordProviderOptOut(db: Db, workspaceId: string, channelId: string, contactId: string, consentType: string) {
+  const profile = await channelProfile(db, workspaceId, channelId);
+  const actor = await channelActor(db, workspaceId, profile?.createdBy ?? null);
+  await setConsent(db, actor, contactId, consentType as ChannelType, { status: 'opt_out', how: 'refused by the provider: the recipient opted out' }).catch((error: unknown) => {
+    // The contact was deleted meanwhile: nothing to record.
+    if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+  });
+}
+
 /** An agent's message on the contact's timeline, once the provider took it. */
 async function recordOutboundOnTimeline(tx: Tx, workspaceId: string, channelType: string, m: MessageRow, contactId: string) {
   await recordTimelineEvents(tx, workspaceId, [
@@ -122,6 +133,8 @@ export function createSendJob(o: SendOptions): SendJob {
         if (failure.kind === 'rate_limited') await pauseSends(ctx.db, workspaceId, channel.channelId, failure.retryAfterMs ?? 1000);
         // The channel's health shows the token state: the provider refused the credentials.
         if (failure.kind === 'auth') await recordCredentialState(ctx.db, workspaceId, channel.channelId, failure.reason);
+        // The provider knows of an opt-out Renmai has not seen (a STOP to another of the account's numbers): record it.
+        if (failure.reason === 'recipient_opted_out' && consentType && contactId) await recordProviderOptOut(ctx.db, workspaceId, channel.channelId, contactId, consentType);
         const attempt = m.attempts + 1;
         if (!failure.retryable || attempt >= o.maxAttempts) return deadLetter(ctx.db, workspaceId, m, `${failure.kind}: ${failure.message}`, failure.reason);
         const delay = retryDelayMs(attempt, failure);
