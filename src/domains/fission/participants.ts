@@ -70,7 +70,7 @@ export async function leaderboard(db: Db, actor: Actor, campaignId: string, limi
   return { items: rows.map((r) => ({ participantId: r.participant_id, contactId: r.contact_id, name: r.name, validInvites: r.valid })) };
 }
 
-const toInvite = (r: Awaited<ReturnType<typeof invites.invitesOf>>[number]) => ({
+const toInvite = (r: Pick<Awaited<ReturnType<typeof invites.invitesOf>>[number], 'id' | 'participant_id' | 'invitee_contact_id' | 'status' | 'created_at' | 'voided_at'>) => ({
   id: r.id,
   participantId: r.participant_id,
   inviteeContactId: r.invitee_contact_id,
@@ -96,7 +96,7 @@ export async function decideInvite(db: Db, config: Config, actor: Actor, campaig
     await invites.setInviteStatus(tx, actor.workspaceId, [inviteId], decision === 'approve' ? 'counted' : 'rejected', { reviewedBy: actor.memberId });
     await rewardEngine(config).settle(tx, actor.workspaceId, invite.participant_id);
     await recordAudit(tx, actor, { action: `fission_invite.${decision === 'approve' ? 'approved' : 'rejected'}`, entityType: 'fission_invite', entityId: inviteId });
-    return toInvite({ ...invite, status: decision === 'approve' ? 'counted' : 'rejected' } as Parameters<typeof toInvite>[0]);
+    return toInvite({ ...invite, status: decision === 'approve' ? 'counted' : 'rejected' });
   });
 }
 

@@ -54,7 +54,7 @@ async function check(db: Db, workspaceId: string, v: CampaignInput) {
     if (i > 0 && t.goal <= v.tiers[i - 1]!.goal) errors.push({ path: `tiers.${i}.goal`, message: 'Goals must rise from tier to tier' });
     if (t.rewardKind === 'points' && !t.points) errors.push({ path: `tiers.${i}.points`, message: 'A points reward needs points' });
   });
-  const { layout } = { layout: v.posterLayout };
+  const layout = v.posterLayout;
   for (const part of ['avatar', 'qr'] as const) {
     const box = layout[part];
     if (box.x + box.size > layout.width || box.y + box.size > layout.height) errors.push({ path: `posterLayout.${part}`, message: 'Must lie inside the poster' });
