@@ -155,6 +155,11 @@ describe('invites', () => {
     expect(told[1]).toContain('已邀请 1 人，再邀请 1 人可得「100 积分」');
     const board = (await ws.client.get(`/api/v1/fission/campaigns/${campaign.id}/leaderboard?limit=5`)).json().items;
     expect(board).toEqual([{ participantId: host.id, contactId: host.contactId, name: '王小明', validInvites: 1 }]);
+    // Once the campaign has ended, a new friend counts nothing.
+    expect((await ws.client.patch(`/api/v1/fission/campaigns/${campaign.id}`, { status: 'ended' })).json().campaign.status).toBe('ended');
+    const late = await t.database.db.insertInto('contacts').values({ workspace_id: ws.workspace.id, name: 'Late', custom: '{}' }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+    await inTransaction(t.database.db, async (tx) => expect(await arrive(tx, t.config, ws.workspace.id, { contactId: late.id, channelId: ws.channelId, source: `f_${host.token}`, at: late.created_at })).toBe('campaign_not_running'));
+    expect((await ws.client.patch(`/api/v1/fission/campaigns/${campaign.id}`, { status: 'active' })).statusCode).toBe(409);
   });
 
   it('an invitee counts for one inviter only, also when two inviters race for the same people', async () => {
