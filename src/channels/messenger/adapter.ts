@@ -42,6 +42,8 @@ interface Platform {
   name: string;
   /** The Send API's text limit (Messenger 2,000 characters, Instagram 1,000). */
   textMax: number;
+  /** Whether the Send API takes files uploaded with the message (Messenger); Instagram takes them only by public URL. */
+  uploads: boolean;
   entryLink(s: MetaMessagingSettings, code: string): string | null;
   setup: ChannelAdapter['setup'];
 }
@@ -69,6 +71,9 @@ export function messagingTypeOf(message: OutboundMessage, s: MetaMessagingSettin
 
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The Send API's attachment type for a file. */
+export const attachmentTypeOf = (mimeType: string) => (['image', 'video', 'audio'].find((t) => mimeType.startsWith(`${t}/`)) ?? 'file') as 'image' | 'video' | 'audio' | 'file';
+
 function adapterFor(p: Platform) {
   return {
     type: p.type,
@@ -76,7 +81,7 @@ function adapterFor(p: Platform) {
     secrets,
     identityType: () => p.type,
     capabilities: (s: MetaMessagingSettings) => ({
-      messageKinds: ['text', 'link'] as const,
+      messageKinds: p.uploads ? (['text', 'image', 'file', 'audio', 'video', 'link'] as const) : (['text', 'link'] as const),
       templates: false,
       replyWindowMs: s.humanAgentTag ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS,
       rateLimit: { perSecond: 20, burst: 40 },
@@ -92,16 +97,27 @@ function adapterFor(p: Platform) {
 
     // The Send API has no idempotency key: a send cut short after Meta took it is sent again on retry.
     async send(message, channel, context) {
-      if (message.attachments.length) throw new ChannelError('permanent', `${p.name} cannot receive files from Renmai yet (it needs them at a public URL)`, { reason: 'invalid_request' });
+      if (message.attachments.length && !p.uploads) throw new ChannelError('permanent', `${p.name} cannot receive files from Renmai yet (it needs them at a public URL)`, { reason: 'invalid_request' });
       const type = messagingTypeOf(message, channel.settings, p.name);
       const text = textOf(message.content);
-      if (!text) throw new ChannelError('permanent', 'Nothing to send: no text', { reason: 'invalid_request' });
+      if (!text && !message.attachments.length) throw new ChannelError('permanent', 'Nothing to send: no text or file', { reason: 'invalid_request' });
       const api = apiOf(channel, context);
+      const recipient = { id: message.recipient.externalId };
+      const idOf = (answer: unknown) => {
+        const parsed = sent.safeParse(answer);
+        if (!parsed.success) throw new ChannelError('permanent', `${p.name} accepted the message but its answer names no message id`, { reason: 'provider_error' });
+        return parsed.data.message_id;
+      };
       const ids: string[] = [];
-      for (const piece of splitText(text, p.textMax)) {
-        const answer = sent.safeParse(await callGraph(api, `${p.name} send`, 'POST', '/me/messages', { recipient: { id: message.recipient.externalId }, ...type, message: { text: piece } }));
-        if (!answer.success) throw new ChannelError('permanent', `${p.name} accepted the message but its answer names no message id`, { reason: 'provider_error' });
-        ids.push(answer.data.message_id);
+      for (const piece of splitText(text, p.textMax)) ids.push(idOf(await callGraph(api, `${p.name} send`, 'POST', '/me/messages', { recipient, ...type, message: { text: piece } })));
+      // Files go up with the message (https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets): multipart, `filedata`.
+      for (const file of message.attachments) {
+        const form = new FormData();
+        form.set('recipient', JSON.stringify(recipient));
+        for (const [key, value] of Object.entries(type)) form.set(key, value);
+        form.set('message', JSON.stringify({ attachment: { type: attachmentTypeOf(file.mimeType), payload: { is_reusable: false } } }));
+        form.set('filedata', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.fileName);
+        ids.push(idOf(await callGraph(api, `${p.name} send`, 'POST', '/me/messages', form)));
       }
       return { providerMessageId: ids[0]! };
     },
@@ -129,6 +145,7 @@ export const messengerAdapter = adapterFor({
   object: 'page',
   name: 'Messenger',
   textMax: 2000,
+  uploads: true,
   // https://developers.facebook.com/docs/messenger-platform/discovery/m-me-links: ?ref= arrives as a referral.
   entryLink: (s, code) => `https://m.me/${s.username ?? s.accountId}?ref=${code}`,
   setup: {
@@ -143,6 +160,7 @@ export const instagramAdapter = adapterFor({
   object: 'instagram',
   name: 'Instagram',
   textMax: 1000,
+  uploads: false,
   // https://developers.facebook.com/docs/messenger-platform/instagram/features/ig-me-links: the ref reaches new
   // conversations only when the account has icebreakers; the username is needed (ig.me takes no id).
   entryLink: (s, code) => (s.username ? `https://ig.me/m/${s.username}?ref=${code}` : null),

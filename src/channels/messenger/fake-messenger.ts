@@ -15,7 +15,9 @@ const v = `/${DEFAULT_GRAPH_VERSION}`;
 export async function startFakeMessenger() {
   const api = await startFakeApi();
   let next = 500;
-  api.on('POST', `${v}/me/messages`, (req) => ({ body: { recipient_id: (req.json() as { recipient: { id: string } }).recipient.id, message_id: `m_FAKE${++next}` } }));
+  // JSON, or multipart with the file (its `recipient` field is JSON too).
+  const recipientOf = (body: string) => /"recipient"\s*:\s*\{\s*"id"\s*:\s*"(\d+)"/.exec(body)?.[1] ?? /\{"id":"(\d+)"\}/.exec(body)?.[1];
+  api.on('POST', `${v}/me/messages`, (req) => ({ body: { recipient_id: recipientOf(req.body.toString('latin1')), message_id: `m_FAKE${++next}` } }));
   api.on('GET', `${v}/${PAGE_ID}`, { body: FAKE_PAGE });
   api.on('GET', `${v}/${IG_ID}`, { body: FAKE_IG });
   api.on('GET', /^\/cdn\//, { body: JPEG, headers: { 'content-type': 'image/jpeg' } });

@@ -146,6 +146,31 @@ describe('messenger outbound', () => {
     expect(await message(ws, id)).toMatchObject({ status: 'delivered' });
   });
 
+  it('a file goes up with the message (multipart filedata) after the text; Instagram takes no files', async () => {
+    const ws = await conversation('FB file');
+    const boundary = 'renmai-test-boundary';
+    const upload = await ws.client.request(
+      'POST',
+      '/api/v1/attachments',
+      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="menu.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`), JPEG, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+      { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    );
+    const before = fb.sends().length;
+    const res = await ws.client.post(`/api/v1/conversations/${ws.conversationId}/messages`, { kind: 'image', text: '今日菜单', attachmentIds: [upload.json().attachment.id] });
+    expect(res.statusCode).toBe(202);
+    await runJobs(t);
+    const [textCall, fileCall] = fb.sends().slice(before);
+    expect(textCall!.json()).toEqual({ recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: '今日菜单' } });
+    const form = await fileCall!.form();
+    expect(JSON.parse(String(form.get('recipient')))).toEqual({ id: PSID });
+    expect(form.get('messaging_type')).toBe('RESPONSE');
+    expect(JSON.parse(String(form.get('message')))).toEqual({ attachment: { type: 'image', payload: { is_reusable: false } } });
+    expect((form.get('filedata') as File).size).toBe(JPEG.length);
+    expect(fileCall!.headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
+    const ig = await workspace('IG file', { type: 'instagram' });
+    expect((await ig.client.get(`/api/v1/channels/${ig.channelId}`)).json().channel.capabilities.messageKinds).toEqual(['text', 'link']);
+  });
+
   it('after 24 hours: refused without the human agent setting; with it, a person replies with the HUMAN_AGENT tag', async () => {
     const closed = await conversation('FB window', Date.now() - 30 * 3600_000);
     const res = await closed.client.post(`/api/v1/conversations/${closed.conversationId}/messages`, { kind: 'text', text: 'late' });
