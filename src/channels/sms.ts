@@ -60,10 +60,3 @@ export const smsCapabilities = (perSecond: number) => ({
   rateLimit: { perSecond, burst: perSecond * 2 },
   consentType: SMS_CONSENT,
 });
-
-/** The text an SMS carries for an outbound message: its text, and a link's URL when the text lacks it. */
-export function smsText(content: { kind: string; text?: string; link?: { url: string } }): string {
-  const text = content.text?.trim() ?? '';
-  const url = content.kind === 'link' && content.link && !text.includes(content.link.url) ? content.link.url : '';
-  return [text, url].filter(Boolean).join('\n');
-}

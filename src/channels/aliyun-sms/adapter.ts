@@ -5,7 +5,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError, type ChannelAdapter, type ChannelRuntime, type SendContext } from '../adapter.js';
-import { keywordSettings, smsCapabilities, smsText } from '../sms.js';
+import { textOf } from '../outbound-text.js';
+import { keywordSettings, smsCapabilities } from '../sms.js';
 import { callAliyun, DEFAULT_API_URL, type AliyunApi } from './api.js';
 import { eventsOf } from './inbound.js';
 
@@ -84,7 +85,7 @@ export const aliyunSmsAdapter = {
 
   async send(message, channel, context) {
     if (message.attachments.length) throw new ChannelError('permanent', 'SMS cannot carry files', { reason: 'invalid_request' });
-    const text = smsText(message.content);
+    const text = textOf(message.content);
     if (!text) throw new ChannelError('permanent', 'Nothing to send: no text', { reason: 'invalid_request' });
     if ([...text].length > PARAM_MAX) throw new ChannelError('permanent', `A template variable takes at most ${PARAM_MAX} characters`, { reason: 'invalid_request' });
     const { signName, templateCode, textParam } = channel.settings;

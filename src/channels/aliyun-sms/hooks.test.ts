@@ -138,17 +138,15 @@ describe('aliyun sms outbound', () => {
     expect(new Set(nonces).size).toBe(3);
   });
 
-  it('TD records the SMS opt-out and the next send is refused at once; START opts back in', async () => {
+  it('TD records the SMS opt-out and the next reply is refused (409 recipient_opted_out); START opts back in', async () => {
     const ws = await conversation('Aliyun TD');
     await push(ws, [up('TD')]);
     await runJobs(t);
     const contact = (await ws.client.get(`/api/v1/contacts/${ws.contactId}`)).json().contact;
     expect(contact.consents).toEqual([expect.objectContaining({ channelType: 'sms', status: 'opt_out', how: 'SMS keyword "TD"' })]);
-    const before = aliyun.calls('SendSms').length;
-    const id = await reply(ws, '双十二大促');
-    await runJobs(t);
-    expect(await message(ws, id)).toMatchObject({ status: 'failed', errorReason: 'recipient_opted_out' });
-    expect(aliyun.calls('SendSms').length).toBe(before);
+    const refused = await ws.client.post(`/api/v1/conversations/${ws.conversationId}/messages`, { text: '双十二大促' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ reason: 'recipient_opted_out' });
     await push(ws, [up('start')]);
     await runJobs(t);
     const back = await reply(ws, '欢迎回来');

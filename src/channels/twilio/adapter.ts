@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { ChannelError, type ChannelAdapter, type ChannelRuntime, type SendContext } from '../adapter.js';
 import { download } from '../download.js';
-import { keywordSettings, smsCapabilities, smsText } from '../sms.js';
+import { textOf } from '../outbound-text.js';
+import { keywordSettings, smsCapabilities } from '../sms.js';
 import { callTwilio, DEFAULT_API_URL, type TwilioApi } from './api.js';
 import { eventsOf } from './inbound.js';
 import { formParams, twilioSignatureValid } from './signature.js';
@@ -79,7 +80,7 @@ export const twilioAdapter = {
 
   async send(message, channel, context) {
     if (message.attachments.length) throw new ChannelError('permanent', 'Twilio takes MMS media only as public URLs it fetches itself, which Renmai does not publish yet', { reason: 'invalid_request' });
-    const body = smsText(message.content);
+    const body = textOf(message.content);
     if (!body) throw new ChannelError('permanent', 'Nothing to send: no text', { reason: 'invalid_request' });
     if ([...body].length > BODY_MAX) throw new ChannelError('permanent', `An SMS body takes at most ${BODY_MAX} characters`, { reason: 'invalid_request' });
     const form = new URLSearchParams({ To: message.recipient.externalId, Body: body });

@@ -181,10 +181,9 @@ describe('twilio outbound, consent and status', () => {
     expect(timeline).toEqual([expect.objectContaining({ type: 'consent_changed', props: { channel: 'sms', status: 'opt_out', previousStatus: null, how: 'SMS keyword "STOP"' } })]);
 
     const before = twilio.sends().length;
-    const refused = await reply(ws, 'Our sale starts today!');
-    await runJobs(t);
-    expect(await message(ws, refused)).toMatchObject({ status: 'failed', errorReason: 'recipient_opted_out', attempts: 1 });
-    expect(twilio.sends().length).toBe(before);
+    const refused = await ws.client.post(`/api/v1/conversations/${ws.conversationId}/messages`, { text: 'Our sale starts today!' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ reason: 'recipient_opted_out' });
 
     await post(ws, sms('START'));
     await runJobs(t);
@@ -193,6 +192,17 @@ describe('twilio outbound, consent and status', () => {
     await runJobs(t);
     expect(await message(ws, id)).toMatchObject({ status: 'sent' });
     expect(twilio.sends().length).toBe(before + 1);
+  });
+
+  it('a reply queued before the opt-out fails at once in the send job, nothing sent', async () => {
+    const ws = await conversation('Twilio queued opt-out');
+    const id = await reply(ws, 'Our sale starts today!');
+    const opt = await ws.client.put(`/api/v1/contacts/${ws.contactId}/consents/sms`, { status: 'opt_out', how: 'asked on the phone' });
+    expect(opt.statusCode).toBe(200);
+    const before = twilio.sends().length;
+    await runJobs(t);
+    expect(await message(ws, id)).toMatchObject({ status: 'failed', errorReason: 'recipient_opted_out', attempts: 1 });
+    expect(twilio.sends().length).toBe(before);
   });
 
   it("Twilio's own refusal of an unsubscribed number (21610) is a dead letter with reason recipient_opted_out, and recorded as the opt-out", async () => {

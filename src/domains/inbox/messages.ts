@@ -10,6 +10,7 @@ import { toPage } from '../../platform/http/pagination.js';
 import { enqueue } from '../../platform/queue/index.js';
 import type { LinkCard, Location, MessageKind, TemplateRef } from '../../channels/index.js';
 import { channelProfile } from '../channels/index.js';
+import { hasOptedOut } from '../contacts/index.js';
 import { checkFile, readStored, storeFile } from './attachments.js';
 import { requireConversation } from './conversations.js';
 import * as conversations from './conversations-store.js';
@@ -64,6 +65,11 @@ export async function sendReply(db: Db, deps: InboxDeps, actor: Actor, conversat
     // A template may go outside the window: that is what it is for.
     if (!input.template && replyWindowMs !== null && (lastInbound === undefined || Date.now() - lastInbound > replyWindowMs)) {
       throw conflict('The reply window of this channel has closed', { reason: 'outside_reply_window' });
+    }
+    // A channel whose sends need consent (SMS): a customer who opted out (replied STOP) is not written to.
+    const { consentType } = channel.capabilities;
+    if (consentType && conversation.contact_id && (await hasOptedOut(tx, actor.workspaceId, conversation.contact_id, consentType))) {
+      throw conflict('The customer opted out of messages on this channel', { reason: 'recipient_opted_out' });
     }
     const message = (await store.insertMessage(tx, actor.workspaceId, {
       conversationId,
