@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
 import { count, makeDue, runJobs } from '../../../test/support/channel-world.js';
+import { queueAutomaticMessage } from '../../domains/inbox/index.js';
 import { timelineHandler } from '../../domains/timeline/index.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
 import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
 import { silentLogger } from '../../platform/queue/test-support.js';
@@ -184,6 +186,9 @@ describe('twilio outbound, consent and status', () => {
     const refused = await ws.client.post(`/api/v1/conversations/${ws.conversationId}/messages`, { text: 'Our sale starts today!' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ reason: 'recipient_opted_out' });
+    // No auto-reply either (a keyword rule answering the STOP itself): skipped, nothing written.
+    const automatic = await inTransaction(t.database.db, (tx) => queueAutomaticMessage(tx, t.config, { workspaceId: ws.workspace.id, target: { conversationId: ws.conversationId }, text: 'Thanks for your message!', reason: 'keyword' }));
+    expect(automatic).toEqual({ skipped: 'recipient_opted_out' });
 
     await post(ws, sms('START'));
     await runJobs(t);

@@ -10,6 +10,7 @@ import type { Tx } from '../../platform/db/transaction.js';
 import { emit } from '../../platform/events/index.js';
 import { enqueue } from '../../platform/queue/index.js';
 import { channelProfile } from '../channels/index.js';
+import { hasOptedOut } from '../contacts/index.js';
 import { inboxDeps } from './deps.js';
 import { inboxEvents } from './events.js';
 import * as conversations from './conversations-store.js';
@@ -28,7 +29,7 @@ export interface AutomaticMessage {
   reason: AutomationReason;
 }
 
-export type AutomaticResult = { messageId: string; conversationId: string } | { skipped: 'no_conversation' | 'channel_disabled' | 'cannot_send_text' | 'outside_reply_window' };
+export type AutomaticResult = { messageId: string; conversationId: string } | { skipped: 'no_conversation' | 'channel_disabled' | 'cannot_send_text' | 'outside_reply_window' | 'recipient_opted_out' };
 
 const conversationById = (tx: Tx, workspaceId: string, id: string) =>
   tx.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).forUpdate().executeTakeFirst();
@@ -99,6 +100,9 @@ export async function queueAutomaticMessage(tx: Tx, config: Config, m: Automatic
   const lastInbound = conversation.last_inbound_at?.getTime();
   // A welcome after a follow is the provider's own occasion to write first; anything else answers the customer.
   if (replyWindowMs !== null && m.reason !== 'welcome' && (lastInbound === undefined || Date.now() - lastInbound > replyWindowMs)) return { skipped: 'outside_reply_window' };
+  // No auto-reply to the STOP itself, nor to anyone opted out of the channel's consent type.
+  const { consentType } = channel.capabilities;
+  if (consentType && conversation.contact_id && (await hasOptedOut(tx, workspaceId, conversation.contact_id, consentType))) return { skipped: 'recipient_opted_out' };
   const message = (await store.insertMessage(tx, workspaceId, {
     conversationId: conversation.id,
     channelId: conversation.channel_id,
