@@ -72,7 +72,7 @@ export interface InboxChannel {
   name: string;
   enabled: boolean;
   teamId: string | null;
-  capabilities: { messageKinds: string[]; replyWindowMs: number | null };
+  capabilities: { messageKinds: string[]; replyWindowMs: number | null; templates: boolean };
 }
 
 export interface Unread {
@@ -130,7 +130,23 @@ export const listMessages = (id: string, cursor?: string | null) => api.get<Page
 export const getUnread = () => api.get<Unread>('/inbox/unread');
 export const markConversationRead = (id: string) => api.post<{ conversation: Conversation }>(`/conversations/${id}/read`).then((r) => r.conversation);
 
-export const sendReply = (id: string, body: { kind?: string; text?: string; attachmentIds?: string[] }) =>
+/** A pre-approved template of a channel (WhatsApp), from GET /channels/{id}/templates. */
+export interface ChannelTemplate {
+  name: string;
+  language: string;
+  status: 'approved' | 'pending' | 'rejected' | 'other';
+  category?: string;
+  body?: string;
+  bodyParameterCount: number;
+}
+export interface TemplateChoice {
+  name: string;
+  language: string;
+  bodyParameters?: string[];
+}
+
+export const listChannelTemplates = (channelId: string) => api.get<{ items: ChannelTemplate[] }>(`/channels/${channelId}/templates`).then((r) => r.items);
+export const sendReply = (id: string, body: { kind?: string; text?: string; attachmentIds?: string[]; template?: TemplateChoice }) =>
   api.post<{ message: Message }>(`/conversations/${id}/messages`, body).then((r) => r.message);
 export const addNote = (id: string, body: { text: string; mentions?: string[] }) => api.post<{ message: Message }>(`/conversations/${id}/notes`, body).then((r) => r.message);
 export const changeStatus = (id: string, body: { status: ConversationStatus; snoozedUntil?: string }) =>

@@ -1,17 +1,18 @@
 // The thread's composer: a reply to the customer (attachments, canned responses) or an internal
 // note (@mentions of members). Enter sends a reply, Shift+Enter breaks the line; a note is sent
 // with Ctrl/⌘+Enter (Enter picks a mention). Typing is announced to the other agents.
-import { CloseOutlined, PaperClipOutlined, SendOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { CloseOutlined, FileTextOutlined, PaperClipOutlined, SendOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Flex, Input, Mentions, Segmented, Tag, Tooltip } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import type { MentionsRef } from 'antd/es/mentions';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { addNote, inboxKeys, sendReply, uploadAttachment, type Attachment, type Conversation } from '../../api/inbox';
+import { addNote, inboxKeys, sendReply, uploadAttachment, type Attachment, type Conversation, type TemplateChoice } from '../../api/inbox';
 import { sendLive } from '../../api/inbox-live';
 import { useErrorToast } from '../../components/errors';
 import { CannedPicker } from './canned-picker';
+import { TemplatePicker } from './template-picker';
 import type { Names } from './use-inbox';
 
 export type ComposerMode = 'reply' | 'note';
@@ -54,6 +55,7 @@ export function Composer({ conversation, names, handle, disabled }: { conversati
   const [files, setFiles] = useState<Attachment[]>([]);
   const [uploading, setUploading] = useState(false);
   const [cannedOpen, setCannedOpen] = useState(false);
+  const [templatesOpen, setTemplatesOpen] = useState(false);
   const mentioned = useRef(new Map<string, string>());
   const replyRef = useRef<TextAreaRef>(null);
   const noteRef = useRef<MentionsRef>(null);
@@ -98,6 +100,15 @@ export function Composer({ conversation, names, handle, disabled }: { conversati
       return sendReply(conversation.id, { kind, text: body || undefined, attachmentIds: files.map((f) => f.id) });
     },
     onSuccess: done,
+    onError: toast,
+  });
+  // A template goes as it is, whatever is in the box; the text is what the thread shows of it.
+  const sendTemplate = useMutation({
+    mutationFn: ({ template, text: shown }: { template: TemplateChoice; text: string }) => sendReply(conversation.id, { kind: 'text', text: shown, template }),
+    onSuccess: () => {
+      setTemplatesOpen(false);
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.messages(conversation.id) });
+    },
     onError: toast,
   });
   const canSend = !disabled && !send.isPending && !uploading && (mode === 'note' ? Boolean(text.trim()) : Boolean(text.trim() || files.length));
@@ -152,6 +163,11 @@ export function Composer({ conversation, names, handle, disabled }: { conversati
             <Tooltip title={t('inbox.composer.canned')}>
               <Button size="small" type="text" icon={<ThunderboltOutlined />} disabled={disabled} onClick={() => setCannedOpen(true)} data-testid="composer-canned" aria-label={t('inbox.composer.canned')} />
             </Tooltip>
+            {channel?.capabilities.templates ? (
+              <Tooltip title={t('inbox.composer.template')}>
+                <Button size="small" type="text" icon={<FileTextOutlined />} disabled={disabled} onClick={() => setTemplatesOpen(true)} data-testid="composer-template" aria-label={t('inbox.composer.template')} />
+              </Tooltip>
+            ) : null}
             <Tooltip title={t('inbox.composer.attach')}>
               <Button size="small" type="text" icon={<PaperClipOutlined />} disabled={disabled} loading={uploading} onClick={() => fileInput.current?.click()} aria-label={t('inbox.composer.attach')} />
             </Tooltip>
@@ -159,7 +175,10 @@ export function Composer({ conversation, names, handle, disabled }: { conversati
           </Flex>
         ) : null}
       </Flex>
-      {mode === 'reply' && windowClosed ? <Alert type="warning" showIcon style={{ marginBottom: 8 }} title={t('inbox.composer.windowClosed')} /> : null}
+      {mode === 'reply' && windowClosed ? (
+        <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="composer-window-closed" title={t(channel?.capabilities.templates ? 'inbox.composer.windowClosedTemplate' : 'inbox.composer.windowClosed')}
+          action={channel?.capabilities.templates ? <Button size="small" onClick={() => setTemplatesOpen(true)}>{t('inbox.composer.template')}</Button> : undefined} />
+      ) : null}
       {mode === 'reply' ? (
         <Input.TextArea
           ref={replyRef}
@@ -209,6 +228,9 @@ export function Composer({ conversation, names, handle, disabled }: { conversati
           {mode === 'note' ? t('inbox.composer.addNote') : t('inbox.composer.send')}
         </Button>
       </Flex>
+      {channel?.capabilities.templates ? (
+        <TemplatePicker open={templatesOpen} channelId={conversation.channelId} sending={sendTemplate.isPending} onClose={() => setTemplatesOpen(false)} onSend={(template, shown) => sendTemplate.mutate({ template, text: shown })} />
+      ) : null}
       <CannedPicker
         open={cannedOpen}
         conversationId={conversation.id}
