@@ -22,6 +22,7 @@ import { assignmentRoutes, conversationRoutes, hookRoutes, inboxRealtime, messag
 import { widgetRoutes, widgetScriptRoute, widgetSnippetRoutes } from './domains/widget/index.js';
 import { autoreplyRoutes, csatPageRoutes } from './domains/autoreplies/index.js';
 import { liveCodePageRoutes, liveCodeRoutes } from './domains/livecodes/index.js';
+import { groupCodePageRoutes, groupCodeRoutes } from './domains/groupcodes/index.js';
 import { fissionPageRoutes, fissionRoutes } from './domains/fission/index.js';
 import { pointsRoutes } from './domains/points/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(autoreplyRoutes);
       await api.register(widgetSnippetRoutes);
       await api.register(liveCodeRoutes);
+      await api.register(groupCodeRoutes);
       await api.register(fissionRoutes);
       await api.register(pointsRoutes);
     },
@@ -77,6 +79,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(csatPageRoutes);
   // A live code's short link /c/<slug>: public, it records the scan and sends the visitor on.
   await app.register(liveCodePageRoutes);
+  // A group code's short link /g/<slug> and its groups' QR images: public.
+  await app.register(groupCodePageRoutes);
   // A fission participant's personal link /f/<token>, their page and poster: public.
   await app.register(fissionPageRoutes(ctx.config));
   // The live-chat widget's visitors (their own token, the channel's allowed origins) and its script.

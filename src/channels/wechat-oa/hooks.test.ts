@@ -3,13 +3,11 @@
 // and outbound customer-service messages checked by a local fake WeChat API (real HTTP on
 // 127.0.0.1): token refresh on 42001, 5xx retried, 45015 outside the window, image upload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settler } from '../../../test/support/settle.js';
 import { count, inboxWorld, makeDue, type InboxWorld } from '../../../test/support/channel-world.js';
 import { signedInOwner } from '../../../test/support/app.js';
 import { channelRelations } from '../../domains/channels/index.js';
 import { inboxJobs } from '../../domains/inbox/index.js';
-import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
 import type { WecomCryptoKeys } from '../wecom/crypto.js';
 import { plainSignature } from './adapter.js';
 import { plainCallback, safeCallback, startFakeWechat, type FakeWechat } from './fake-wechat.js';
@@ -17,16 +15,7 @@ import { plainCallback, safeCallback, startFakeWechat, type FakeWechat } from '.
 async function oaWorld() {
   const world = await inboxWorld({ PUBLIC_URL: 'https://renmai.example' });
   const relations = channelRelations(world.t.config);
-  const handlers = createHandlerRegistry([relations.handler]);
-  const worker = createWorker({ db: world.t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(world.t.config), relations.job, ...handlers.jobs]), concurrency: 1, pollMs: 50 });
-  async function settle() {
-    for (let i = 0; i < 200; i++) {
-      const dispatched = await dispatchPending(world.t.database.db, handlers, { limit: 100 });
-      const ran = await worker.runOnce();
-      if (!dispatched && !ran) return;
-    }
-    throw new Error('wechat_oa: jobs did not settle');
-  }
+  const settle = settler(world.t, [relations.handler], [...inboxJobs(world.t.config), relations.job], { label: 'wechat_oa' });
   return { ...world, settle };
 }
 

@@ -3,14 +3,12 @@
 // token refresh on 42001 included. The autoreplies handler runs too, for the welcome message, and
 // the channels domain's relation facts (customer profile, staff relationship, churn alert).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settler } from '../../../test/support/settle.js';
 import { count, inboxWorld, makeDue, type InboxWorld } from '../../../test/support/channel-world.js';
 import { signedInOwner } from '../../../test/support/app.js';
 import { autorepliesHandler } from '../../domains/autoreplies/index.js';
 import { channelRelations } from '../../domains/channels/index.js';
 import { inboxJobs } from '../../domains/inbox/index.js';
-import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
 import type { WecomCryptoKeys } from './crypto.js';
 import { encryptedCallback, startFakeWecom, verificationQuery, type FakeWecom } from './fake-wecom.js';
 
@@ -18,16 +16,7 @@ import { encryptedCallback, startFakeWecom, verificationQuery, type FakeWecom } 
 async function wecomWorld() {
   const world = await inboxWorld({ PUBLIC_URL: 'https://renmai.example' });
   const relations = channelRelations(world.t.config);
-  const handlers = createHandlerRegistry([autorepliesHandler(world.t.config), relations.handler]);
-  const worker = createWorker({ db: world.t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(world.t.config), relations.job, ...handlers.jobs]), concurrency: 1, pollMs: 50 });
-  async function settle() {
-    for (let i = 0; i < 200; i++) {
-      const dispatched = await dispatchPending(world.t.database.db, handlers, { limit: 100 });
-      const ran = await worker.runOnce();
-      if (!dispatched && !ran) return;
-    }
-    throw new Error('wecom: jobs did not settle');
-  }
+  const settle = settler(world.t, [autorepliesHandler(world.t.config), relations.handler], [...inboxJobs(world.t.config), relations.job], { label: 'wecom' });
   return { ...world, settle };
 }
 

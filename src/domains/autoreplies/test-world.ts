@@ -3,25 +3,14 @@
 import { sql } from 'kysely';
 import type { TestApp } from '../../../test/support/app.js';
 import { inboxWorld, workspaceWithChannel, type InboxWorld } from '../../../test/support/channel-world.js';
-import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
+import { settler } from '../../../test/support/settle.js';
 import { inboxJobs } from '../inbox/index.js';
 import { autorepliesHandler } from './on-events.js';
 
 export async function autoreplyWorld(env: Record<string, string> = {}) {
   const w = await inboxWorld({ PUBLIC_URL: 'https://renmai.example', ...env });
-  const handlers = createHandlerRegistry([autorepliesHandler(w.t.config)]);
-  const worker = createWorker({ db: w.t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(w.t.config), ...handlers.jobs]), concurrency: 1, pollMs: 50 });
   /** Dispatches events and runs due jobs until nothing is left to do. */
-  async function settle() {
-    for (let i = 0; i < 200; i++) {
-      const dispatched = await dispatchPending(w.t.database.db, handlers, { limit: 100 });
-      const ran = await worker.runOnce();
-      if (!dispatched && !ran) return;
-    }
-    throw new Error('autoreplies: jobs did not settle');
-  }
+  const settle = settler(w.t, [autorepliesHandler(w.t.config)], inboxJobs(w.t.config), { label: 'autoreplies' });
   return { ...w, settle };
 }
 export type AutoreplyWorld = Awaited<ReturnType<typeof autoreplyWorld>> & InboxWorld;

@@ -3,7 +3,7 @@ export { requireVisibleContact, visibleContact, visibleContactIds } from './acce
 export { normaliseEmail, normalisePhone } from './normalize.js';
 export { checkCustomValues, type FieldDefinition } from './custom-values.js';
 export { tagRoutes } from './tags-routes.js';
-export { addTagsToContacts, addTagPairsToContacts, removeTagsFromContacts, insertContactTags, listTagGroups, type ContactSet, type Tag, type TagGroup } from './tags.js';
+export { existingTagIds, addTagsToContacts, addTagPairsToContacts, removeTagsFromContacts, insertContactTags, listTagGroups, type ContactSet, type Tag, type TagGroup } from './tags.js';
 export { contactRoutes, identityBody, identitySchema } from './contacts-routes.js';
 export { customFieldRoutes } from './custom-fields-routes.js';
 export { stageRoutes } from './stages-routes.js';

@@ -35,6 +35,10 @@ const toGroup = (g: GroupRow, tags: TagRow[], counts: Counts) => ({
 const countsOf = (db: Db, actor: Actor, tags?: readonly TagRow[]) =>
   store.countContactsByTag(db, actor.workspaceId, visibleContact(actor), tags?.map((t) => t.id));
 export type Tag = ReturnType<typeof toTag>;
+
+/** The ids of `tagIds` that are the workspace's tags (for other domains checking what they were given). */
+export const existingTagIds = async (db: Db, workspaceId: string, tagIds: readonly string[]) =>
+  new Set(tagIds.length ? (await store.listTags(db, workspaceId, { ids: tagIds })).map((t) => t.id) : []);
 export type TagGroup = ReturnType<typeof toGroup>;
 
 const isUniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';

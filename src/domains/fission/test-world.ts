@@ -4,11 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
+import { settler } from '../../../test/support/settle.js';
 import { SECRET_HEADER, webhookSecretOf } from '../../channels/telegram/adapter.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { createHandlerRegistry, dispatchPending, emit } from '../../platform/events/index.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
+import { emit } from '../../platform/events/index.js';
 import { inboxJobs } from '../inbox/index.js';
 import { fissionHandler } from './on-events.js';
 import { rewardEngine } from './rewards.js';
@@ -24,17 +23,8 @@ export const fissionTestApp = () =>
   });
 
 /** Delivers the outbox to fission and runs the intake and due reward jobs (not the sends: messages stay queued) until nothing is left. */
-export async function settle(t: TestApp) {
-  const handlers = createHandlerRegistry([fissionHandler(t.config)]);
-  const jobs = [...inboxJobs(t.config).filter((j) => j.name !== 'inbox.send'), rewardEngine(t.config).grantJob, ...handlers.jobs];
-  const worker = createWorker({ db: t.database.db, logger: silentLogger, registry: createJobRegistry(jobs), concurrency: 1, pollMs: 50 });
-  for (let i = 0; i < 300; i++) {
-    const dispatched = await dispatchPending(t.database.db, handlers, { limit: 100 });
-    const ran = await worker.runOnce();
-    if (!dispatched && !ran) return;
-  }
-  throw new Error('fission: jobs did not settle');
-}
+export const settle = (t: TestApp) =>
+  settler(t, [fissionHandler(t.config)], [...inboxJobs(t.config).filter((j) => j.name !== 'inbox.send'), rewardEngine(t.config).grantJob], { rounds: 300, label: 'fission' })();
 
 export async function fissionWorkspace(t: TestApp, name: string) {
   const owner = await signedInOwner(t, name);

@@ -6,11 +6,11 @@
 // Accept-Language (else the workspace's language). An unknown or disabled slug is a 404 page.
 // The chosen member is remembered in a first-party cookie (renmai_staff_<workspace>, path /c) for
 // exclusive codes.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { secureCookies } from '../../platform/http/cookies.js';
 import { scan, staffCookieName, type ScanResult } from './scan.js';
-import { escapeHtml, pageLanguage } from '../../platform/http/public-page.js';
+import { escapeHtml, pageLanguage, sendPublicPage, simplePage } from '../../platform/http/public-page.js';
 
 const copy = {
   en: {
@@ -30,21 +30,7 @@ const copy = {
 } as const;
 type Lang = keyof typeof copy;
 
-const page = (lang: Lang, paragraphs: string[]) => `<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(copy[lang].title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#222;text-align:center}</style>
-</head><body><h1>${escapeHtml(copy[lang].title)}</h1>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
-
-const send = (reply: FastifyReply, status: number, html: string) =>
-  reply
-    .code(status)
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-    .header('referrer-policy', 'no-referrer')
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex')
-    .type('text/html; charset=utf-8')
-    .send(html);
+const page = (lang: Lang, paragraphs: string[]) => simplePage(lang, copy[lang].title, paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join(''));
 
 /** Where the visitor goes: a URL to redirect to, or the page's paragraphs. */
 function destination(s: ScanResult, lang: Lang): { redirect: string } | { paragraphs: string[] } {
@@ -68,11 +54,11 @@ export const liveCodePageRoutes: FastifyPluginAsync = async (app) => {
     const { slug } = params.parse(request.params);
     const asked = pageLanguage(request.headers['accept-language']);
     const result = /^[a-z0-9]{12}$/.test(slug) ? await scan(db, slug, { userAgent: request.headers['user-agent'], cookies: request.cookies }) : undefined;
-    if (!result) return send(reply, 404, page(asked ?? 'zh', [copy[asked ?? 'zh'].unknown]));
+    if (!result) return sendPublicPage(reply, 404, page(asked ?? 'zh', [copy[asked ?? 'zh'].unknown]));
     const lang = asked ?? (result.workspaceLocale.startsWith('en') ? 'en' : 'zh');
     const to = destination(result, lang);
     if (result.memberId) reply.setCookie(staffCookieName(result.workspaceId), result.memberId, { path: '/c', httpOnly: true, sameSite: 'lax', secure: secureCookies(config), maxAge: STAFF_COOKIE_DAYS * 86_400 });
     if ('redirect' in to) return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(to.redirect, 302);
-    return send(reply, 200, page(lang, to.paragraphs));
+    return sendPublicPage(reply, 200, page(lang, to.paragraphs));
   });
 };

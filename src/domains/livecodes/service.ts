@@ -1,21 +1,20 @@
 // Live codes: CRUD (live-codes:read / live-codes:write), and the per-day stats. The scan-time
 // choice of a staff member is pick.ts; attribution of arrivals is on-events.ts.
-import { randomInt } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.js';
+import { randomSlug } from '../../platform/crypto/tokens.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
+import { dayRange } from '../../platform/time/day-range.js';
 import { channelProfile } from '../channels/index.js';
-import { activeMembers, existingTags } from './queries/refs.js';
+import { existingTagIds } from '../contacts/index.js';
+import { activeMembers } from './queries/refs.js';
 import { dailyStats } from './queries/stats.js';
 import { figureNames, type CodeInput, type CodePatch, type CodeStats } from './schema.js';
 import * as store from './store.js';
 
-const SLUG_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-/** 12 random characters of [a-z0-9]: url-safe, fits every provider's source parameter (WeCom State ≤ 30). */
-export const newSlug = () => Array.from({ length: 12 }, () => SLUG_ALPHABET[randomInt(SLUG_ALPHABET.length)]).join('');
 
 type StaffRow = Awaited<ReturnType<typeof store.staffOf>>[number];
 
@@ -69,7 +68,7 @@ async function check(db: Db, workspaceId: string, v: CodeInput) {
       inPeriod.add(s.memberId);
     });
   });
-  const tags = await existingTags(db, workspaceId, v.tagIds);
+  const tags = await existingTagIds(db, workspaceId, v.tagIds);
   v.tagIds.forEach((id, i) => {
     if (!tags.has(id)) errors.push({ path: `tagIds.${i}`, message: 'No such tag in this workspace' });
   });
@@ -118,7 +117,7 @@ export async function createCode(db: Db, actor: Actor, input: CodeInput) {
     await check(tx, actor.workspaceId, input);
     // A generated slug that the workspace already has is drawn again (62 bits: practically never).
     let row: store.CodeRow | undefined;
-    for (let i = 0; !row && i < 5; i++) row = await store.insertCode(tx, actor.workspaceId, newSlug(), valuesOf(input), actor.memberId);
+    for (let i = 0; !row && i < 5; i++) row = await store.insertCode(tx, actor.workspaceId, randomSlug(), valuesOf(input), actor.memberId);
     if (!row) throw new AppError('conflict', 'Could not draw a free slug');
     await store.replaceStaff(tx, actor.workspaceId, row.id, staffOf(input));
     const code = toCode(row, await store.staffOf(tx, actor.workspaceId, [row.id]));
@@ -159,19 +158,11 @@ export async function slugOf(db: Db, actor: Actor, id: string) {
   return (await requireCode(db, actor.workspaceId, id)).slug;
 }
 
-const DAY_MS = 86_400_000;
-const MAX_DAYS = 366;
-
 /** Per local day from `from` to `to` (default: the last 30 days up to today), zero-filled. */
 export async function codeStats(db: Db, actor: Actor, id: string, q: { from?: string; to?: string; stageId?: string }): Promise<CodeStats> {
   requireAccess(actor, 'live-codes:read');
   await requireCode(db, actor.workspaceId, id);
-  const today = (await store.todayOf(db, actor.workspaceId))!;
-  const to = q.to ?? today;
-  const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
-  const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
-  if (!Number.isFinite(span) || span < 0) throw invalid([{ path: 'from', message: 'from must be a date on or before to' }]);
-  if (span >= MAX_DAYS) throw invalid([{ path: 'from', message: `At most ${MAX_DAYS} days` }]);
+  const { from, to } = dayRange(q, (await store.todayOf(db, actor.workspaceId))!);
   const rows = await dailyStats(db, actor.workspaceId, id, from, to, q.stageId ?? null);
   const days = rows.map((r) => ({
     day: r.day,

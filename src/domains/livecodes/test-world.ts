@@ -5,9 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addMember, createTestApp, signedInOwner, type TestApp } from '../../../test/support/app.js';
-import { createHandlerRegistry, dispatchPending } from '../../platform/events/index.js';
-import { createJobRegistry, createWorker } from '../../platform/queue/index.js';
-import { silentLogger } from '../../platform/queue/test-support.js';
+import { settler } from '../../../test/support/settle.js';
 import { inboxJobs } from '../inbox/index.js';
 import { timelineHandler } from '../timeline/index.js';
 import { livecodesHandler } from './on-events.js';
@@ -21,18 +19,8 @@ export async function liveCodeWorld() {
     ATTACHMENTS_DIR: mkdtempSync(join(tmpdir(), 'renmai-attachments-')),
     PUBLIC_URL: 'https://crm.example.com',
   });
-  const handlers = createHandlerRegistry([livecodesHandler, timelineHandler]);
-  const worker = createWorker({ db: t.database.db, logger: silentLogger, registry: createJobRegistry([...inboxJobs(t.config), ...handlers.jobs]), concurrency: 1, pollMs: 50 });
-
   /** Runs the inbox's jobs and delivers the outbox to the handlers until nothing is left. */
-  async function settle() {
-    for (let i = 0; i < 200; i++) {
-      const dispatched = await dispatchPending(t.database.db, handlers, { limit: 100 });
-      const ran = await worker.runOnce();
-      if (!dispatched && !ran) return;
-    }
-    throw new Error('livecodes: jobs did not settle');
-  }
+  const settle = settler(t, [livecodesHandler, timelineHandler], inboxJobs(t.config), { label: 'livecodes' });
 
   /** A signed-in owner's workspace with `members` agents (the staff), a Telegram channel and a tag. */
   async function workspace(name: string, members = 3) {

@@ -1,4 +1,4 @@
-// Whether ids a live code names belong to the workspace, the staff's and an arrival's display names
+// Whether the members a live code names are the workspace's, the staff's and an arrival's display names
 // (read-only, other domains' tables).
 import type { Db } from '../../../platform/db/connect.js';
 
@@ -7,9 +7,6 @@ export const activeMembers = async (db: Db, workspaceId: string, memberIds: read
   memberIds.length
     ? new Set((await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', memberIds).where('status', '=', 'active').execute()).map((r) => r.id))
     : new Set<string>();
-
-export const existingTags = async (db: Db, workspaceId: string, tagIds: readonly string[]) =>
-  tagIds.length ? new Set((await db.selectFrom('tags').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', tagIds).execute()).map((r) => r.id)) : new Set<string>();
 
 /** Display names of the members among `memberIds`. */
 export const memberNames = async (db: Db, workspaceId: string, memberIds: readonly string[]) =>
