@@ -25,6 +25,7 @@ import { liveCodePageRoutes, liveCodeRoutes } from './domains/livecodes/index.js
 import { groupCodePageRoutes, groupCodeRoutes } from './domains/groupcodes/index.js';
 import { fissionPageRoutes, fissionRoutes } from './domains/fission/index.js';
 import { pointsRoutes } from './domains/points/index.js';
+import { referralPageRoutes, referralRoutes } from './domains/referrals/index.js';
 import { registerRealtime } from './platform/realtime/index.js';
 import { version } from './version.js';
 
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await api.register(groupCodeRoutes);
       await api.register(fissionRoutes);
       await api.register(pointsRoutes);
+      await api.register(referralRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -83,6 +85,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(groupCodePageRoutes);
   // A fission participant's personal link /f/<token>, their page and poster: public.
   await app.register(fissionPageRoutes(ctx.config));
+  // A referral code's short link /r/<slug>: public, it records the visit and sends the visitor on.
+  await app.register(referralPageRoutes);
   // The live-chat widget's visitors (their own token, the channel's allowed origins) and its script.
   await app.register(widgetRoutes);
   await app.register(widgetScriptRoute);

@@ -15,9 +15,10 @@ import { channelRelations } from './domains/channels/index.js';
 import { livecodesHandler } from './domains/livecodes/index.js';
 import { groupcodesHandler } from './domains/groupcodes/index.js';
 import { fissionHandler, rewardEngine } from './domains/fission/index.js';
+import { referralsHandler } from './domains/referrals/index.js';
 
 export const backgroundJobs: readonly AnyJobDefinition[] = [importContactsJob, batchJob, exportJob, rfmRecomputeJob, preferencesJob, segmentBuildJob, segmentRefreshJob, ruleBuildJob, ruleBackfillJob, ruleRefreshJob];
-export const eventHandlers: readonly EventHandler[] = [timelineHandler, mentionsHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler, livecodesHandler, groupcodesHandler];
+export const eventHandlers: readonly EventHandler[] = [timelineHandler, mentionsHandler, rfmHandler, rfmTriggersHandler, preferencesHandler, segmentsHandler, autotagHandler, livecodesHandler, groupcodesHandler, referralsHandler];
 /** Jobs bound to settings (the inbox's send job holds the channel keyring and attachment limits). */
 export const configuredJobs = (config: Config): readonly AnyJobDefinition[] => [...inboxJobs(config), channelRelations(config).job, rewardEngine(config).grantJob];
 /** Handlers bound to settings (automatic replies queue the inbox's send job and link to PUBLIC_URL). */

@@ -10,15 +10,19 @@
 // The invite takes the IP hash of the latest unmatched visit of the inviter's link; when the
 // inviter then has `burst_count` or more invites from that IP hash within `burst_minutes`, all
 // of them go to review and stop counting until an admin approves them.
-// Invitees join the campaign themselves. A departure (unfollow, friend removed) within the void
-// window voids the invitee's invite and the inviter's rewards follow (rewards.ts).
+// Each invite is also an edge of the workspace's invite tree (the referrals domain), whose state
+// follows the invite's. Invitees join the campaign themselves. A departure (unfollow, friend
+// removed) within the void window voids the invitee's invite and the inviter's rewards follow
+// (rewards.ts).
 import type { Config } from '../../config.js';
 import type { Tx } from '../../platform/db/transaction.js';
+import { recordEdge, setFissionEdgeStatus } from '../referrals/index.js';
 import * as invites from './invites-store.js';
 import { personalLink, tell } from './messages.js';
 import { isNewcomer } from './queries/refs.js';
 import { rewardEngine } from './rewards.js';
 import * as store from './store.js';
+import type { InviteStatus } from './tables.js';
 import { newToken } from './tokens.js';
 
 const DAY_MS = 86_400_000;
@@ -31,6 +35,12 @@ export interface Arrival {
   source: string;
   /** When the intake recorded it (the event's occurred_at). */
   at: Date;
+}
+
+/** Sets the invites' state, and their edges' in the invite tree. */
+export async function setInviteStatus(tx: Tx, workspaceId: string, ids: readonly string[], status: InviteStatus, extra: { reviewedBy?: string; voided?: boolean } = {}) {
+  await invites.setInviteStatus(tx, workspaceId, ids, status, extra);
+  await setFissionEdgeStatus(tx, workspaceId, ids, status);
 }
 
 const running = (c: store.CampaignRow, at: Date) => c.status === 'active' && c.starts_at <= at && at < c.ends_at;
@@ -58,13 +68,14 @@ async function countInvite(tx: Tx, config: Config, workspaceId: string, a: Arriv
   if (!(await isNewcomer(tx, workspaceId, a.contactId, a.at))) return 'not_new';
   const invite = await invites.insertInvite(tx, workspaceId, { campaignId: campaign.id, participantId: inviter.id, inviteeContactId: a.contactId, channelId: a.channelId });
   if (!invite) return 'already_invited';
+  await recordEdge(tx, workspaceId, { inviteeContactId: a.contactId, inviter: { contactId: inviter.contact_id }, source: 'fission', scopeId: campaign.id, fissionInviteId: invite.id });
   const ipHash = await invites.claimVisit(tx, workspaceId, inviter.id, invite.id);
   let flagged = false;
   if (ipHash) {
     await invites.setInviteIp(tx, workspaceId, invite.id, ipHash);
     const burst = await invites.burstOf(tx, workspaceId, inviter.id, ipHash, campaign.burst_minutes);
     if (burst.length >= campaign.burst_count) {
-      await invites.setInviteStatus(tx, workspaceId, burst.map((b) => b.id), 'review');
+      await setInviteStatus(tx, workspaceId, burst.map((b) => b.id), 'review');
       flagged = true;
     }
   }
@@ -94,7 +105,7 @@ export async function depart(tx: Tx, config: Config, workspaceId: string, contac
   if (!invite || (invite.status !== 'counted' && invite.status !== 'review')) return 'no_invite';
   const campaign = (await store.findCampaign(tx, workspaceId, invite.campaign_id))!;
   if (at.getTime() - invite.created_at.getTime() > campaign.void_days * DAY_MS) return 'outside_void_window';
-  await invites.setInviteStatus(tx, workspaceId, [invite.id], 'voided', { voided: true });
+  await setInviteStatus(tx, workspaceId, [invite.id], 'voided', { voided: true });
   const progress = await rewardEngine(config).settle(tx, workspaceId, invite.participant_id);
   if (progress && invite.status === 'counted' && campaign.progress_messages) {
     await tell(tx, config, workspaceId, { contactId: progress.contactId, channelId: campaign.channel_id }, { kind: 'voided', valid: progress.valid });

@@ -9,7 +9,7 @@ import { conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
 import { requireVisibleContact } from '../contacts/index.js';
 import * as invites from './invites-store.js';
-import { join } from './invites.js';
+import { join, setInviteStatus } from './invites.js';
 import { personalLink } from './messages.js';
 import { rewardEngine } from './rewards.js';
 import { requireCampaign } from './service.js';
@@ -93,7 +93,7 @@ export async function decideInvite(db: Db, config: Config, actor: Actor, campaig
     const invite = await invites.findInvite(tx, actor.workspaceId, campaignId, inviteId);
     if (!invite) throw notFound('Invite');
     if (invite.status !== 'review') throw conflict(`The invite is ${invite.status}, not in review`);
-    await invites.setInviteStatus(tx, actor.workspaceId, [inviteId], decision === 'approve' ? 'counted' : 'rejected', { reviewedBy: actor.memberId });
+    await setInviteStatus(tx, actor.workspaceId, [inviteId], decision === 'approve' ? 'counted' : 'rejected', { reviewedBy: actor.memberId });
     await rewardEngine(config).settle(tx, actor.workspaceId, invite.participant_id);
     await recordAudit(tx, actor, { action: `fission_invite.${decision === 'approve' ? 'approved' : 'rejected'}`, entityType: 'fission_invite', entityId: inviteId });
     return toInvite({ ...invite, status: decision === 'approve' ? 'counted' : 'rejected' });
