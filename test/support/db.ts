@@ -17,21 +17,19 @@ export interface TestDatabase extends DatabaseHandle {
 
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const migrated = options.migrate !== false;
-  if (testDbKind === 'postgres') {
-    const handle = await createServerDatabase();
-    if (migrated) await migrate(handle.db);
-    return handle;
-  }
+  if (testDbKind === 'postgres') return createServerDatabase(migrated);
   return openDatabase({ memory: true, ...(migrated ? { from: await migratedTemplate() } : {}) });
 }
+
+/** The migrations' identity: a template made from other migrations is never used. */
+const migrationsKey = () => createHash('sha256').update(loadMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 16);
 
 /**
  * A migrated PGlite, dumped once per set of migrations and shared by every test file: starting
  * from the dump skips initdb and the migrations, the slow part of a fresh embedded database.
  */
 async function migratedTemplate(): Promise<Blob> {
-  const key = createHash('sha256').update(loadMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 16);
-  const path = join(tmpdir(), `renmai-test-pglite-${key}.tar`);
+  const path = join(tmpdir(), `renmai-test-pglite-${migrationsKey()}.tar`);
   if (existsSync(path)) return new Blob([readFileSync(path)]);
   const handle = await openDatabase({ memory: true });
   try {
@@ -47,14 +45,55 @@ async function migratedTemplate(): Promise<Blob> {
   }
 }
 
-async function createServerDatabase(): Promise<TestDatabase> {
+const withAdmin = async <T>(adminUrl: string, use: (admin: pg.Client) => Promise<T>) => {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.end();
+  }
+};
+
+/**
+ * A migrated database on the server, made once per set of migrations and copied by each test
+ * file (CREATE DATABASE … TEMPLATE takes a fraction of running every migration). Built under an
+ * advisory lock and renamed into place when complete, so concurrent test files wait for one
+ * build and never copy half of one; templates of earlier migrations are dropped.
+ */
+async function serverTemplate(adminUrl: string): Promise<string> {
+  const name = `renmai_tpl_${migrationsKey()}`;
+  return withAdmin(adminUrl, async (admin) => {
+    await admin.query('select pg_advisory_lock(7262716)');
+    try {
+      if ((await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount) return name;
+      const building = `${name}_building`;
+      await admin.query(`drop database if exists ${building} with (force)`);
+      await admin.query(`create database ${building}`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${building}`;
+      const handle = await openDatabase({ url: url.toString(), poolSize: 1 });
+      try {
+        await migrate(handle.db);
+      } finally {
+        await handle.close();
+      }
+      await admin.query(`alter database ${building} rename to ${name}`);
+      const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'renmai\\_tpl\\_%' and datname <> $1", [name]);
+      for (const { datname } of stale.rows) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
+      return name;
+    } finally {
+      await admin.query('select pg_advisory_unlock(7262716)');
+    }
+  });
+}
+
+async function createServerDatabase(migrated: boolean): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('RENMAI_TEST_DB=postgres needs TEST_DATABASE_URL');
   const name = `renmai_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  const template = migrated ? await serverTemplate(adminUrl) : undefined;
+  await withAdmin(adminUrl, (admin) => admin.query(`create database ${name}${template ? ` template ${template}` : ''}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString(), poolSize: 5 });
@@ -63,10 +102,7 @@ async function createServerDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     async close() {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`));
     },
   };
 }
