@@ -32,6 +32,9 @@ const RfmPage = lazy(() => import('./pages/rfm/rfm'));
 const TagRulesPage = lazy(() => import('./pages/tag-rules/list'));
 const TagRuleEditorPage = lazy(() => import('./pages/tag-rules/editor'));
 const LiveCodesPage = lazy(() => import('./pages/live-codes/list'));
+const LiveCodeDetailPage = lazy(() => import('./pages/live-codes/detail'));
+const GroupCodesPage = lazy(() => import('./pages/group-codes/list'));
+const GroupCodeDetailPage = lazy(() => import('./pages/group-codes/detail'));
 const InboxPage = lazy(() => import('./pages/inbox/inbox'));
 const ChannelsPage = lazy(() => import('./pages/channels/list'));
 const DeadLettersPage = lazy(() => import('./pages/inbox-admin/dead-letters'));
@@ -62,6 +65,7 @@ const pages: Record<string, ReactNode> = {
   '/rfm': <RfmPage />,
   '/tag-rules': <TagRulesPage />,
   '/live-codes': <LiveCodesPage />,
+  '/group-codes': <GroupCodesPage />,
   '/settings/custom-fields': <CustomFieldsPage />,
   '/settings/stages': <StagesPage />,
   '/settings/tags': <TagsPage />,
@@ -99,6 +103,8 @@ export const router = createBrowserRouter([
       { path: 'segments/:id/edit', element: <Guard permission="segments:write"><SegmentEditorPage /></Guard> },
       { path: 'tag-rules/new', element: <Guard permission="tag-rules:write"><TagRuleEditorPage /></Guard> },
       { path: 'tag-rules/:id', element: <Guard permission="tag-rules:read"><TagRuleEditorPage /></Guard> },
+      { path: 'live-codes/:id', element: <Guard permission="live-codes:read"><LiveCodeDetailPage /></Guard> },
+      { path: 'group-codes/:id', element: <Guard permission="live-codes:read"><GroupCodeDetailPage /></Guard> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -3,7 +3,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { lazy, Suspense } from 'react';
 
 export interface ChartProps {
-  /** An ECharts option; only bar, line and heatmap series with grid, tooltip and visualMap are registered. */
+  /** An ECharts option; only bar, line and heatmap series with grid, legend, tooltip and visualMap are registered. */
   option: EChartsCoreOption;
   height?: number;
   onClick?: (point: { name: string; dataIndex: number; data: unknown }) => void;

@@ -2,13 +2,13 @@
 // are registered (tree-shaken through echarts/core), and this module is loaded lazily by chart.tsx,
 // so pages without charts never download it.
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { ChartProps } from './chart';
 
-echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export default function EChartsView({ option, height = 260, onClick, testId }: ChartProps) {
   const el = useRef<HTMLDivElement>(null);

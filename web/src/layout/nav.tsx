@@ -23,6 +23,7 @@ import {
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
+  UsergroupAddOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { InboxUnreadBadge } from '../pages/inbox/background';
@@ -49,6 +50,7 @@ export const navItems: NavItem[] = [
   { path: '/rfm', labelKey: 'nav.rfm', icon: <DotChartOutlined />, permission: 'rfm:read', group: 'customers' },
   { path: '/tag-rules', labelKey: 'nav.tagRules', icon: <RobotOutlined />, permission: 'tag-rules:read', group: 'customers' },
   { path: '/live-codes', labelKey: 'liveCodes.nav', icon: <QrcodeOutlined />, permission: 'live-codes:read', group: 'customers' },
+  { path: '/group-codes', labelKey: 'groupCodes.nav', icon: <UsergroupAddOutlined />, permission: 'live-codes:read', group: 'customers' },
   { path: '/settings/custom-fields', labelKey: 'nav.customFields', icon: <FormOutlined />, permission: 'contact-settings:write' },
   { path: '/settings/stages', labelKey: 'nav.stages', icon: <FlagOutlined />, permission: 'contact-settings:write' },
   { path: '/settings/tags', labelKey: 'nav.tags', icon: <TagsOutlined />, permission: 'contact-settings:write' },
