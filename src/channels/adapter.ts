@@ -265,6 +265,23 @@ export interface HookAnswer {
   body: string;
 }
 
+export interface EntryRegistration {
+  /** The live code's slug: the source the provider hands back. */
+  code: string;
+  name: string;
+  /** The code's staff (pool and backups) as Renmai members; the adapter maps them to the provider's users. */
+  memberIds: string[];
+}
+
+export interface RegisteredEntry {
+  /** The provider's id of the entry (WeCom config_id, an official account's ticket). */
+  ref: string;
+  /** What the QR code should hold, when Renmai draws it (an official account's qrcode url). */
+  qrContent: string | null;
+  /** The provider's own image of the QR code, when it draws it (WeCom's qr_code). */
+  qrImageUrl: string | null;
+}
+
 export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   type: string;
   /** Non-secret settings: shown by the API. */
@@ -296,6 +313,12 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   connect?(channel: ChannelRuntime<Settings, Secrets>, context: ConnectContext): Promise<void>;
   /** The provider's catalogue of message templates (WhatsApp message_templates), for the composer; throws ChannelError. */
   templates?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<TemplateInfo[]>;
+  /**
+   * Registers a live code's own entry at the provider, whose QR code brings the code back as the
+   * arrival's `source` (WeCom 联系我 add_contact_way with `state`, an official account's permanent
+   * parametric QR with the scene); throws ChannelError.
+   */
+  registerEntry?(entry: EntryRegistration, channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<RegisteredEntry>;
   /** The setup steps the console shows for this type. */
   setup?: SetupGuide;
   /**

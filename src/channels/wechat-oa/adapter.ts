@@ -9,7 +9,7 @@ import { download, type Download } from '../download.js';
 import { decryptMessage, ENCODING_AES_KEY, signatureMatches, WecomCryptoError, type WecomCryptoKeys } from '../wecom/crypto.js';
 import { field, readXml } from '../wx-xml.js';
 import { queryOf, timestampFresh } from '../wx-query.js';
-import { DEFAULT_BASE_URL, errorOf, issueToken, sendCustom, uploadImage, urlOf, userInfo, withToken, type OaApiContext } from './api.js';
+import { createSceneQr, DEFAULT_BASE_URL, errorOf, issueToken, sendCustom, uploadImage, urlOf, userInfo, withToken, type OaApiContext } from './api.js';
 import { eventsOf } from './inbound.js';
 
 const settings = z.strictObject({
@@ -207,6 +207,15 @@ export const wechatOaAdapter = {
   },
 
   // An access token with the AppID and AppSecret: the credentials are right and this server's IP is whitelisted.
+  // A permanent parametric QR code with the code's slug as its scene: a follow through it arrives
+  // as subscribe with EventKey qrscene_<slug> (or SCAN for a follower), the arrival's source. The
+  // answer's url is what the QR code holds; Renmai draws it.
+  async registerEntry(entry, channel, context) {
+    const answer = await createSceneQr(apiContext(channel, context), entry.code);
+    if (typeof answer.ticket !== 'string' || typeof answer.url !== 'string') throw new ChannelError('temporary', 'WeChat answered qrcode/create without a ticket', { reason: 'provider_error' });
+    return { ref: answer.ticket, qrContent: answer.url, qrImageUrl: null };
+  },
+
   async testConnection(channel, context) {
     await issueToken(apiContext(channel, context));
     return { accountId: channel.settings.appId };

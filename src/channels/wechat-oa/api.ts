@@ -124,3 +124,7 @@ export const sendCustom = (ctx: OaApiContext, body: Json) => callWithToken(ctx, 
 
 /** user/info: a follower's unionid (when the account is bound to an Open Platform account) and subscribe facts. */
 export const userInfo = (ctx: OaApiContext, openid: string) => callWithToken(ctx, 'user/info', { query: { openid, lang: 'zh_CN' } });
+
+/** A permanent parametric QR code (QR_LIMIT_STR_SCENE, ≤ 100,000 an account): subscribe / SCAN events carry the scene. */
+export const createSceneQr = (ctx: OaApiContext, scene: string) =>
+  callWithToken(ctx, 'qrcode/create', { json: { action_name: 'QR_LIMIT_STR_SCENE', action_info: { scene: { scene_str: scene } } } });

@@ -1,5 +1,5 @@
 // A fake WeChat official-account API for tests, on test/support/fake-api.ts (real HTTP on
-// 127.0.0.1): token, message/custom/send, media/upload, media/get and user/info with WeChat's
+// 127.0.0.1): token, message/custom/send, media/upload, media/get, user/info and qrcode/create with WeChat's
 // answers (HTTP 200 with errcode), every request recorded. It can fail the next calls of a route,
 // expire the current token once (42001), and builds callbacks as WeChat posts them, plain or safe.
 import { randomBytes } from 'node:crypto';
@@ -55,6 +55,11 @@ export async function startFakeWechat(appId = 'wx1234567890abcdef', secret = 'fa
   api.on('GET', '/cgi-bin/media/get', (req) => {
     const file = media.get(queryOf(req).get('media_id') ?? '');
     return refused(req) ?? (file ? { headers: { 'content-type': file.mimeType }, body: file.data } : { headers: { 'content-type': 'text/plain' }, body: { errcode: 40007, errmsg: 'invalid media_id' } });
+  });
+  api.on('POST', '/cgi-bin/qrcode/create', (req) => {
+    const scene = (req.json() as { action_info?: { scene?: { scene_str?: string } } }).action_info?.scene?.scene_str ?? '';
+    if (!scene || scene.length > 64) return refused(req) ?? { body: { errcode: 40097, errmsg: 'invalid args' } };
+    return refused(req) ?? { body: { ticket: `fake-ticket-${++n}`, url: `http://weixin.qq.com/q/fake-${scene}` } };
   });
   api.on('GET', '/cgi-bin/user/info', (req) => {
     const openid = queryOf(req).get('openid') ?? '';

@@ -6,7 +6,7 @@ import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRun
 import { accessTokens, credentialKey } from '../access-token.js';
 import { download } from '../download.js';
 import { WxApiError } from '../wx-api-error.js';
-import { DEFAULT_BASE_URL, isExpired, issueToken, sendAppMessage, sendWelcomeMessage, uploadMedia, wecomError, type MediaType, type WecomApiContext } from './api.js';
+import { addContactWay, DEFAULT_BASE_URL, isExpired, issueToken, sendAppMessage, sendWelcomeMessage, uploadMedia, wecomError, type MediaType, type WecomApiContext } from './api.js';
 import { decryptMessage, ENCODING_AES_KEY, signatureMatches, WecomCryptoError, type WecomCryptoKeys } from './crypto.js';
 import { relationFactsOf } from './contacts.js';
 import { eventsOf, isCustomerThread } from './inbound.js';
@@ -223,6 +223,17 @@ export const wecomAdapter = {
 
   // The customer's profile (externalcontact/get) on an add; the member involved, from the event.
   relationFacts: (event, channel, context) => relationFactsOf(event, channel.settings, apiContext(channel, context)),
+
+  // 联系我 for several members (type 2, QR scene 2) with the code's slug as `state`: WeCom sends it
+  // back as State on add_external_contact, which attributes the add to the code. Friend requests
+  // through it are accepted without verification (skip_verify), as a live code's are expected to be.
+  async registerEntry(entry, channel, context) {
+    const byMember = new Map(channel.settings.staff.map((s) => [s.memberId, s.userId]));
+    const users = [...new Set(entry.memberIds.flatMap((id) => byMember.get(id) ?? []))];
+    if (!users.length) throw new ChannelError('permanent', "None of the code's staff has a WeCom userid in the channel's staff list", { reason: 'invalid_request' });
+    const answer = await addContactWay(apiContext(channel, context), { type: 2, scene: 2, remark: entry.name.slice(0, 30), skip_verify: true, state: entry.code, user: users });
+    return { ref: String(answer.config_id ?? ''), qrContent: null, qrImageUrl: typeof answer.qr_code === 'string' ? answer.qr_code : null };
+  },
 
   // gettoken with the corp id and secret: the credentials are right and this server may call WeCom.
   async testConnection(channel, context) {

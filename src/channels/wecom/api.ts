@@ -133,3 +133,6 @@ export const getExternalContact = (ctx: WecomApiContext, externalUserId: string)
 
 /** externalcontact/send_welcome_msg (doc 92137): within 20 s of the add event, once per code. */
 export const sendWelcomeMessage = (ctx: WecomApiContext, body: Json) => callWithToken(ctx, 'externalcontact/send_welcome_msg', { method: 'POST', json: body });
+
+/** 联系我 (doc 92228): a QR code of several members whose adds carry `state`. */
+export const addContactWay = (ctx: WecomApiContext, body: Json) => callWithToken(ctx, 'externalcontact/add_contact_way', { method: 'POST', json: body });

@@ -1,5 +1,6 @@
 // A fake WeCom for tests: a real HTTP server on 127.0.0.1 speaking the calls the adapter makes
-// (gettoken, message/send, media/upload, media/get, externalcontact/get, send_welcome_msg) with
+// (gettoken, message/send, media/upload, media/get, externalcontact/get, send_welcome_msg,
+// add_contact_way) with
 // WeCom's answers (HTTP 200 with errcode), recording every request. It can be told to fail the
 // next calls (any status or errcode), or to expire the current token once (42001), and it builds
 // signed, encrypted callbacks as WeCom posts them.
@@ -85,6 +86,11 @@ export async function startFakeWecom(corpId = 'ww0000fake0000corp', secret = 'fa
         if (usedWelcomeCodes.has(code)) return { body: { errcode: 41051, errmsg: 'externaluser has started chatting' } };
         usedWelcomeCodes.add(code);
         return { body: ok() };
+      }
+      case 'externalcontact/add_contact_way': {
+        const way = JSON.parse(body.toString('utf8')) as { state?: string; user?: string[] };
+        if (!way.user?.length || (way.state ?? '').length > 30) return { body: { errcode: 40058, errmsg: 'invalid parameter' } };
+        return { body: ok({ config_id: `fake-way-${++n}`, qr_code: `https://wework.qpic.cn/fake-way-${n}.png` }) };
       }
       default:
         return { status: 404, body: { errcode: 404, errmsg: 'unknown path' } };

@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
-import { ChannelError, type ConnectionInfo, type TemplateInfo } from '../../channels/index.js';
+import { ChannelError, type ConnectionInfo, type EntryRegistration, type RegisteredEntry, type TemplateInfo } from '../../channels/index.js';
 import { liveChannel, recordCredentialState } from './runtime.js';
 import type { Keyring } from './secrets.js';
 
@@ -72,6 +72,23 @@ export async function channelTemplates(db: Db, keyring: Keyring, actor: Actor, i
     return { items: await channel.adapter.templates(channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets }) };
   } catch (error) {
     if (error instanceof ChannelError && error.kind === 'auth') await recordCredentialState(db, actor.workspaceId, id, error.reason);
+    throw providerFailure(error);
+  }
+}
+
+/**
+ * Registers a live code's entry at the provider (WeCom 联系我, an official account's parametric
+ * QR) for the live codes domain, which checks its own permission; the channel must be the
+ * workspace's. A channel type that has none is a 409 `not_supported`.
+ */
+export async function registerChannelEntry(db: Db, keyring: Keyring, workspaceId: string, channelId: string, entry: EntryRegistration, o: ProviderCallOptions): Promise<RegisteredEntry> {
+  const channel = await liveChannel(db, keyring, workspaceId, channelId).catch(() => undefined);
+  if (!channel) throw new AppError('conflict', "The code's channel cannot be opened (is its secret key set?)", { details: { reason: 'token_invalid' } });
+  if (!channel.adapter.registerEntry) throw new AppError('conflict', `A ${channel.type} channel has no codes of its own: its link is served from /c/<slug>`, { details: { reason: 'not_supported' } });
+  try {
+    return await channel.adapter.registerEntry(entry, channel.runtime, { signal: AbortSignal.timeout(TIMEOUT_MS), allowPrivateTargets: o.allowPrivateTargets });
+  } catch (error) {
+    if (error instanceof ChannelError && error.kind === 'auth') await recordCredentialState(db, workspaceId, channelId, error.reason);
     throw providerFailure(error);
   }
 }

@@ -8,3 +8,4 @@ export { keyringOf, type Keyring } from './secrets.js';
 export { channelRelations, type RelationFactsJob } from './relations.js';
 export { databaseTokenStore } from './token-store.js';
 export { channelActor } from './actor.js';
+export { registerChannelEntry } from './connection.js';

@@ -5,15 +5,17 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { publicUrl } from '../../config.js';
 import { actorOf } from '../../platform/http/authenticate.js';
+import { keyringOf } from '../channels/index.js';
 import { pageQuery, pageSchema } from '../../platform/http/pagination.js';
 import { codeBody, codePatch, codeSchema, figureNames, qrQuery, statsQuery, statsSchema } from './schema.js';
-import { codeStats, createCode, deleteCode, getCode, listCodes, slugOf, updateCode, type LiveCode } from './service.js';
+import { codeStats, createCode, deleteCode, getCode, listCodes, qrTargetOf, registerCode, updateCode, type LiveCode } from './service.js';
 
 const tags = ['live-codes'];
 const idParams = z.object({ id: z.uuid() });
 
 export const liveCodeRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.ctx;
+  const keyring = keyringOf(config);
   const linkOf = (slug: string) => `${publicUrl(config)}/c/${slug}`;
   const shaped = (code: LiveCode) => ({ ...code, url: linkOf(code.slug) });
 
@@ -35,12 +37,18 @@ export const liveCodeRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(204).send();
   });
 
-  // The QR code of PUBLIC_URL/c/<slug>, as a square PNG of `size` pixels (error correction M, quiet zone of 4 modules).
+  // The code's QR code as a square PNG of `size` pixels (error correction M, quiet zone of 4
+  // modules): PUBLIC_URL/c/<slug>, or the provider's content once registered (an official account's qrcode url).
   app.get('/live-codes/:id/qr.png', { schema: { tags, params: idParams, querystring: qrQuery, produces: ['image/png'] } }, async (request, reply) => {
-    const slug = await slugOf(db, actorOf(request), request.params.id);
-    const png = await QRCode.toBuffer(linkOf(slug), { type: 'png', width: Number(request.query.size), margin: 4, errorCorrectionLevel: 'M' });
+    const { slug, providerContent } = await qrTargetOf(db, actorOf(request), request.params.id);
+    const png = await QRCode.toBuffer(providerContent ?? linkOf(slug), { type: 'png', width: Number(request.query.size), margin: 4, errorCorrectionLevel: 'M' });
     return reply.type('image/png').header('cache-control', 'private, max-age=300').header('content-disposition', `inline; filename="live-code-${slug}-${request.query.size}.png"`).send(png);
   });
+
+  // Registers the code with its channel's provider: WeCom 联系我 (state = slug) or an official account's parametric QR (scene = slug).
+  app.post('/live-codes/:id/register', { schema: { tags, params: idParams, response: { 200: z.object({ liveCode: codeSchema }) } } }, async (request) => ({
+    liveCode: shaped(await registerCode(db, keyring, actorOf(request), request.params.id, { allowPrivateTargets: config.CHANNEL_ALLOW_PRIVATE_TARGETS })),
+  }));
 
   app.get('/live-codes/:id/stats', { schema: { tags, params: idParams, querystring: statsQuery, response: { 200: statsSchema } } }, async (request) =>
     codeStats(db, actorOf(request), request.params.id, request.query),

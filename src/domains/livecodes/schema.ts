@@ -81,6 +81,8 @@ export const codeSchema = z.object({
   periods: z.array(z.object({ name: z.string(), from: z.string(), to: z.string(), staff: z.array(z.object({ memberId: z.uuid(), dailyCap: z.number().nullable() })) })),
   exclusive: z.boolean(),
   welcomeBlockedNames: z.array(z.string()),
+  /** The code's entry at its channel's provider, once registered (POST /live-codes/{id}/register). */
+  registration: z.object({ ref: z.string(), qrContent: z.string().nullable(), qrImageUrl: z.string().nullable(), registeredAt: z.date() }).nullable(),
   enabled: z.boolean(),
   createdAt: z.date(),
   updatedAt: z.date(),

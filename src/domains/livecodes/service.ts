@@ -8,7 +8,7 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
 import { dayRange } from '../../platform/time/day-range.js';
-import { channelProfile } from '../channels/index.js';
+import { channelProfile, registerChannelEntry, type Keyring } from '../channels/index.js';
 import { existingTagIds } from '../contacts/index.js';
 import { activeMembers } from './queries/refs.js';
 import { dailyStats } from './queries/stats.js';
@@ -34,6 +34,7 @@ function toCode(r: store.CodeRow, staff: readonly StaffRow[]) {
     periods: r.periods,
     exclusive: r.exclusive,
     welcomeBlockedNames: r.welcome_blocked_names,
+    registration: r.registered_at && { ref: r.provider_ref!, qrContent: r.provider_qr_content, qrImageUrl: r.provider_qr_image_url, registeredAt: r.registered_at },
     enabled: r.enabled,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -152,10 +153,31 @@ export async function deleteCode(db: Db, actor: Actor, id: string) {
   });
 }
 
-/** The code's slug, for its QR code (404 for another workspace's id). */
-export async function slugOf(db: Db, actor: Actor, id: string) {
+/** What the code's QR code holds: the provider's content when registered with one, else the slug (for PUBLIC_URL/c/<slug>). */
+export async function qrTargetOf(db: Db, actor: Actor, id: string) {
   requireAccess(actor, 'live-codes:read');
-  return (await requireCode(db, actor.workspaceId, id)).slug;
+  const row = await requireCode(db, actor.workspaceId, id);
+  return { slug: row.slug, providerContent: row.provider_qr_content };
+}
+
+/**
+ * Registers the code with its channel's provider (an explicit step, as connecting a channel is):
+ * its staff and slug go to the provider, whose answer is kept. Registering again makes a new entry
+ * there (the earlier one is left at the provider).
+ */
+export async function registerCode(db: Db, keyring: Keyring, actor: Actor, id: string, o: { allowPrivateTargets: boolean }) {
+  requireAccess(actor, 'live-codes:write');
+  const row = await requireCode(db, actor.workspaceId, id);
+  if (!row.channel_id) throw new AppError('conflict', 'A landing-page code has no provider to register with', { details: { reason: 'not_supported' } });
+  const staff = await store.staffOf(db, actor.workspaceId, [id]);
+  const periodStaff = row.periods.flatMap((p) => p.staff.map((s) => s.memberId));
+  const entry = { code: row.slug, name: row.name, memberIds: [...new Set([...staff.map((s) => s.member_id), ...periodStaff])] };
+  const registered = await registerChannelEntry(db, keyring, actor.workspaceId, row.channel_id, entry, o);
+  return inTransaction(db, async (tx) => {
+    const updated = await store.setRegistration(tx, actor.workspaceId, id, registered);
+    await recordAudit(tx, actor, { action: 'live_code.registered', entityType: 'live_code', entityId: id, after: { ref: registered.ref } });
+    return toCode(updated, await store.staffOf(tx, actor.workspaceId, [id]));
+  });
 }
 
 /** Per local day from `from` to `to` (default: the last 30 days up to today), zero-filled. */

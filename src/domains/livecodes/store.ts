@@ -27,7 +27,7 @@ export interface StaffValues {
   hours: WeeklyInterval[] | null;
 }
 
-const codeColumns = ['id', 'name', 'slug', 'channel_id', 'landing_url', 'strategy', 'tag_ids', 'welcome_message', 'periods', 'exclusive', 'welcome_blocked_names', 'enabled', 'created_at', 'updated_at'] as const;
+const codeColumns = ['id', 'name', 'slug', 'channel_id', 'landing_url', 'strategy', 'tag_ids', 'welcome_message', 'periods', 'exclusive', 'welcome_blocked_names', 'provider_ref', 'provider_qr_content', 'provider_qr_image_url', 'registered_at', 'enabled', 'created_at', 'updated_at'] as const;
 export type CodeRow = Awaited<ReturnType<typeof findCode>> & object;
 
 const columnsOf = (v: CodeValues) => ({
@@ -222,3 +222,13 @@ export const markLeft = (db: Db, workspaceId: string, contactId: string, channel
     .where('channel_id', '=', channelId)
     .where('left_on', 'is', null)
     .execute();
+
+/** What the provider answered when the code was registered with it. */
+export const setRegistration = (db: Db, workspaceId: string, id: string, r: { ref: string; qrContent: string | null; qrImageUrl: string | null }) =>
+  withOurs(db)
+    .updateTable('live_codes')
+    .set({ provider_ref: r.ref, provider_qr_content: r.qrContent, provider_qr_image_url: r.qrImageUrl, registered_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returning(codeColumns)
+    .executeTakeFirstOrThrow();

@@ -28,6 +28,10 @@ export interface LiveCodesTable {
   periods: ColumnType<SpecialPeriod[], string | undefined, string>;
   exclusive: Generated<boolean>;
   welcome_blocked_names: Generated<string[]>;
+  provider_ref: string | null;
+  provider_qr_content: string | null;
+  provider_qr_image_url: string | null;
+  registered_at: Date | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
