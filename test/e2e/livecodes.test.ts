@@ -1,0 +1,92 @@
+// Live codes and group codes in the console, in Chromium against a fresh server: an owner builds a
+// live code in the drawer (a landing page, one staff member with a daily cap, a tag), finds it in
+// the list, scans it once and sees its statistics chart and CSV export; then makes a group code,
+// adds a group by its invite link and sees it listed with its fill.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCall as callApi, chooseOption, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
+
+warnIfNoChromium('e2e/livecodes');
+
+interface LiveCode { id: string; slug: string; name: string; landingUrl: string | null; staff: Array<{ memberId: string; dailyCap: number | null }>; tagIds: string[] }
+interface GroupCode { id: string; groups: Array<{ name: string; joinUrl: string | null; capacity: number; dailyCap: number | null }> }
+
+describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
+  let session: BrowserSession;
+  let server: TestServer;
+  let page: Page;
+
+  const apiCall = <T,>(method: 'GET' | 'POST', path: string, data?: unknown) => callApi<T>(session, method, path, data);
+
+  beforeAll(async () => {
+    session = await openConsole({ width: 1400, height: 1000 });
+    ({ server, page } = session);
+  }, 120_000);
+
+  afterAll(() => session?.close());
+
+  it('builds a live code, sees it listed, its stats chart and CSV; makes a group code with a group', async () => {
+    await signInChinese(session);
+    const { group } = await apiCall<{ group: { id: string } }>('POST', '/tag-groups', { name: '来源' });
+    const { tag } = await apiCall<{ tag: { id: string } }>('POST', '/tags', { groupId: group.id, name: '活码客户' });
+    const { items: [owner] } = await apiCall<{ items: Array<{ id: string; name: string }> }>('GET', '/members');
+
+    // The builder: a landing page, one staff member capped at 50 a day, a tag.
+    await page.goto(`${server.url}/live-codes`);
+    await page.getByText('还没有渠道活码').waitFor();
+    await page.getByTestId('live-code-create').first().click();
+    await page.getByTestId('live-code-name').fill('春季海报');
+    await page.getByTestId('live-code-target').getByText('落地页').click();
+    await page.getByTestId('live-code-landing').fill('https://example.com/spring');
+    await page.getByTestId('staff-add').click();
+    await page.getByTestId('staff-member').click();
+    await chooseOption(page, owner!.name);
+    await page.getByTestId('staff-cap').fill('50');
+    await page.getByTestId('live-code-tags').click();
+    await chooseOption(page, '活码客户');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('live-code-save').click();
+
+    // Listed, and saved as built.
+    await page.getByTestId('live-code-link').getByText('春季海报').waitFor();
+    const { items: codes } = await apiCall<{ items: LiveCode[] }>('GET', '/live-codes');
+    expect(codes).toHaveLength(1);
+    const code = codes[0]!;
+    expect(code.landingUrl).toBe('https://example.com/spring');
+    expect(code.staff).toEqual([expect.objectContaining({ memberId: owner!.id, dailyCap: 50 })]);
+    expect(code.tagIds).toEqual([tag.id]);
+
+    // One scan of the public link, then the code's statistics: the chart draws and the totals count it.
+    const scan = await page.request.get(`${server.url}/c/${code.slug}`, { maxRedirects: 0 });
+    expect(scan.status()).toBe(302);
+    await page.getByTestId('live-code-link').getByText('春季海报').click();
+    await page.locator('[data-testid=live-code-chart] canvas').waitFor();
+    expect(await page.getByTestId('live-code-total-scans').locator('.ant-statistic-content-value').innerText()).toBe('1');
+    const csvHref = await page.getByTestId('live-code-csv').getAttribute('href');
+    expect(csvHref).toMatch(new RegExp(`^/api/v1/live-codes/${code.id}/stats\\.csv`));
+    const csv = await (await page.request.get(`${server.url}${csvHref}`)).text();
+    expect(csv.replace(/^\uFEFF/, '').split('\n')[0]).toBe('day,scans,noStaffAvailable,adds,attributed,left,net,ordered,reachedStage');
+
+    // A group code, and a group joined by its invite link.
+    await page.goto(`${server.url}/group-codes`);
+    await page.getByText('还没有群活码').waitFor();
+    await page.getByTestId('group-code-create').first().click();
+    await page.getByTestId('group-code-name').fill('福利群');
+    await page.getByTestId('group-code-save').click();
+    await page.getByTestId('group-code-title').getByText('福利群').waitFor();
+    await page.getByTestId('group-add').first().click();
+    await page.getByTestId('group-name').fill('福利一群');
+    await page.getByTestId('group-join-url').fill('https://t.me/+welfare1');
+    await page.getByTestId('group-capacity').fill('150');
+    await page.getByTestId('group-save').click();
+    await page.getByTestId('group-name-cell').getByText('福利一群').waitFor();
+    expect(await page.getByTestId('group-filled').innerText()).toContain('0/150');
+
+    const { items: groupCodes } = await apiCall<{ items: GroupCode[] }>('GET', '/group-codes');
+    expect(groupCodes[0]!.groups).toEqual([expect.objectContaining({ name: '福利一群', joinUrl: 'https://t.me/+welfare1', capacity: 150, dailyCap: null })]);
+    await page.goto(`${server.url}/group-codes`);
+    await page.getByTestId('group-code-link').getByText('福利群').waitFor();
+    expect(await page.getByTestId('group-code-groups').innerText()).toBe('1 个群，1 个有空位');
+  }, 180_000);
+});
