@@ -1,7 +1,7 @@
 // Live codes and group codes in the console, in Chromium against a fresh server: an owner builds a
 // live code in the drawer (a landing page, one staff member with a daily cap, a tag), finds it in
 // the list, scans it once and sees its statistics chart and CSV export; then makes a group code,
-// adds a group by its invite link and sees it listed with its fill.
+// adds a group by its invite link and one by an uploaded QR image, and sees them listed with their fill.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall as callApi, chooseOption, hasChromium, openConsole, signInChinese, warnIfNoChromium, type BrowserSession } from '../support/browser.js';
@@ -10,7 +10,7 @@ import type { TestServer } from '../support/server.js';
 warnIfNoChromium('e2e/livecodes');
 
 interface LiveCode { id: string; slug: string; name: string; landingUrl: string | null; staff: Array<{ memberId: string; dailyCap: number | null }>; tagIds: string[] }
-interface GroupCode { id: string; groups: Array<{ name: string; joinUrl: string | null; capacity: number; dailyCap: number | null }> }
+interface GroupCode { id: string; groups: Array<{ name: string; joinUrl: string | null; qrImageUrl: string | null; capacity: number; dailyCap: number | null }> }
 
 describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
   let session: BrowserSession;
@@ -68,6 +68,16 @@ describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
     const csv = await (await page.request.get(`${server.url}${csvHref}`)).text();
     expect(csv.replace(/^\uFEFF/, '').split('\n')[0]).toBe('day,scans,noStaffAvailable,adds,attributed,left,net,ordered,reachedStage');
 
+    // A server-side refusal lands on the field it names (a blocked name over 50 characters: welcomeBlockedNames.0).
+    await page.getByTestId('live-code-edit').click();
+    await page.getByTestId('live-code-blocked').click();
+    await page.keyboard.type('x'.repeat(60));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('live-code-save').click();
+    await page.locator('.ant-form-item-has-error', { has: page.getByTestId('live-code-blocked') }).locator('.ant-form-item-explain-error').waitFor();
+    expect((await apiCall<{ liveCode: { welcomeBlockedNames: string[] } }>('GET', `/live-codes/${code.id}`)).liveCode.welcomeBlockedNames).toEqual([]);
+    await page.keyboard.press('Escape');
+
     // A group code, and a group joined by its invite link.
     await page.goto(`${server.url}/group-codes`);
     await page.getByText('还没有群活码').waitFor();
@@ -81,12 +91,27 @@ describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
     await page.getByTestId('group-capacity').fill('150');
     await page.getByTestId('group-save').click();
     await page.getByTestId('group-name-cell').getByText('福利一群').waitFor();
-    expect(await page.getByTestId('group-filled').innerText()).toContain('0/150');
+    expect(await page.getByTestId('group-filled').first().innerText()).toContain('0/150');
+
+    // A second group by an uploaded QR image (any PNG will do: the live code's own QR code); it is served back byte for byte.
+    const png = await (await page.request.get(`${server.url}/api/v1/live-codes/${code.id}/qr.png?size=256`)).body();
+    await page.getByTestId('group-add').first().click();
+    await page.getByTestId('group-name').fill('福利二群');
+    await page.getByTestId('group-way').getByText('群二维码图片').click();
+    await page.locator('.ant-drawer input[type=file]').setInputFiles({ name: 'group-qr.png', mimeType: 'image/png', buffer: png });
+    await page.locator('.ant-drawer .ant-image img').waitFor();
+    await page.getByTestId('group-save').click();
+    await page.getByTestId('group-name-cell').getByText('福利二群').waitFor();
 
     const { items: groupCodes } = await apiCall<{ items: GroupCode[] }>('GET', '/group-codes');
-    expect(groupCodes[0]!.groups).toEqual([expect.objectContaining({ name: '福利一群', joinUrl: 'https://t.me/+welfare1', capacity: 150, dailyCap: null })]);
+    expect(groupCodes[0]!.groups).toEqual([
+      expect.objectContaining({ name: '福利一群', joinUrl: 'https://t.me/+welfare1', qrImageUrl: null, capacity: 150, dailyCap: null }),
+      expect.objectContaining({ name: '福利二群', joinUrl: null, qrImageUrl: expect.stringMatching(/\/qr\//), capacity: 200 }),
+    ]);
+    const image = await page.request.get(groupCodes[0]!.groups[1]!.qrImageUrl!.replace(/^https?:\/\/[^/]+/, server.url));
+    expect(Buffer.compare(await image.body(), png)).toBe(0);
     await page.goto(`${server.url}/group-codes`);
     await page.getByTestId('group-code-link').getByText('福利群').waitFor();
-    expect(await page.getByTestId('group-code-groups').innerText()).toBe('1 个群，1 个有空位');
+    expect(await page.getByTestId('group-code-groups').innerText()).toBe('2 个群，2 个有空位');
   }, 180_000);
 });

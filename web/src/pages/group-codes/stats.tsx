@@ -24,7 +24,9 @@ export function GroupCodeStatsCard({ code }: { code: GroupCode }) {
     row.scans += r.scans; row.joins += r.joins; row.leaves += r.leaves;
     byGroup.set(key, row);
   }
-  const rows = [...byGroup.values()];
+  // In the code's order; scans that found every group full (and groups since removed) last.
+  const order = (key: string) => { const i = code.groups.findIndex((g) => g.id === key); return i < 0 ? code.groups.length + (key === 'none' ? 1 : 0) : i; };
+  const rows = [...byGroup.values()].sort((a, b) => order(a.key) - order(b.key));
   const value: [Dayjs, Dayjs] | null = range ?? (stats.data ? [dayjs(stats.data.from), dayjs(stats.data.to)] : null);
 
   return (

@@ -75,6 +75,9 @@ function onRangeField(error: unknown): unknown {
   return new ApiError(error.status, error.code, error.detail, errors, error.extra);
 }
 
+/** The workspace's channels, whole, for the target select and the detail's target name. */
+export const useChannels = () => useQuery({ queryKey: ['channels', 'all'], queryFn: () => fetchAll<Channel>('/channels'), staleTime: 30_000 });
+
 export function LiveCodeBuilder({ code, open, onClose }: { code?: LiveCode; open: boolean; onClose: (saved?: LiveCode) => void }) {
   const { t } = useTranslation();
   const can = useCan();
@@ -86,7 +89,7 @@ export function LiveCodeBuilder({ code, open, onClose }: { code?: LiveCode; open
   const strategy = Form.useWatch('strategy', form);
   const tags = useAllTags();
   const members = useAllMembers(can('members:read'));
-  const channels = useQuery({ queryKey: ['channels', 'all'], queryFn: () => fetchAll<Channel>('/channels'), staleTime: 30_000 });
+  const channels = useChannels();
   const memberOptions = (members.data ?? []).filter((m) => m.status === 'active').map((m) => ({ value: m.id, label: m.name || m.email }));
 
   const save = useMutation({
@@ -142,7 +145,7 @@ export function LiveCodeBuilder({ code, open, onClose }: { code?: LiveCode; open
           <Input.TextArea rows={3} data-testid="live-code-welcome" />
         </Form.Item>
         <Form.Item name="welcomeBlockedNames" label={t('liveCodes.builder.blockedNames')} extra={t('liveCodes.builder.blockedNamesHint')}>
-          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} />
+          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} data-testid="live-code-blocked" />
         </Form.Item>
         <Form.Item name="enabled" label={t('liveCodes.enabled')} valuePropName="checked"><Switch /></Form.Item>
       </Form>

@@ -10,7 +10,7 @@ import { useCan } from '../../auth/session';
 import { ErrorAlert, useErrorToast } from '../../components/errors';
 import { PageHeader } from '../../components/page-header';
 import { PageSpinner } from '../../layout/app-layout';
-import { LiveCodeBuilder } from './builder';
+import { LiveCodeBuilder, useChannels } from './builder';
 import { QrButtons } from './qr';
 import { LiveCodeStatsCard } from './stats';
 
@@ -24,6 +24,7 @@ export default function LiveCodeDetailPage() {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const code = useQuery({ queryKey: liveCodeKey(id), queryFn: () => getLiveCode(id) });
+  const channels = useChannels();
   const remove = useMutation({
     mutationFn: () => deleteLiveCode(id),
     onSuccess: () => { void queryClient.invalidateQueries({ queryKey: liveCodesKey }); void navigate('/live-codes'); },
@@ -63,7 +64,7 @@ export default function LiveCodeDetailPage() {
           <Card size="small">
             <Descriptions column={1} size="small">
               <Descriptions.Item label={t('liveCodes.link')}><Typography.Text copyable={{ text: c.url }} data-testid="live-code-url">{c.url}</Typography.Text></Descriptions.Item>
-              <Descriptions.Item label={t('liveCodes.target')}>{c.landingUrl ?? t('liveCodes.channelTarget')}</Descriptions.Item>
+              <Descriptions.Item label={t('liveCodes.target')}>{c.landingUrl ?? channels.data?.find((ch) => ch.id === c.channelId)?.name ?? t('liveCodes.channelTarget')}</Descriptions.Item>
               <Descriptions.Item label={t('liveCodes.strategy')}>{t(`liveCodes.strategies.${c.strategy}`)}</Descriptions.Item>
               <Descriptions.Item label={t('liveCodes.staff')}>{t('liveCodes.staffCount', { count: c.staff.length, backups: c.backupStaff.length })}</Descriptions.Item>
               <Descriptions.Item label={t('liveCodes.builder.exclusive')}>{c.exclusive ? t('common.yes') : t('common.no')}</Descriptions.Item>

@@ -101,7 +101,7 @@ export function PeriodList({ members }: { members: Options }) {
                 <MinusCircleOutlined aria-label={t('common.delete')} onClick={() => remove(f.name)} />
               </Flex>
               <Form.List name={[f.name, 'staff']}>
-                {(staff, ops) => (
+                {(staff, ops, { errors }) => (
                   <div style={{ paddingBottom: 8 }}>
                     {staff.map((s) => (
                       <Flex key={s.key} gap={8} align="baseline" wrap>
@@ -114,6 +114,7 @@ export function PeriodList({ members }: { members: Options }) {
                         <MinusCircleOutlined aria-label={t('common.delete')} onClick={() => ops.remove(s.name)} />
                       </Flex>
                     ))}
+                    <Form.ErrorList errors={errors} />
                     <Button size="small" type="link" icon={<PlusOutlined />} style={{ paddingInline: 0 }} onClick={() => ops.add({ dailyCap: null })}>{t('liveCodes.builder.addPeriodStaff')}</Button>
                   </div>
                 )}
