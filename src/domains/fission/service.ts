@@ -3,16 +3,16 @@
 import type { Config } from '../../config.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
+import { insertWithSlug } from '../../platform/crypto/tokens.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { AppError, conflict, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
+import { conflict, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
 import { channelEntry, channelProfile } from '../channels/index.js';
 import { checkFile, inboxDeps, storeFile } from '../inbox/index.js';
 import { CAMPAIGN_SOURCE } from './invites.js';
 import type { CampaignInput, CampaignPatch } from './schema.js';
 import * as store from './store.js';
-import { newSlug } from './tokens.js';
 
 function toCampaign(r: store.CampaignRow, tiers: readonly store.TierRow[], entryLink: string | null) {
   return {
@@ -86,9 +86,7 @@ export async function createCampaign(db: Db, actor: Actor, input: CampaignInput)
   requireAccess(actor, 'fission:write');
   return inTransaction(db, async (tx) => {
     await check(tx, actor.workspaceId, input);
-    let row: store.CampaignRow | undefined;
-    for (let i = 0; !row && i < 5; i++) row = await store.insertCampaign(tx, actor.workspaceId, newSlug(), valuesOf(input, 'draft'), actor.memberId);
-    if (!row) throw new AppError('conflict', 'Could not draw a free slug');
+    const row = await insertWithSlug((slug) => store.insertCampaign(tx, actor.workspaceId, slug, valuesOf(input, 'draft'), actor.memberId));
     await store.replaceTiers(tx, actor.workspaceId, row.id, input.tiers);
     const campaign = (await shaped(tx, actor.workspaceId, [row]))[0]!;
     await recordAudit(tx, actor, { action: 'fission_campaign.created', entityType: 'fission_campaign', entityId: row.id, after: campaign });

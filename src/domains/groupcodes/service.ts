@@ -3,10 +3,10 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
-import { randomSlug } from '../../platform/crypto/tokens.js';
+import { insertWithSlug } from '../../platform/crypto/tokens.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { AppError, invalid, notFound, type FieldError } from '../../platform/http/errors.js';
+import { invalid, notFound, type FieldError } from '../../platform/http/errors.js';
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
 import { dayRange } from '../../platform/time/day-range.js';
 import { existingTagIds } from '../contacts/index.js';
@@ -77,9 +77,7 @@ export async function createCode(db: Db, actor: Actor, input: CodeInput) {
   return inTransaction(db, async (tx) => {
     await checkTags(tx, actor.workspaceId, input.tagIds);
     const values = { ...input, tagIds: [...new Set(input.tagIds)] };
-    let row: store.CodeRow | undefined;
-    for (let i = 0; !row && i < 5; i++) row = await store.insertCode(tx, actor.workspaceId, randomSlug(), values, actor.memberId);
-    if (!row) throw new AppError('conflict', 'Could not draw a free slug');
+    const row = await insertWithSlug((slug) => store.insertCode(tx, actor.workspaceId, slug, values, actor.memberId));
     await recordAudit(tx, actor, { action: 'group_code.created', entityType: 'group_code', entityId: row.id, after: values });
     return toCode(row, []);
   });

@@ -1,7 +1,7 @@
 // Live codes: CRUD (live-codes:read / live-codes:write), and the per-day stats. The scan-time
 // choice of a staff member is pick.ts; attribution of arrivals is on-events.ts.
 import { recordAudit } from '../../platform/audit/audit.js';
-import { randomSlug } from '../../platform/crypto/tokens.js';
+import { insertWithSlug } from '../../platform/crypto/tokens.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
@@ -116,10 +116,7 @@ export async function createCode(db: Db, actor: Actor, input: CodeInput) {
   requireAccess(actor, 'live-codes:write');
   return inTransaction(db, async (tx) => {
     await check(tx, actor.workspaceId, input);
-    // A generated slug that the workspace already has is drawn again (62 bits: practically never).
-    let row: store.CodeRow | undefined;
-    for (let i = 0; !row && i < 5; i++) row = await store.insertCode(tx, actor.workspaceId, randomSlug(), valuesOf(input), actor.memberId);
-    if (!row) throw new AppError('conflict', 'Could not draw a free slug');
+    const row = await insertWithSlug((slug) => store.insertCode(tx, actor.workspaceId, slug, valuesOf(input), actor.memberId));
     await store.replaceStaff(tx, actor.workspaceId, row.id, staffOf(input));
     const code = toCode(row, await store.staffOf(tx, actor.workspaceId, [row.id]));
     await recordAudit(tx, actor, { action: 'live_code.created', entityType: 'live_code', entityId: row.id, after: code });
