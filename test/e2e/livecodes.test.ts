@@ -76,7 +76,17 @@ describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
     await page.getByTestId('live-code-save').click();
     await page.locator('.ant-form-item-has-error', { has: page.getByTestId('live-code-blocked') }).locator('.ant-form-item-explain-error').waitFor();
     expect((await apiCall<{ liveCode: { welcomeBlockedNames: string[] } }>('GET', `/live-codes/${code.id}`)).liveCode.welcomeBlockedNames).toEqual([]);
-    await page.keyboard.press('Escape');
+    // Put right and saved: the whole code goes back as a patch, the landing page stays the target.
+    await page.getByTestId('live-code-blocked').click();
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('测试');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('live-code-name').fill('春季海报 2');
+    await page.getByTestId('live-code-save').click();
+    await page.getByTestId('live-code-title').getByText('春季海报 2').waitFor();
+    const edited = (await apiCall<{ liveCode: LiveCode & { welcomeBlockedNames: string[] } }>('GET', `/live-codes/${code.id}`)).liveCode;
+    expect(edited).toMatchObject({ name: '春季海报 2', landingUrl: 'https://example.com/spring', welcomeBlockedNames: ['测试'], tagIds: [tag.id] });
+    expect(edited.staff).toEqual([expect.objectContaining({ memberId: owner!.id, dailyCap: 50, hours: null })]);
 
     // A group code, and a group joined by its invite link.
     await page.goto(`${server.url}/group-codes`);
