@@ -297,6 +297,10 @@ describe('isolation and permissions', () => {
     const mine = await a.program();
     expect((await a.client.post(`/api/v1/referrals/programs/${mine.id}/codes`, { contactId })).json().errors[0].path).toBe('contactId');
     expect((await a.client.get('/api/v1/referrals/programs')).json().items.map((p: { id: string }) => p.id)).toEqual([mine.id]);
+    // The routes and their schemas are in the OpenAPI document.
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/referrals/programs/{id}/codes', '/api/v1/invite-tree/contacts/{id}/upline', '/api/v1/invite-tree/report']));
+    expect(doc.paths['/api/v1/invite-tree/report'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['campaignId', 'programId', 'top']));
     const agent = await addMember(t, b.workspace.id, 'agent');
     const client = await agent.login();
     expect((await client.get(`/api/v1/invite-tree/report?programId=${program.id}`)).statusCode).toBe(200);

@@ -2,6 +2,7 @@
 // K-factor, generation distribution, top spreaders and each one's reach (README, "The report").
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 import { notFound } from '../../platform/http/errors.js';
 import * as codes from './codes-store.js';
 import { nodeCards, refOf } from './nodes.js';
@@ -22,9 +23,12 @@ export async function inviteReport(db: Db, actor: Actor, q: { campaignId?: strin
     if (!(await codes.findProgram(db, ws, q.programId))) throw notFound('Program');
     scope = { kind: 'program', id: q.programId };
   }
-  const totals = await store.totals(db, ws, scope);
-  const generations = await store.generations(db, ws, scope);
-  const top = await store.topInviters(db, ws, scope, q.top);
+  const { summary, generations } = await inTransaction(db, async (tx) => {
+    await store.reportMemory(tx);
+    return { summary: await store.inviterSummary(tx, ws, scope, q.top), generations: await store.generations(tx, ws, scope) };
+  });
+  const totals = summary[0]!;
+  const top = summary.filter((t) => t.inviter_valid !== null);
   const refs = top.map((t) => refOf(t.inviter_contact_id, t.inviter_member_id));
   const reach = await reachOf(db, ws, refs);
   const card = await nodeCards(db, ws, refs);
@@ -38,6 +42,6 @@ export async function inviteReport(db: Db, actor: Actor, q: { campaignId?: strin
     kFactor: ratio(totals.later, totals.valid),
     generations: generations.map((g) => ({ depth: g.depth, invites: g.invites, validInvites: g.valid })),
     maxDepth: generations.at(-1)?.depth ?? 0,
-    topSpreaders: top.map((t, i) => ({ ...card(refs[i]!), validInvites: t.valid, reach: reach.get(t.inviter_contact_id ?? t.inviter_member_id!) ?? 0 })),
+    topSpreaders: top.map((t, i) => ({ ...card(refs[i]!), validInvites: t.inviter_valid!, reach: reach.get(t.inviter_contact_id ?? t.inviter_member_id!) ?? 0 })),
   };
 }

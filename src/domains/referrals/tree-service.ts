@@ -7,7 +7,7 @@ import { invalid, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
 import { requireVisibleContact } from '../contacts/index.js';
 import { nodeCards, refOf, type ShownNode } from './nodes.js';
-import { activeMember } from './queries/refs.js';
+import { memberOf } from './queries/refs.js';
 import * as store from './tree-store.js';
 
 const toNode = (e: store.EdgeRow, level: number, card: (n: store.NodeRef) => ShownNode) => {
@@ -56,7 +56,7 @@ function afterOf(cursor: string | undefined) {
 export async function downline(db: Db, actor: Actor, node: store.NodeRef, q: DownlineQuery) {
   requireAccess(actor, 'fission:read');
   if ('contactId' in node) await requireVisibleContact(db, actor, node.contactId);
-  else if (!(await activeMember(db, actor.workspaceId, node.memberId))) throw notFound('Member');
+  else if (!(await memberOf(db, actor.workspaceId, node.memberId))) throw notFound('Member');
   const rows = await store.downline(db, actor.workspaceId, node, { maxDepth: q.maxDepth, limit: q.limit, after: afterOf(q.cursor) });
   const kept = rows.slice(0, q.limit);
   const card = await nodeCards(db, actor.workspaceId, kept.flatMap((e) => [{ contactId: e.invitee_contact_id }, refOf(e.inviter_contact_id, e.inviter_member_id)]));

@@ -1,6 +1,6 @@
 // SQL of the invite tree (invite_edges). Every query is scoped to its workspace; walks up and down
 // the forest are recursive CTEs over the parent → child indexes.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/connect.js';
 import { withOurs } from './db.js';
 import type { EdgeSource, EdgeStatus } from './tables.js';
@@ -10,6 +10,14 @@ export type NodeRef = { contactId: string } | { memberId: string };
 export const nodeKey = (n: NodeRef) => ('contactId' in n ? n.contactId : n.memberId);
 
 const edgeColumns = ['invitee_contact_id', 'inviter_contact_id', 'inviter_member_id', 'root_contact_id', 'root_member_id', 'depth', 'source', 'scope_id', 'scope_depth', 'status', 'created_at'] as const;
+
+/**
+ * The children of the node named by `parent` (a column of the walk): in a recursive walk, a
+ * lateral subquery fenced by OFFSET 0 is an index lookup per node of the frontier, whatever the
+ * planner guessed of the frontier's size (a hash join would scan every edge at every level).
+ */
+const children = (workspaceId: string, parent: RawBuilder<unknown>) =>
+  sql`select * from invite_edges k where k.workspace_id = ${workspaceId} and k.inviter_contact_id = ${parent} offset 0`;
 
 /** Serialises tree writes touching these nodes (sorted: two writers never wait on each other crosswise). */
 export async function lockNodes(db: Db, workspaceId: string, keys: readonly string[]) {
@@ -69,8 +77,7 @@ export const reroot = (db: Db, workspaceId: string, top: EdgeRow) =>
       from invite_edges c where c.workspace_id = ${workspaceId} and c.inviter_contact_id = ${top.invitee_contact_id}
       union all
       select c.invitee_contact_id, w.depth + 1, c.scope_id, case when c.scope_id = w.scope_id then w.scope_depth + 1 else 1 end
-      from invite_edges c join walk w on c.inviter_contact_id = w.invitee
-      where c.workspace_id = ${workspaceId}
+      from walk w cross join lateral (${children(workspaceId, sql.ref('w.invitee'))}) c
     )
     update invite_edges e set depth = w.depth, scope_depth = w.scope_depth, root_contact_id = ${top.root_contact_id}, root_member_id = ${top.root_member_id}
     from walk w where e.workspace_id = ${workspaceId} and e.invitee_contact_id = w.invitee`.execute(db);
@@ -90,8 +97,8 @@ export const upline = async (db: Db, workspaceId: string, contactId: string) =>
       with recursive up as (
         select e.*, 1 as step from invite_edges e where e.workspace_id = ${workspaceId} and e.invitee_contact_id = ${contactId}
         union all
-        select p.*, up.step + 1 from invite_edges p join up on p.invitee_contact_id = up.inviter_contact_id
-        where p.workspace_id = ${workspaceId}
+        select p.*, up.step + 1 from up cross join lateral (
+          select * from invite_edges k where k.workspace_id = ${workspaceId} and k.invitee_contact_id = up.inviter_contact_id offset 0) p
       )
       select ${sql.join(edgeColumns.map((c) => sql.ref(c)))}, step from up order by step`.execute(db)
   ).rows;
@@ -112,8 +119,8 @@ export const downline = async (db: Db, workspaceId: string, node: NodeRef, q: { 
         select e.*, 1 as level from invite_edges e
         where e.workspace_id = ${workspaceId} and ${'contactId' in node ? sql`e.inviter_contact_id = ${node.contactId}` : sql`e.inviter_member_id = ${node.memberId}`}
         union all
-        select c.*, d.level + 1 from invite_edges c join down d on c.inviter_contact_id = d.invitee_contact_id
-        where c.workspace_id = ${workspaceId} and d.level < ${q.maxDepth}
+        select c.*, d.level + 1 from down d cross join lateral (${children(workspaceId, sql.ref('d.invitee_contact_id'))}) c
+        where d.level < ${q.maxDepth}
       )
       select ${sql.join(edgeColumns.map((c) => sql.ref(`d.${c}`)))}, d.level,
         (select count(*)::int from invite_edges k where k.workspace_id = ${workspaceId} and k.inviter_contact_id = d.invitee_contact_id) as children
@@ -133,8 +140,7 @@ export async function reachOf(db: Db, workspaceId: string, nodes: readonly NodeR
       select coalesce(e.inviter_contact_id, e.inviter_member_id), e.invitee_contact_id from invite_edges e
       where e.workspace_id = ${workspaceId} and (e.inviter_contact_id = any(${contacts}::uuid[]) or e.inviter_member_id = any(${members}::uuid[]))
       union all
-      select s.origin, c.invitee_contact_id from invite_edges c join sub s on c.inviter_contact_id = s.invitee
-      where c.workspace_id = ${workspaceId}
+      select s.origin, c.invitee_contact_id from sub s cross join lateral (${children(workspaceId, sql.ref('s.invitee'))}) c
     )
     select origin, count(*)::int as reach from sub group by origin`.execute(db);
   return new Map(rows.map((r) => [r.origin, r.reach]));

@@ -6,6 +6,10 @@ import type { Db } from '../../../platform/db/connect.js';
 export const activeMember = async (db: Db, workspaceId: string, memberId: string) =>
   Boolean(await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('id', '=', memberId).where('status', '=', 'active').executeTakeFirst());
 
+/** A member of the workspace, active or not (a deactivated member's invitees stay in the tree). */
+export const memberOf = async (db: Db, workspaceId: string, memberId: string) =>
+  Boolean(await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('id', '=', memberId).executeTakeFirst());
+
 export const activeMemberIds = async (db: Db, workspaceId: string) =>
   (await db.selectFrom('members').select('id').where('workspace_id', '=', workspaceId).where('status', '=', 'active').execute()).map((r) => r.id);
 
