@@ -88,6 +88,27 @@ describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
     expect(edited).toMatchObject({ name: '春季海报 2', landingUrl: 'https://example.com/spring', welcomeBlockedNames: ['测试'], tagIds: [tag.id] });
     expect(edited.staff).toEqual([expect.objectContaining({ memberId: owner!.id, dailyCap: 50, hours: null })]);
 
+    // Two overlapping special periods: the server names the second one's first day, shown on its date range.
+    await page.getByTestId('live-code-edit').click();
+    for (const [i, [name, from, to]] of [['节日一', '2027-02-01', '2027-02-07'], ['节日二', '2027-02-05', '2027-02-10']].entries()) {
+      await page.getByTestId('period-add').click();
+      const row = page.getByTestId('period-row').nth(i);
+      await row.getByTestId('period-name').fill(name!);
+      await row.locator('.ant-picker-range input').first().click();
+      await page.keyboard.type(from!);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(to!);
+      await page.keyboard.press('Enter');
+      await row.getByTestId('period-member').click();
+      await chooseOption(page, owner!.name);
+    }
+    await page.getByTestId('live-code-save').click();
+    const rangeError = page.getByTestId('period-row').nth(1).locator('.ant-form-item-has-error', { has: page.locator('.ant-picker-range') }).locator('.ant-form-item-explain-error');
+    expect(await rangeError.innerText()).toContain('节日一');
+    expect(await page.getByTestId('period-row').nth(0).locator('.ant-form-item-explain-error').count()).toBe(0);
+    expect((await apiCall<{ liveCode: { periods: unknown[] } }>('GET', `/live-codes/${code.id}`)).liveCode.periods).toEqual([]);
+    await page.keyboard.press('Escape');
+
     // A group code, and a group joined by its invite link.
     await page.goto(`${server.url}/group-codes`);
     await page.getByText('还没有群活码').waitFor();

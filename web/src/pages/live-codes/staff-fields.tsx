@@ -90,10 +90,10 @@ export function PeriodList({ members }: { members: Options }) {
       {(fields, { add, remove }) => (
         <>
           {fields.map((f) => (
-            <div key={f.key} style={rowStyle}>
+            <div key={f.key} style={rowStyle} data-testid="period-row">
               <Flex gap={8} align="baseline" wrap>
                 <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]} style={{ flex: '1 1 160px', marginBottom: 8 }}>
-                  <Input placeholder={t('liveCodes.builder.periodName')} />
+                  <Input placeholder={t('liveCodes.builder.periodName')} data-testid="period-name" />
                 </Form.Item>
                 <Form.Item name={[f.name, 'range']} rules={[{ required: true, message: t('validation.required') }]} style={{ marginBottom: 8 }}>
                   <DatePicker.RangePicker />
@@ -106,7 +106,7 @@ export function PeriodList({ members }: { members: Options }) {
                     {staff.map((s) => (
                       <Flex key={s.key} gap={8} align="baseline" wrap>
                         <Form.Item name={[s.name, 'memberId']} rules={[{ required: true, message: t('validation.required') }]} style={{ flex: '1 1 180px', marginBottom: 6 }}>
-                          <Select size="small" showSearch optionFilterProp="label" options={members} placeholder={t('liveCodes.builder.member')} />
+                          <Select size="small" showSearch optionFilterProp="label" options={members} placeholder={t('liveCodes.builder.member')} data-testid="period-member" />
                         </Form.Item>
                         <Form.Item name={[s.name, 'dailyCap']} style={{ marginBottom: 6 }}>
                           <InputNumber size="small" min={1} max={1_000_000} precision={0} placeholder={t('liveCodes.builder.noCap')} prefix={t('liveCodes.builder.dailyCap')} style={{ width: 170 }} />
@@ -121,7 +121,7 @@ export function PeriodList({ members }: { members: Options }) {
               </Form.List>
             </div>
           ))}
-          <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', staff: [{ dailyCap: null }] })}>{t('liveCodes.builder.addPeriod')}</Button>
+          <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', staff: [{ dailyCap: null }] })} data-testid="period-add">{t('liveCodes.builder.addPeriod')}</Button>
         </>
       )}
     </Form.List>
