@@ -141,6 +141,12 @@ describe.skipIf(!hasChromium)('live codes and group codes in Chromium', () => {
     ]);
     const image = await page.request.get(groupCodes[0]!.groups[1]!.qrImageUrl!.replace(/^https?:\/\/[^/]+/, server.url));
     expect(Buffer.compare(await image.body(), png)).toBe(0);
+
+    // The QR group moved first: scans try it before the invite-link group.
+    await page.getByRole('button', { name: '上移' }).nth(1).click();
+    await expect.poll(() => page.getByTestId('group-name-cell').first().innerText()).toBe('福利二群');
+    const moved = (await apiCall<{ groupCode: GroupCode }>('GET', `/group-codes/${groupCodes[0]!.id}`)).groupCode;
+    expect(moved.groups.map((g) => g.name)).toEqual(['福利二群', '福利一群']);
     await page.goto(`${server.url}/group-codes`);
     await page.getByTestId('group-code-link').getByText('福利群').waitFor();
     expect(await page.getByTestId('group-code-groups').innerText()).toBe('2 个群，2 个有空位');

@@ -14,8 +14,20 @@ export function GroupsTable({ code, writable }: { code: GroupCode; writable: boo
   const toast = useErrorToast();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<{ group?: Group } | null>(null);
+  const groups = [...code.groups].sort((a, b) => a.position - b.position);
   const saved = (c: GroupCode) => { queryClient.setQueryData(groupCodeKey(code.id), c); void queryClient.invalidateQueries({ queryKey: groupCodesKey }); };
-  const move = useMutation({ mutationFn: ({ group, position }: { group: Group; position: number }) => updateGroup(code.id, group.id, { position }), onSuccess: saved, onError: toast });
+  // Positions are plain numbers the server sorts by (gaps and ties possible): renumber 0…n-1 in the new order, touching only the groups whose number changes.
+  const move = useMutation({
+    mutationFn: async ({ from, to }: { from: number; to: number }) => {
+      const order = [...groups];
+      [order[from], order[to]] = [order[to]!, order[from]!];
+      let latest = code;
+      for (const [i, g] of order.entries()) if (g.position !== i) latest = await updateGroup(code.id, g.id, { position: i });
+      return latest;
+    },
+    onSuccess: saved,
+    onError: toast,
+  });
   const remove = useMutation({
     mutationFn: (groupId: string) => removeGroup(code.id, groupId),
     onSuccess: () => { void queryClient.invalidateQueries({ queryKey: groupCodeKey(code.id) }); void queryClient.invalidateQueries({ queryKey: groupCodesKey }); },
@@ -24,7 +36,6 @@ export function GroupsTable({ code, writable }: { code: GroupCode; writable: boo
   const add = writable ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})} data-testid="group-add">{t('groupCodes.group.add')}</Button> : null;
   const today = dayjs().format('YYYY-MM-DD');
   const soon = dayjs().add(2, 'day').format('YYYY-MM-DD');
-  const groups = [...code.groups].sort((a, b) => a.position - b.position);
 
   return (
     <Card size="small" title={t('groupCodes.groups')} extra={add} style={{ marginBottom: 16 }}>
@@ -58,8 +69,8 @@ export function GroupsTable({ code, writable }: { code: GroupCode; writable: boo
           ...(writable ? [{
             title: t('common.actions'), key: 'actions', render: (_: unknown, g: Group, i: number) => (
               <Space size={4}>
-                <Button size="small" icon={<ArrowUpOutlined />} aria-label={t('groupCodes.group.up')} disabled={i === 0} onClick={() => move.mutate({ group: g, position: i - 1 })} />
-                <Button size="small" icon={<ArrowDownOutlined />} aria-label={t('groupCodes.group.down')} disabled={i === groups.length - 1} onClick={() => move.mutate({ group: g, position: i + 1 })} />
+                <Button size="small" icon={<ArrowUpOutlined />} aria-label={t('groupCodes.group.up')} disabled={i === 0} loading={move.isPending && move.variables.from === i} onClick={() => move.mutate({ from: i, to: i - 1 })} />
+                <Button size="small" icon={<ArrowDownOutlined />} aria-label={t('groupCodes.group.down')} disabled={i === groups.length - 1} loading={move.isPending && move.variables.from === i} onClick={() => move.mutate({ from: i, to: i + 1 })} />
                 <Button size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing({ group: g })} />
                 <Popconfirm title={t('groupCodes.group.removeConfirm', { name: g.name })} okButtonProps={{ danger: true }} okText={t('common.delete')} cancelText={t('common.cancel')}
                   onConfirm={() => remove.mutateAsync(g.id).catch(() => undefined)}>
