@@ -13,7 +13,7 @@ import { startContactPurge } from './domains/contacts/index.js';
 import { startReminderSweep } from './domains/timeline/index.js';
 import { startRfmSchedule } from './domains/rfm/index.js';
 import { startPreferencesSchedule } from './domains/preferences/index.js';
-import { startAssignmentSweep, startMailListener, startMailPolling } from './domains/inbox/index.js';
+import { startAssignmentSweep, startMailListener, startMailPolling, startProviderPolling } from './domains/inbox/index.js';
 import { createLogger } from './platform/log/logger.js';
 import { accessTokens } from './channels/access-token.js';
 import { databaseTokenStore, keyringOf } from './domains/channels/index.js';
@@ -41,9 +41,11 @@ async function startWorker(database: DatabaseHandle, logger: Logger, config: Con
   const stopPurge = startContactPurge(database.db, logger);
   const stopAssignmentSweep = startAssignmentSweep(database.db, logger, config);
   const stopMailPolling = startMailPolling(database.db, config, logger);
+  const stopProviderPolling = startProviderPolling(database.db, config, logger);
   return {
     async stop() {
       await stopMailPolling();
+      await stopProviderPolling();
       await stopHousekeeping();
       await stopRfm();
       await stopPreferences();

@@ -314,6 +314,12 @@ export interface ChannelAdapter<Settings = unknown, Secrets = unknown> {
   /** The provider's catalogue of message templates (WhatsApp message_templates), for the composer; throws ChannelError. */
   templates?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext): Promise<TemplateInfo[]>;
   /**
+   * For a channel whose settings say `delivery: "polling"` (a machine the provider cannot reach):
+   * the events after `cursor` (null: from the oldest the provider keeps) and the cursor after them
+   * (Telegram getUpdates). Called by the worker instead of receiving at /hooks; throws ChannelError.
+   */
+  pollUpdates?(channel: ChannelRuntime<Settings, Secrets>, context: SendContext, cursor: string | null): Promise<{ events: NormalisedEvent[]; cursor: string | null }>;
+  /**
    * Registers a live code's own entry at the provider, whose QR code brings the code back as the
    * arrival's `source` (WeCom 联系我 add_contact_way with `state`, an official account's permanent
    * parametric QR with the scene); throws ChannelError.

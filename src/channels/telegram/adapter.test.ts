@@ -8,7 +8,7 @@ import { telegramError } from './api.js';
 import { chunks, SECRET_HEADER, telegramAdapter, webhookSecretOf } from './adapter.js';
 
 const TOKEN = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789';
-const channel = { channelId: '5f0c0e4a-0000-4000-8000-000000000001', settings: { apiBaseUrl: 'https://api.telegram.org' }, secrets: { botToken: TOKEN } };
+const channel = { channelId: '5f0c0e4a-0000-4000-8000-000000000001', settings: { apiBaseUrl: 'https://api.telegram.org', delivery: 'webhook' as const }, secrets: { botToken: TOKEN } };
 const secret = webhookSecretOf(TOKEN, channel.channelId);
 const request = (body: unknown, token: string | null = secret) => ({
   method: 'POST' as const,

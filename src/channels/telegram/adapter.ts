@@ -14,12 +14,15 @@ import { readJsonBody } from '../json-body.js';
 import { splitText, textOf } from '../outbound-text.js';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+const ALLOWED_UPDATES = ['message', 'my_chat_member'];
 
 const settings = z.strictObject({
   /** The Bot API's address (tests point it at a local fake; a self-hosted Bot API server works too). */
   apiBaseUrl: z.url({ protocol: /^https?$/ }).max(300).default(DEFAULT_BASE_URL),
   /** The bot's @username without the @, for deep links (t.me/<username>?start=<code>); Test connection tells it. */
   botUsername: z.string().regex(/^[A-Za-z0-9_]{5,32}$/, '5-32 letters, digits or _').optional(),
+  /** `webhook`: Telegram posts to /hooks/<channel id> (Connect sets it); `polling`: the worker asks getUpdates (no public URL needed; Connect removes the webhook). */
+  delivery: z.enum(['webhook', 'polling']).default('webhook'),
 });
 const secrets = z.strictObject({
   /** The token @BotFather gives: <bot id>:<secret>. */
@@ -139,11 +142,25 @@ export const telegramAdapter = {
     return { accountId: String(bot.data.id), name: bot.data.first_name, ...(bot.data.username ? { username: bot.data.username } : {}) };
   },
 
+  // Webhook delivery: setWebhook with the secret token. Polling: deleteWebhook, without which
+  // Telegram refuses getUpdates (409).
   async connect(channel, context) {
-    await callTelegram(apiOf(channel, context), 'setWebhook', {
-      url: context.hookUrl,
-      secret_token: webhookSecretOf(channel.secrets.botToken, channel.channelId),
-      allowed_updates: ['message', 'my_chat_member'],
+    const api = apiOf(channel, context);
+    if (channel.settings.delivery === 'polling') return void (await callTelegram(api, 'deleteWebhook', {}));
+    await callTelegram(api, 'setWebhook', { url: context.hookUrl, secret_token: webhookSecretOf(channel.secrets.botToken, channel.channelId), allowed_updates: ALLOWED_UPDATES });
+  },
+
+  // getUpdates from `cursor` (the next update_id; Telegram forgets what is before it), without
+  // waiting: the worker asks again every CHANNEL_POLL_SECONDS. An update that is not one Renmai
+  // reads is skipped, as the webhook would answer it and go on.
+  async pollUpdates(channel, context, cursor) {
+    const result = await callTelegram(apiOf(channel, context), 'getUpdates', { ...(cursor ? { offset: Number(cursor) } : {}), timeout: 0, limit: 100, allowed_updates: ALLOWED_UPDATES });
+    const updates = Array.isArray(result) ? result : [];
+    const events = updates.flatMap((u) => {
+      const parsed = update.safeParse(u);
+      return parsed.success ? eventsOf(parsed.data) : [];
     });
+    const last = updates.reduce<number | null>((max, u) => Math.max(max ?? 0, Number((u as { update_id?: unknown }).update_id) || 0), null);
+    return { events, cursor: last === null ? cursor : String(last + 1) };
   },
 } satisfies ChannelAdapter<TelegramSettings, TelegramSecrets>;

@@ -33,12 +33,12 @@ export function telegramError(method: string, status: number, errorCode: number 
 }
 
 /** Calls `method`; returns its `result` or throws ChannelError. */
-export async function callTelegram(api: TelegramApi, method: string, params: Record<string, unknown> | FormData): Promise<unknown> {
+export async function callTelegram(api: TelegramApi, method: string, params: Record<string, unknown> | FormData, timeoutMs?: number): Promise<unknown> {
   const multipart = params instanceof FormData;
   const res = await callProvider(
     `${base(api)}/bot${api.token}/${method}`,
     { method: 'POST', body: multipart ? params : JSON.stringify(params), headers: multipart ? {} : { 'content-type': 'application/json' } },
-    { signal: api.signal, allowPrivateTargets: api.allowPrivateTargets, timeoutMs: multipart ? 60_000 : undefined },
+    { signal: api.signal, allowPrivateTargets: api.allowPrivateTargets, timeoutMs: timeoutMs ?? (multipart ? 60_000 : undefined) },
   );
   let parsed;
   try {

@@ -1,5 +1,5 @@
 // A fake Bot API for tests (real HTTP on 127.0.0.1, test/support/fake-api.ts): getMe, the send
-// methods, getFile and the file download, setWebhook, answering as documented at
+// methods, getFile and the file download, setWebhook, deleteWebhook and getUpdates, answering as documented at
 // https://core.telegram.org/bots/api, recording every request; `fail` scripts {ok:false} answers.
 import { startFakeApi, type FakeAnswer } from '../../../test/support/fake-api.js';
 
@@ -15,6 +15,14 @@ export async function startFakeTelegram(token: string) {
   const ok = (result: unknown): FakeAnswer => ({ body: { ok: true, result } });
   api.on('POST', `${bot}/getMe`, ok(FAKE_BOT));
   api.on('POST', `${bot}/setWebhook`, ok(true));
+  api.on('POST', `${bot}/deleteWebhook`, ok(true));
+  // getUpdates: the queued updates from `offset` on (asking with an offset confirms, and forgets, those before it).
+  const updates: Array<{ update_id: number }> = [];
+  api.on('POST', `${bot}/getUpdates`, (req) => {
+    const { offset = 0, limit = 100 } = req.json() as { offset?: number; limit?: number };
+    while (updates.length && updates[0]!.update_id < offset) updates.shift();
+    return ok(updates.slice(0, limit));
+  });
   for (const method of ['sendMessage', 'sendPhoto', 'sendDocument', 'sendLocation']) api.on('POST', `${bot}/${method}`, () => ok({ message_id: ++next, chat: { id: 0 }, date: 1_790_000_000 }));
   api.on('POST', `${bot}/getFile`, (req) => {
     const fileId = (req.json() as { file_id: string }).file_id;
@@ -24,6 +32,8 @@ export async function startFakeTelegram(token: string) {
   return {
     api,
     url: api.url,
+    /** Queues updates for getUpdates (polling delivery). */
+    queueUpdates: (...more: Array<{ update_id: number }>) => void updates.push(...more),
     /** Requests to a Bot API method. */
     calls: (method: string) => api.requests(`${bot}/${method}`),
     /** The next calls of `method` get these Bot API errors, in order. */

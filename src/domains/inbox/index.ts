@@ -13,6 +13,7 @@ export { inboxEvents } from './events.js';
 export { receiveRaw } from './mail-intake.js';
 export { startMailListener } from './mail-listener.js';
 export { startMailPolling } from './mail-poll.js';
+export { startProviderPolling } from './provider-poll.js';
 // Automatic messages (auto-replies, welcome, away, surveys) for the autoreplies domain, and the conversation a template is rendered for.
 export { queueAutomaticMessage, type AutomaticMessage, type AutomaticResult } from './automatic.js';
 export { getConversation } from './conversations.js';
