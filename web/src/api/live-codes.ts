@@ -30,6 +30,8 @@ export interface LiveCode extends LiveCodeInput {
   slug: string;
   /** PUBLIC_URL/c/<slug>: what the QR code holds. */
   url: string;
+  /** Its entry at the channel's provider (WeCom 联系我, an official account's scene QR), once registered. */
+  registration: { ref: string; qrContent: string | null; qrImageUrl: string | null; registeredAt: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -45,6 +47,7 @@ export const getLiveCode = (id: string) => api.get<{ liveCode: LiveCode }>(`/liv
 export const createLiveCode = (body: LiveCodeInput) => api.post<{ liveCode: LiveCode }>('/live-codes', body).then((r) => r.liveCode);
 export const updateLiveCode = (id: string, body: Partial<LiveCodeInput>) => api.patch<{ liveCode: LiveCode }>(`/live-codes/${id}`, body).then((r) => r.liveCode);
 export const deleteLiveCode = (id: string) => api.delete(`/live-codes/${id}`);
+export const registerLiveCode = (id: string) => api.post<{ liveCode: LiveCode }>(`/live-codes/${id}/register`, {}).then((r) => r.liveCode);
 export const liveCodeStats = (id: string, query: StatsQuery) => api.get<LiveCodeStats>(`/live-codes/${id}/stats`, { ...query });
 /** The same days as CSV (a download link: the session cookie authenticates it). */
 export const statsCsvUrl = (id: string, query: StatsQuery) => buildUrl(`/live-codes/${id}/stats.csv`, { ...query });

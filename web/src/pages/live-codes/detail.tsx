@@ -1,11 +1,11 @@
-import { ArrowLeftOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, CloudUploadOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Col, Descriptions, Image, Popconfirm, Result, Row, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
-import { deleteLiveCode, getLiveCode, liveCodeKey, liveCodesKey, qrUrl } from '../../api/live-codes';
+import { deleteLiveCode, getLiveCode, liveCodeKey, liveCodesKey, qrUrl, registerLiveCode } from '../../api/live-codes';
 import { useCan } from '../../auth/session';
 import { ErrorAlert, useErrorToast } from '../../components/errors';
 import { PageHeader } from '../../components/page-header';
@@ -31,6 +31,12 @@ export default function LiveCodeDetailPage() {
     onError: toast,
   });
 
+  const register = useMutation({
+    mutationFn: () => registerLiveCode(id),
+    onSuccess: (updated) => { queryClient.setQueryData(liveCodeKey(id), updated); void queryClient.invalidateQueries({ queryKey: liveCodesKey }); },
+    onError: toast,
+  });
+
   if (code.isPending) return <PageSpinner />;
   if (code.isError) {
     return isApiError(code.error) && code.error.status === 404
@@ -47,6 +53,12 @@ export default function LiveCodeDetailPage() {
         title={<span data-testid="live-code-title">{c.name} {c.enabled ? <Tag color="green">{t('liveCodes.on')}</Tag> : <Tag>{t('liveCodes.off')}</Tag>}</span>}
         extra={writable ? <>
           <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="live-code-edit">{t('common.edit')}</Button>
+          {c.channelId ? (
+            <Popconfirm title={t('liveCodes.register.confirm')} description={t('liveCodes.register.hint')} okText={t('liveCodes.register.action')} cancelText={t('common.cancel')}
+              onConfirm={() => register.mutateAsync().catch(() => undefined)}>
+              <Button icon={<CloudUploadOutlined />} loading={register.isPending} data-testid="live-code-register">{t('liveCodes.register.action')}</Button>
+            </Popconfirm>
+          ) : null}
           <Popconfirm title={t('liveCodes.deleteConfirm', { name: c.name })} description={t('liveCodes.deleteHint')} okButtonProps={{ danger: true }}
             okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => remove.mutateAsync().catch(() => undefined)}>
             <Button danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="live-code-delete" />
@@ -69,6 +81,14 @@ export default function LiveCodeDetailPage() {
               <Descriptions.Item label={t('liveCodes.staff')}>{t('liveCodes.staffCount', { count: c.staff.length, backups: c.backupStaff.length })}</Descriptions.Item>
               <Descriptions.Item label={t('liveCodes.builder.exclusive')}>{c.exclusive ? t('common.yes') : t('common.no')}</Descriptions.Item>
               <Descriptions.Item label={t('liveCodes.builder.welcome')}>{c.welcomeMessage ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('liveCodes.register.label')}>
+                {c.registration ? (
+                  <span data-testid="live-code-registration">
+                    {t('liveCodes.register.done', { at: new Date(c.registration.registeredAt).toLocaleString() })}
+                    {c.registration.qrImageUrl ? <> · <Typography.Link href={c.registration.qrImageUrl} target="_blank" rel="noreferrer">{t('liveCodes.register.providerQr')}</Typography.Link></> : null}
+                  </span>
+                ) : t('liveCodes.register.none')}
+              </Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>
