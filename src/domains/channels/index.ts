@@ -2,7 +2,7 @@
 // settings, decrypted credentials, rate) that the inbox's hook route and send job work with.
 export { channelRoutes } from './routes.js';
 export { getChannel, type Channel } from './channels.js';
-export { channelForHook, liveChannel, channelProfile, channelEntry, recordRefusal, recordEventSeen, recordCredentialState, type LiveChannel, type ChannelProfile } from './runtime.js';
+export { channelForHook, liveChannel, channelProfile, channelEntry, entryLinkOf, recordRefusal, recordEventSeen, recordCredentialState, type LiveChannel, type ChannelProfile } from './runtime.js';
 export { takeSendToken, pauseSends, type Rate } from './rate-limit.js';
 export { keyringOf, type Keyring } from './secrets.js';
 export { channelRelations, type RelationFactsJob } from './relations.js';

@@ -67,12 +67,17 @@ export async function channelProfile(db: Db, workspaceId: string, channelId: str
 }
 export type ChannelProfile = NonNullable<Awaited<ReturnType<typeof channelProfile>>>;
 
+/** The adapter's entry link into a channel (its type and stored settings) carrying `code`; null when it makes none. */
+export function entryLinkOf(type: string, settings: unknown, code: string) {
+  const adapter = adapterFor(type);
+  return adapter?.entryLink?.(adapter.settings.parse(settings), code) ?? null;
+}
+
 /** What a live code's public page shows of its channel, and the adapter's entry link carrying `code` (null when it has none). */
 export async function channelEntry(db: Db, workspaceId: string, channelId: string, code: string) {
   const row = await store.findChannel(db, workspaceId, channelId);
-  const adapter = row && adapterFor(row.type);
-  if (!row || !adapter) return undefined;
-  return { id: row.id, type: row.type, name: row.name, enabled: row.enabled, link: adapter.entryLink?.(adapter.settings.parse(row.settings), code) ?? null };
+  if (!row || !adapterFor(row.type)) return undefined;
+  return { id: row.id, type: row.type, name: row.name, enabled: row.enabled, link: entryLinkOf(row.type, row.settings, code) };
 }
 
 export const recordRefusal = store.recordRefusal;

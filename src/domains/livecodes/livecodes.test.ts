@@ -160,6 +160,21 @@ describe('staff choice at scan time', () => {
     const stats = (await ws.client.get(`/api/v1/live-codes/${code.id}/stats`)).json().totals;
     expect(stats).toMatchObject({ scans: 200, noStaffAvailable: 185 });
   });
+
+  it('concurrent scans of several codes (of two workspaces) written together keep each code’s caps and cursor', async () => {
+    const [ws1, ws2] = [await workspace('LC race many', 2), await workspace('LC race many 2', 2)];
+    const codes = [
+      { ws: ws1, code: await createCode(ws1, { staff: ws1.staff.map((memberId) => ({ memberId, dailyCap: 4 })) }) },
+      { ws: ws1, code: await createCode(ws1, { staff: [{ memberId: ws1.staff[0], dailyCap: 2 }] }) },
+      { ws: ws2, code: await createCode(ws2, { staff: ws2.staff.map((memberId) => ({ memberId, dailyCap: 3 })) }) },
+    ];
+    const scans = codes.flatMap(({ ws, code }) => Array.from({ length: 20 }, () => ({ ws, code })));
+    const all = await Promise.all(scans.map(({ ws, code }) => scanCode(t.database.db, ws.workspace.id, code.id)));
+    const of = (i: number) => tally(all.filter((r) => r!.codeId === codes[i]!.code.id).map((r) => r!.memberId));
+    expect(of(0)).toEqual({ [ws1.staff[0]!]: 4, [ws1.staff[1]!]: 4, null: 12 });
+    expect(of(1)).toEqual({ [ws1.staff[0]!]: 2, null: 18 });
+    expect(of(2)).toEqual({ [ws2.staff[0]!]: 3, [ws2.staff[1]!]: 3, null: 14 });
+  });
 });
 
 describe('the short link', () => {

@@ -1,17 +1,17 @@
 // A scan of /c/<slug>: the staff member chosen for the visitor, recorded, and where the visitor
-// goes next. Scans of one code are group-committed (platform/db/group-commit.ts): the scans that
-// arrive while the code's previous group is being written go together in one transaction, which
-// holds the code's row lock (SELECT … FOR NO KEY UPDATE) while it reads today's picks, chooses for
-// each scan in arrival order (pick.ts), then in one statement adds the picks to the counters,
-// moves the round-robin cursor and records the scans. Caps stay exact across
-// processes (the lock), a busy code costs one transaction per group rather than per scan, and
-// scans of different codes do not wait for each other.
+// goes next. Scans are group-committed (platform/db/group-commit.ts): the scans that arrive while
+// the previous group is being written go together in one transaction, which locks the rows of the
+// group's codes (SELECT … FOR NO KEY UPDATE, in key order) while it reads their staff with today's
+// picks, chooses for each code's scans in arrival order (pick.ts), then in one statement adds the
+// picks to the counters, moves the round-robin cursors and records the scans. Caps stay exact
+// across processes (the locks), and a busy server costs one transaction per group — whether its
+// scans are of one code or of many — rather than one per scan.
 import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db/connect.js';
 import { groupCommit } from '../../platform/db/group-commit.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { channelEntry } from '../channels/index.js';
-import { choose, periodOn, poolAt, type Choice } from './pick.js';
+import { entryLinkOf } from '../channels/index.js';
+import { choose, periodOn, poolAt, type Choice, type StaffRow } from './pick.js';
 import { memberNames } from './queries/refs.js';
 import * as store from './store.js';
 
@@ -43,46 +43,83 @@ const GROUP_SCANS = 256;
 
 export const userAgentHash = (userAgent: string | undefined) => (userAgent ? createHash('sha256').update(userAgent).digest('hex').slice(0, 32) : null);
 
-async function writeScans(db: Db, visits: readonly Visit[]): Promise<(ScanResult | undefined)[]> {
-  const { workspaceId, codeId } = visits[0]!;
-  const recorded = await inTransaction(db, async (tx) => {
-    const code = await store.lockForScan(tx, workspaceId, codeId);
-    if (!code) return undefined;
-    const staff = await store.staffWithPicks(tx, workspaceId, codeId, code.today);
-    const period = periodOn(code.periods, code.today);
-    const periodPicks = period ? await store.picksOf(tx, workspaceId, codeId, code.today, period.staff.map((s) => s.memberId)) : new Map<string, number>();
-    const pool = poolAt(staff, period, periodPicks, { timezone: code.timezone, at: code.now, today: code.today });
-    // Exclusive mode: whoever the code can give (pool, backups, today's period) is given back to a returning visitor, caps and hours aside.
-    const givable = new Set([...staff.map((s) => s.member_id), ...(period?.staff.map((s) => s.memberId) ?? [])]);
-    let cursor = code.rr_cursor;
-    const choices = visits.map(({ returningMemberId }): Choice => {
-      const returning = code.exclusive && returningMemberId && givable.has(returningMemberId);
-      const choice = returning ? { memberId: returningMemberId, outcome: 'returning' as const, cursor } : choose(code.strategy, pool, cursor);
-      cursor = choice.cursor;
-      // A member can be in the pool twice (a period's staff and a backup): one counter.
-      for (const m of pool) if (m.member_id === choice.memberId) m.picks += 1;
-      return choice;
-    });
-    const scans = choices.map((c, i) => ({ memberId: c.memberId, outcome: c.outcome, userAgentHash: userAgentHash(visits[i]!.userAgent) }));
-    await store.recordScans(tx, workspaceId, { id: codeId, day: code.today, cursor }, scans);
-    return { code, choices };
+type LockedCode = Awaited<ReturnType<typeof store.lockForScans>>[number];
+
+/** Items by key, in order (Map.groupBy arrives in Node 21). */
+function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string) {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+const keyOf = (k: { workspaceId: string; codeId: string }) => `${k.workspaceId} ${k.codeId}`;
+
+/** Chooses for a code's scans in arrival order, its picks growing as it goes. */
+async function chooseFor(tx: Db, code: LockedCode, staff: StaffRow[], visits: readonly Visit[]) {
+  const period = periodOn(code.periods, code.today);
+  const periodPicks = period ? await store.picksOf(tx, code.workspace_id, code.id, code.today, period.staff.map((s) => s.memberId)) : new Map<string, number>();
+  const pool = poolAt(staff, period, periodPicks, { timezone: code.timezone, at: code.now, today: code.today });
+  // Exclusive mode: whoever the code can give (pool, backups, today's period) is given back to a returning visitor, caps and hours aside.
+  const givable = new Set([...staff.map((s) => s.member_id), ...(period?.staff.map((s) => s.memberId) ?? [])]);
+  let cursor = code.rr_cursor;
+  const choices = visits.map(({ returningMemberId }): Choice => {
+    const returning = code.exclusive && returningMemberId && givable.has(returningMemberId);
+    const choice = returning ? { memberId: returningMemberId, outcome: 'returning' as const, cursor } : choose(code.strategy, pool, cursor);
+    cursor = choice.cursor;
+    // A member can be in the pool twice (a period's staff and a backup): one counter.
+    for (const m of pool) if (m.member_id === choice.memberId) m.picks += 1;
+    return choice;
   });
-  if (!recorded) return visits.map(() => undefined);
-  // Where the visitors go is the same for the whole group: looked up once, after the commit.
-  const { code, choices } = recorded;
-  const channel = code.channel_id ? ((await channelEntry(db, workspaceId, code.channel_id, code.slug)) ?? null) : null;
-  const showsPage = !code.landing_url && !channel?.link;
-  const names = showsPage ? await memberNames(db, workspaceId, [...new Set(choices.flatMap((c) => (c.memberId ? [c.memberId] : [])))]) : new Map<string, string>();
-  return choices.map((choice) => ({
-    ...choice,
-    workspaceId,
-    codeId,
-    slug: code.slug,
-    landingUrl: code.landing_url,
-    channel: channel && { name: channel.name, link: channel.link },
-    memberName: (choice.memberId && names.get(choice.memberId)) || null,
-    workspaceLocale: code.locale,
-  }));
+  return { choices, cursor };
+}
+
+async function writeScans(db: Db, visits: readonly Visit[]): Promise<(ScanResult | undefined)[]> {
+  const byCode = groupBy(visits, keyOf);
+  const recorded = await inTransaction(db, async (tx) => {
+    const codes = await store.lockForScans(tx, [...byCode.values()].map((v) => v[0]!));
+    const staff = groupBy(await store.staffWithPicks(tx, codes.map((c) => ({ workspaceId: c.workspace_id, codeId: c.id, day: c.today }))), (s) => `${s.workspace_id} ${s.code_id}`);
+    const chosen = new Map<string, { code: LockedCode; choices: Choice[] }>();
+    const scans: store.ScanValues[] = [];
+    const cursors = [];
+    for (const code of codes) {
+      const key = `${code.workspace_id} ${code.id}`;
+      const mine = byCode.get(key)!;
+      const { choices, cursor } = await chooseFor(tx, code, staff.get(key) ?? [], mine);
+      chosen.set(key, { code, choices });
+      cursors.push({ workspaceId: code.workspace_id, codeId: code.id, cursor });
+      choices.forEach((c, i) => scans.push({ workspaceId: code.workspace_id, codeId: code.id, day: code.today, memberId: c.memberId, outcome: c.outcome, userAgentHash: userAgentHash(mine[i]!.userAgent) }));
+    }
+    if (scans.length) await store.recordScans(tx, scans, cursors);
+    return chosen;
+  });
+  // Where the visitors go, after the commit: entry links from the locked rows, names in one query for those shown a page.
+  const shown = [...recorded.values()].filter(({ code }) => !code.landing_url && !(code.channel_type && entryLinkOf(code.channel_type, code.channel_settings, code.slug)));
+  const names = new Map<string, string>();
+  for (const [workspaceId, group] of groupBy(shown, (r) => r.code.workspace_id)) {
+    const ids = [...new Set(group.flatMap((r) => r.choices.flatMap((c) => (c.memberId ? [c.memberId] : []))))];
+    for (const [id, name] of await memberNames(db, workspaceId, ids)) names.set(id, name);
+  }
+  const next = new Map([...recorded].map(([key, r]) => [key, { ...r, at: 0 }]));
+  return visits.map((visit) => {
+    const r = next.get(keyOf(visit));
+    if (!r) return undefined;
+    const choice = r.choices[r.at++]!;
+    const { code } = r;
+    return {
+      ...choice,
+      workspaceId: code.workspace_id,
+      codeId: code.id,
+      slug: code.slug,
+      landingUrl: code.landing_url,
+      channel: code.channel_type ? { name: code.channel_name!, link: entryLinkOf(code.channel_type, code.channel_settings, code.slug) } : null,
+      memberName: (choice.memberId && names.get(choice.memberId)) || null,
+      workspaceLocale: code.locale,
+    };
+  });
 }
 
 const scanners = new WeakMap<Db, (key: string, visit: Visit) => Promise<ScanResult | undefined>>();
@@ -91,7 +128,8 @@ const scanners = new WeakMap<Db, (key: string, visit: Visit) => Promise<ScanResu
 export function scanCode(db: Db, workspaceId: string, codeId: string, visitor: Visitor = {}): Promise<ScanResult | undefined> {
   let scanner = scanners.get(db);
   if (!scanner) scanners.set(db, (scanner = groupCommit<Visit, ScanResult | undefined>({ maxWeight: GROUP_SCANS, write: (_key, visits) => writeScans(db, visits) })));
-  return scanner(`${workspaceId} ${codeId}`, { ...visitor, workspaceId, codeId });
+  // One queue for every code: a group's transaction locks each of its codes' rows.
+  return scanner('scans', { ...visitor, workspaceId, codeId });
 }
 
 /**

@@ -108,50 +108,58 @@ export async function replaceStaff(db: Db, workspaceId: string, codeId: string, 
     .execute();
 }
 
-/**
- * Locks the code's row for one scan (scans of one code take turns; other codes are not held up)
- * and reads its rotation state with today's date in the workspace's time zone.
- */
-export const lockForScan = (db: Db, workspaceId: string, codeId: string) =>
-  withOurs(db)
-    .selectFrom('live_codes as c')
-    .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
-    .select([
-      'c.id',
-      'c.strategy',
-      'c.rr_cursor',
-      'c.channel_id',
-      'c.landing_url',
-      'c.slug',
-      'c.periods',
-      'c.exclusive',
-      'w.locale',
-      'w.timezone',
-      sql<Date>`now()`.as('now'),
-      sql<string>`(now() at time zone w.timezone)::date::text`.as('today'),
-    ])
-    .where('c.workspace_id', '=', workspaceId)
-    .where('c.id', '=', codeId)
-    .where('c.enabled', '=', true)
-    .forNoKeyUpdate('c')
-    .executeTakeFirst();
-
-/** The code's staff and backups with each one's picks today. */
-export const staffWithPicks = (db: Db, workspaceId: string, codeId: string, day: string) =>
-  withOurs(db)
-    .selectFrom('live_code_staff as s')
-    .leftJoin('live_code_picks as p', (j) => j.onRef('p.workspace_id', '=', 's.workspace_id').onRef('p.code_id', '=', 's.code_id').onRef('p.member_id', '=', 's.member_id').on('p.day', '=', day))
-    .select(['s.member_id', 's.position', 's.backup', 's.weight', 's.daily_cap', 's.hours', sql<number>`coalesce(p.picks, 0)::int`.as('picks')])
-    .where('s.workspace_id', '=', workspaceId)
-    .where('s.code_id', '=', codeId)
-    .orderBy('s.position')
-    .execute();
-
-export interface ScanValues {
-  memberId: string | null;
-  outcome: ScanOutcome;
-  userAgentHash: string | null;
+export interface CodeKey {
+  workspaceId: string;
+  codeId: string;
 }
+
+/**
+ * Locks the enabled codes' rows for one scan group, in key order (so two groups never wait on each
+ * other crosswise), with what a scan needs: rotation state, rules, the workspace's date, time and
+ * language, and the channel's type, name and settings for its entry link.
+ */
+export const lockForScans = (db: Db, keys: readonly CodeKey[]) =>
+  sql<{
+    workspace_id: string;
+    id: string;
+    strategy: Strategy;
+    rr_cursor: number;
+    channel_id: string | null;
+    landing_url: string | null;
+    slug: string;
+    periods: SpecialPeriod[];
+    exclusive: boolean;
+    locale: string;
+    timezone: string;
+    now: Date;
+    today: string;
+    channel_type: string | null;
+    channel_name: string | null;
+    channel_settings: unknown;
+  }>`
+    select c.workspace_id, c.id, c.strategy, c.rr_cursor, c.channel_id, c.landing_url, c.slug, c.periods, c.exclusive,
+      w.locale, w.timezone, now() as now, (now() at time zone w.timezone)::date::text as today,
+      ch.type as channel_type, ch.name as channel_name, ch.settings as channel_settings
+    from live_codes c
+    join workspaces w on w.id = c.workspace_id
+    left join channels ch on ch.workspace_id = c.workspace_id and ch.id = c.channel_id
+    where (c.workspace_id, c.id) in (select * from unnest(${keys.map((k) => k.workspaceId)}::uuid[], ${keys.map((k) => k.codeId)}::uuid[]))
+      and c.enabled
+    order by c.workspace_id, c.id
+    for no key update of c`
+    .execute(db)
+    .then((r) => r.rows);
+
+/** The codes' staff and backups (in pool order) with each one's picks on the code's local day. */
+export const staffWithPicks = (db: Db, codes: readonly (CodeKey & { day: string })[]) =>
+  sql<{ workspace_id: string; code_id: string; member_id: string; position: number; backup: boolean; weight: number; daily_cap: number | null; hours: WeeklyInterval[] | null; picks: number }>`
+    select s.workspace_id, s.code_id, s.member_id, s.position, s.backup, s.weight, s.daily_cap, s.hours, coalesce(p.picks, 0)::int as picks
+    from unnest(${codes.map((c) => c.workspaceId)}::uuid[], ${codes.map((c) => c.codeId)}::uuid[], ${codes.map((c) => c.day)}::date[]) as k(ws, code, day)
+    join live_code_staff s on s.workspace_id = k.ws and s.code_id = k.code
+    left join live_code_picks p on p.workspace_id = s.workspace_id and p.code_id = s.code_id and p.member_id = s.member_id and p.day = k.day
+    order by s.workspace_id, s.code_id, s.position`
+    .execute(db)
+    .then((r) => r.rows);
 
 /** Today's picks of some members (a special period's staff). */
 export const picksOf = async (db: Db, workspaceId: string, codeId: string, day: string, memberIds: readonly string[]) =>
@@ -168,24 +176,33 @@ export const picksOf = async (db: Db, workspaceId: string, codeId: string, day: 
     ).map((r) => [r.member_id, r.picks]),
   );
 
+export interface ScanValues extends CodeKey {
+  day: string;
+  memberId: string | null;
+  outcome: ScanOutcome;
+  userAgentHash: string | null;
+}
+
 /**
  * Writes a scan group in one statement: each chosen member's picks added to their counter for the
- * day, the round robin's cursor moved, and the scans recorded.
+ * day, the round robins' cursors moved, and the scans recorded.
  */
-export async function recordScans(db: Db, workspaceId: string, code: { id: string; day: string; cursor: number }, scans: readonly ScanValues[]) {
-  const picks = new Map<string, number>();
-  for (const s of scans) if (s.memberId) picks.set(s.memberId, (picks.get(s.memberId) ?? 0) + 1);
+export async function recordScans(db: Db, scans: readonly ScanValues[], cursors: readonly (CodeKey & { cursor: number })[]) {
   await sql`
-    with picked as (
+    with scans as (
+      select * from unnest(${scans.map((s) => s.workspaceId)}::uuid[], ${scans.map((s) => s.codeId)}::uuid[], ${scans.map((s) => s.day)}::date[],
+        ${scans.map((s) => s.memberId)}::uuid[], ${scans.map((s) => s.outcome)}::text[], ${scans.map((s) => s.userAgentHash)}::text[]) as t(ws, code, day, m, o, h)
+    ), picked as (
       insert into live_code_picks (workspace_id, code_id, day, member_id, picks)
-      select ${workspaceId}, ${code.id}, ${code.day}::date, m, n from unnest(${[...picks.keys()]}::uuid[], ${[...picks.values()]}::int[]) as t(m, n)
+      select ws, code, day, m, count(*) from scans where m is not null group by ws, code, day, m
       on conflict (workspace_id, code_id, day, member_id) do update set picks = live_code_picks.picks + excluded.picks
     ), moved as (
-      update live_codes set rr_cursor = ${code.cursor} where workspace_id = ${workspaceId} and id = ${code.id} and rr_cursor <> ${code.cursor}
+      update live_codes c set rr_cursor = v.cursor
+      from unnest(${cursors.map((c) => c.workspaceId)}::uuid[], ${cursors.map((c) => c.codeId)}::uuid[], ${cursors.map((c) => c.cursor)}::int[]) as v(ws, code, cursor)
+      where c.workspace_id = v.ws and c.id = v.code and c.rr_cursor <> v.cursor
     )
     insert into live_code_scans (workspace_id, code_id, day, member_id, outcome, user_agent_hash)
-    select ${workspaceId}, ${code.id}, ${code.day}::date, m, o, h
-    from unnest(${scans.map((s) => s.memberId)}::uuid[], ${scans.map((s) => s.outcome)}::text[], ${scans.map((s) => s.userAgentHash)}::text[]) as t(m, o, h)`.execute(db);
+    select ws, code, day, m, o, h from scans`.execute(db);
 }
 
 /** Records that the code brought the contact; false when it already had (a redelivered event). */
