@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { inTransaction } from '../../src/platform/db/transaction.js';
-import { generations, inviterSummary, reportMemory, type Scope } from '../../src/domains/referrals/report-store.js';
+import { reportMemory, summary as reportSummary, type Scope } from '../../src/domains/referrals/report-store.js';
 import { reachOf } from '../../src/domains/referrals/tree-store.js';
 import { postgresVersion } from '../lib/databases.js';
 import { signedInOwner } from '../lib/console-session.js';
@@ -93,10 +93,10 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
       const summary = () =>
         inTransaction(db, async (tx) => {
           await reportMemory(tx);
-          return { top: await inviterSummary(tx, ws, scope, 10), generations: await generations(tx, ws, scope) };
+          return reportSummary(tx, ws, scope, 10);
         });
       row(`${label}: K-factor + generations + top 10 (SQL)`, await timed(RUNS, summary), '≤ 2000 ms');
-      const top = (await summary()).top.flatMap((t) => (t.inviter_contact_id ? [{ contactId: t.inviter_contact_id }] : []));
+      const top = (await summary()).flatMap((t) => (t.inviter_contact_id ? [{ contactId: t.inviter_contact_id }] : []));
       options.log(`[invite-tree] ${label}: reach of the top 10 (load ${load()})`);
       row(`${label}: reach of the top 10 (SQL)`, await timed(RUNS, () => reachOf(db, ws, top)));
     }

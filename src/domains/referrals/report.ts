@@ -23,12 +23,13 @@ export async function inviteReport(db: Db, actor: Actor, q: { campaignId?: strin
     if (!(await codes.findProgram(db, ws, q.programId))) throw notFound('Program');
     scope = { kind: 'program', id: q.programId };
   }
-  const { summary, generations } = await inTransaction(db, async (tx) => {
+  const rows = await inTransaction(db, async (tx) => {
     await store.reportMemory(tx);
-    return { summary: await store.inviterSummary(tx, ws, scope, q.top), generations: await store.generations(tx, ws, scope) };
+    return store.summary(tx, ws, scope, q.top);
   });
-  const totals = summary[0]!;
-  const top = summary.filter((t) => t.inviter_valid !== null);
+  const totals = rows[0]!;
+  const generations = (totals.generations ?? []).map(([depth, invites, valid]) => ({ depth, invites: Number(invites), validInvites: Number(valid) }));
+  const top = rows.filter((t) => t.inviter_valid !== null);
   const refs = top.map((t) => refOf(t.inviter_contact_id, t.inviter_member_id));
   const reach = await reachOf(db, ws, refs);
   const card = await nodeCards(db, ws, refs);
@@ -40,7 +41,7 @@ export async function inviteReport(db: Db, actor: Actor, q: { campaignId?: strin
     invitesPerInviter: ratio(totals.valid, totals.inviters),
     reinviterShare: ratio(totals.reinviters, totals.valid),
     kFactor: ratio(totals.later, totals.valid),
-    generations: generations.map((g) => ({ depth: g.depth, invites: g.invites, validInvites: g.valid })),
+    generations,
     maxDepth: generations.at(-1)?.depth ?? 0,
     topSpreaders: top.map((t, i) => ({ ...card(refs[i]!), validInvites: t.inviter_valid!, reach: reach.get(t.inviter_contact_id ?? t.inviter_member_id!) ?? 0 })),
   };
