@@ -7,8 +7,8 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { requireAccess, type Actor } from '../../platform/auth/actor.js';
 import type { Db } from '../../platform/db/connect.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { randomSlug } from '../../platform/crypto/tokens.js';
-import { AppError, invalid, notFound } from '../../platform/http/errors.js';
+import { insertWithSlug } from '../../platform/crypto/tokens.js';
+import { invalid, notFound } from '../../platform/http/errors.js';
 import { afterNewestFirst, toPage } from '../../platform/http/pagination.js';
 import { channelProfile } from '../channels/index.js';
 import { requireVisibleContact } from '../contacts/index.js';
@@ -84,13 +84,12 @@ export async function updateProgram(db: Db, actor: Actor, id: string, patch: Par
 
 /** The owner's code in the programme, made with a fresh slug when they have none. */
 async function codeFor(db: Db, workspaceId: string, programId: string, owner: NodeRef) {
-  for (let i = 0; i < 5; i++) {
-    const existing = await store.codeOfOwner(db, workspaceId, programId, owner);
-    if (existing) return { row: existing, created: false };
-    const inserted = await store.insertCode(db, workspaceId, programId, randomSlug(), owner);
-    if (inserted) return { row: inserted, created: true };
-  }
-  throw new AppError('conflict', 'Could not draw a free slug');
+  const existing = await store.codeOfOwner(db, workspaceId, programId, owner);
+  if (existing) return { row: existing, created: false };
+  // A clash on the owner rather than the slug (a concurrent request made their code) ends the draw with that code.
+  let raced: store.CodeRow | undefined;
+  const row = await insertWithSlug(async (slug) => (await store.insertCode(db, workspaceId, programId, slug, owner)) ?? (raced = await store.codeOfOwner(db, workspaceId, programId, owner)));
+  return { row, created: row !== raced };
 }
 
 export async function createCode(db: Db, config: Config, actor: Actor, programId: string, owner: NodeRef) {
