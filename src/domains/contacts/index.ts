@@ -29,4 +29,5 @@ export { contactTagsMatch } from './tag-sets.js';
 export { listFieldDefinitions } from './custom-fields-store.js';
 export { purgeExpiredContacts, startContactPurge } from './purge.js';
 export { setSourceCodeIfNone } from './source.js';
+export { isNewcomer } from './newcomer.js';
 export { recordStaffRelationship, endStaffRelationship, staffRelationshipsOf, type StaffRelationship } from './staff.js';

@@ -5,4 +5,3 @@ export { fissionRoutes } from './routes.js';
 export { fissionPageRoutes } from './public-page.js';
 export { fissionHandler } from './on-events.js';
 export { rewardEngine } from './rewards.js';
-export { isNewcomer } from './queries/refs.js';

@@ -3,7 +3,7 @@
 // invite by that participant, which counts only if
 //   - the campaign is active and within its period,
 //   - the invitee is not the inviter (self-invites are refused),
-//   - the invitee is new to the workspace (queries/refs.ts#isNewcomer: their contact was created
+//   - the invitee is new to the workspace (contacts' isNewcomer: their contact was created
 //     by this arrival), and
 //   - the invitee counts for nobody yet (one inviter per invitee in the workspace: a unique index,
 //     so two inviters racing for one person cannot both get them).
@@ -16,10 +16,10 @@
 // (rewards.ts).
 import type { Config } from '../../config.js';
 import type { Tx } from '../../platform/db/transaction.js';
+import { isNewcomer } from '../contacts/index.js';
 import { recordEdge, setFissionEdgeStatus } from '../referrals/index.js';
 import * as invites from './invites-store.js';
 import { personalLink, tell } from './messages.js';
-import { isNewcomer } from './queries/refs.js';
 import { rewardEngine } from './rewards.js';
 import * as store from './store.js';
 import type { InviteStatus } from './tables.js';

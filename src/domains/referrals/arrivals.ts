@@ -4,7 +4,7 @@
 // code's owner — an edge owner → contact in the invite tree, where the one-parent key makes the
 // first referrer the only one.
 import type { Tx } from '../../platform/db/transaction.js';
-import { isNewcomer } from '../fission/index.js';
+import { isNewcomer } from '../contacts/index.js';
 import { CODE_SOURCE } from './codes.js';
 import * as store from './codes-store.js';
 import { recordEdge } from './tree.js';

@@ -1,25 +1,7 @@
-// Read-only looks at other domains' tables: whether an arrival is new to the workspace, a
-// contact's conversation on a channel (for progress messages), names, avatars and the language.
+// Read-only looks at other domains' tables: a contact's conversation on a channel (for progress
+// messages), names, avatars and the language.
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/connect.js';
-
-/**
- * New to the workspace: the contact record was created by this very arrival — its created_at is
- * not earlier than the arrival event's occurred_at (the intake writes both with the same
- * transaction's now()) — and it is not deleted. So nobody known before (an imported or API
- * contact, someone who wrote, followed or left earlier) counts: their record predates the arrival.
- */
-export const isNewcomer = async (db: Db, workspaceId: string, contactId: string, arrivedAt: Date) =>
-  Boolean(
-    await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', contactId)
-      .where('deleted_at', 'is', null)
-      .where('created_at', '>=', arrivedAt)
-      .executeTakeFirst(),
-  );
 
 /** The contact's most recent conversation on the channel (where progress messages go). */
 export const conversationOn = async (db: Db, workspaceId: string, contactId: string, channelId: string) =>
