@@ -12,7 +12,7 @@ import { groupCommit } from '../../platform/db/group-commit.js';
 import { inTransaction } from '../../platform/db/transaction.js';
 import { entryLinkOf } from '../channels/index.js';
 import { choose, periodOn, poolAt, type Choice, type StaffRow } from './pick.js';
-import { memberNames } from './queries/refs.js';
+import { memberNames } from '../workspaces/index.js';
 import * as store from './store.js';
 
 export interface Visitor {

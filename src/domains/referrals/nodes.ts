@@ -1,6 +1,7 @@
 // How the tree's nodes are shown: a contact with their name and influence score, or a member.
 import type { Db } from '../../platform/db/connect.js';
-import { contactCards, memberNames } from './queries/refs.js';
+import { memberNames } from '../workspaces/index.js';
+import { contactCards } from './queries/refs.js';
 import type { NodeRef } from './tree-store.js';
 
 export interface ShownNode {

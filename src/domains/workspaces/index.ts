@@ -10,3 +10,4 @@ export { lookupInvitation, acceptInvitation } from './invitation-accept.js';
 export { listTeams, createTeam, updateTeam, deleteTeam, setTeamMembers, MAX_TEAMS, type Team } from './teams.js';
 export { listRoles, createRole, updateRole, deleteRole, permissionCatalog, MAX_ROLES, type Role } from './roles.js';
 export { createAdmin, findWorkspaceByRef, operatorActor } from './admin.js';
+export { memberNames } from './member-names.js';

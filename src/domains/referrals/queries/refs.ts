@@ -21,20 +21,6 @@ export const contactCards = async (db: Db, workspaceId: string, ids: readonly st
       : [],
   );
 
-export const memberNames = async (db: Db, workspaceId: string, ids: readonly string[]) =>
-  new Map(
-    ids.length
-      ? (
-          await db
-            .selectFrom('members as m')
-            .innerJoin('users as u', 'u.id', 'm.user_id')
-            .select(['m.id', 'u.name'])
-            .where('m.workspace_id', '=', workspaceId)
-            .where('m.id', 'in', [...new Set(ids)])
-            .execute()
-        ).map((r) => [r.id, r.name])
-      : [],
-  );
 
 /** A fission campaign of the workspace (its table is typed in the fission domain only). */
 export const campaignExists = async (db: Db, workspaceId: string, campaignId: string) =>
