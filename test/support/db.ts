@@ -80,7 +80,8 @@ async function serverTemplate(adminUrl: string): Promise<string> {
       }
       await admin.query(`alter database ${building} rename to ${name}`);
       const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'renmai\\_tpl\\_%' and datname <> $1", [name]);
-      for (const { datname } of stale.rows) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
+      // Without force: a template another run is copying right now stays (and is dropped next time).
+      for (const { datname } of stale.rows) await admin.query(`drop database if exists ${datname}`).catch(() => undefined);
       return name;
     } finally {
       await admin.query('select pg_advisory_unlock(7262716)');

@@ -5,7 +5,7 @@
 // sendDocument / sendLocation. Protocol and setup: README.md; events: inbound.ts; calls: api.ts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ChannelError, type ChannelAdapter, type ChannelRuntime, type OutboundAttachment, type SendContext } from '../adapter.js';
+import { ChannelError, ChannelPayloadError, type ChannelAdapter, type ChannelRuntime, type OutboundAttachment, type SendContext } from '../adapter.js';
 import { download } from '../download.js';
 import { callTelegram, DEFAULT_BASE_URL, fileUrl, type TelegramApi } from './api.js';
 import { eventsOf } from './inbound.js';
@@ -158,7 +158,14 @@ export const telegramAdapter = {
     const updates = Array.isArray(result) ? result : [];
     const events = updates.flatMap((u) => {
       const parsed = update.safeParse(u);
-      return parsed.success ? eventsOf(parsed.data) : [];
+      if (!parsed.success) return [];
+      try {
+        return eventsOf(parsed.data);
+      } catch (error) {
+        // One update that cannot be read must not stop the bot's cursor at it forever.
+        if (error instanceof ChannelPayloadError) return [];
+        throw error;
+      }
     });
     const last = updates.reduce<number | null>((max, u) => Math.max(max ?? 0, Number((u as { update_id?: unknown }).update_id) || 0), null);
     return { events, cursor: last === null ? cursor : String(last + 1) };
