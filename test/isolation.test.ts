@@ -101,6 +101,14 @@ async function populateFission(w: World) {
   const fissionParticipant = (await w.client.post(`/api/v1/fission/campaigns/${fissionCampaign}/participants`, { contactId: w.ids.contact })).json().participant.id;
   Object.assign(w.ids, { fissionCampaign, fissionParticipant });
 }
+/** A group code with a group (src/domains/groupcodes) and a referral programme with a code (src/domains/referrals), added to the world's ids. */
+async function populateGrowth(w: World) {
+  const groupCode = (await w.client.post('/api/v1/group-codes', { name: 'Isolation', tagIds: [w.ids.tag] })).json().groupCode.id;
+  const codeGroup = (await w.client.post(`/api/v1/group-codes/${groupCode}/groups`, { name: 'G', capacity: 10, joinUrl: 'https://t.me/+isolation' })).json().groupCode.groups[0].id;
+  const referralProgram = (await w.client.post('/api/v1/referrals/programs', { name: 'Isolation', channelId: w.ids.channel })).json().program.id;
+  const referralCode = (await w.client.post(`/api/v1/referrals/programs/${referralProgram}/codes`, { contactId: w.ids.contact })).json().code.id;
+  Object.assign(w.ids, { groupCode, codeGroup, referralProgram, referralCode });
+}
 let a: World;
 let b: World;
 
@@ -109,6 +117,7 @@ const listPaths = ['/members', '/invitations', '/teams', '/roles', '/api-keys', 
 listPaths.push('/inbox/keyword-rules', '/inbox/business-hours', '/inbox/channel-settings', '/inbox/canned-responses');
 listPaths.push('/live-codes');
 listPaths.push('/fission/campaigns');
+listPaths.push('/group-codes', '/referrals/programs');
 const snapshot = async (w: World) => Promise.all(listPaths.map(async (p) => (await w.client.get(`/api/v1${p}?limit=200`)).body));
 
 // A valid body for each route that needs one, so that the only reason left to refuse is the id.
@@ -152,6 +161,11 @@ const bodies: Record<string, () => unknown> = {
   'POST /api/v1/fission/campaigns/{id}/coupons': () => ({ tier: 1, codes: ['X'] }),
   'POST /api/v1/fission/campaigns/{id}/participants': () => ({ contactId: a.ids.contact }),
   'POST /api/v1/fission/campaigns/{id}/review/{inviteId}': () => ({ decision: 'approve' }),
+  'PATCH /api/v1/group-codes/{id}': () => ({ name: 'renamed' }),
+  'POST /api/v1/group-codes/{id}/groups': () => ({ name: 'G', capacity: 10, joinUrl: 'https://t.me/+x' }),
+  'PATCH /api/v1/group-codes/{id}/groups/{groupId}': () => ({ name: 'renamed' }),
+  'PATCH /api/v1/referrals/programs/{id}': () => ({ name: 'renamed' }),
+  'POST /api/v1/referrals/programs/{id}/codes': () => ({ contactId: a.ids.contact }),
 };
 
 // Path parameters that are not ids.
@@ -166,6 +180,8 @@ beforeAll(async () => {
   await populateLiveCodes(b);
   await populateFission(a);
   await populateFission(b);
+  await populateGrowth(a);
+  await populateGrowth(b);
 });
 
 describe.each([
@@ -190,7 +206,8 @@ describe.each([
       }
     }
     expect(await snapshot(b)).toEqual(before);
-  });
+    // Every id route times every kind of id: a few thousand requests, which a loaded machine takes a while over.
+  }, 120_000);
 
   it('never sees B’s ids in any list', async () => {
     const caller = await make();
